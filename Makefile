@@ -1,0 +1,62 @@
+# Cofinancia — the README's commands. `make run` and `make test` do all the set-up.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+STAMP := $(VENV)/.installed
+MO := portal/translations/es/LC_MESSAGES/messages.mo
+PYTEST_ARGS ?=
+
+.PHONY: run test test-browser test-postgres lint format translations extract-messages seed migrate bench clean
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+$(MO): portal/translations/es/LC_MESSAGES/messages.po | $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -q -d portal/translations -D messages || $(BIN)/pybabel compile -q -d portal/translations -D messages
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile -q -d portal/translations -D messages
+
+## Extract messages and merge them into the catalogues (then translate the new entries).
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -F config/babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations -D messages --no-fuzzy-matching
+
+migrate: $(STAMP) $(MO)
+	$(BIN)/flask --app wsgi db upgrade
+
+seed: migrate
+	$(BIN)/flask --app wsgi seed
+
+## Serve the portal on the embedded defaults (SQLite under instance/, local storage).
+run: seed
+	@echo "Cofinancia on http://127.0.0.1:$(PORT)  (demo accounts: see README.md)"
+	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
+
+## The whole suite (SQLite by default; TEST_DATABASE_URL=postgresql+psycopg://... for PostgreSQL).
+test: $(STAMP) $(MO)
+	cd tests && ../$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+## Browser walk-throughs in headless Chromium (Debian's package) driven by Playwright.
+test-browser: $(STAMP) $(MO)
+	@command -v chromium >/dev/null || { echo "chromium is missing: apt-get install chromium"; exit 1; }
+	cd tests && ../$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP) $(MO)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf instance/cofinancia.sqlite3* $(MO)

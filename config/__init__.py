@@ -1,0 +1,152 @@
+"""Configuration classes: development (embedded defaults), testing and production.
+
+Every upper-case setting can be overridden by an environment variable of the same name;
+the value is coerced to the type of the default (bool, int or str). ``PORTAL_ENV`` picks the
+class (``development`` unless set).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+class BaseConfig:
+    ENV_NAME = "base"
+    SECRET_KEY = ""
+    DATABASE_URL = f"sqlite:///{INSTANCE / 'cofinancia.sqlite3'}"
+    SQL_ECHO = False
+
+    # Public base URL used in e-mails and PDFs (verification links).
+    BASE_URL = "http://127.0.0.1:5000"
+
+    # Sessions: bounded lifetime, HttpOnly, SameSite=Lax; Secure in production.
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "cofinancia_session"
+    REMEMBER_COOKIE_DURATION = timedelta(days=1)
+
+    # Uploads through the app are streamed; this bounds any single request body.
+    MAX_CONTENT_LENGTH = 30 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = 4 * 3600
+
+    # i18n
+    BABEL_DEFAULT_LOCALE = "es"
+    BABEL_DEFAULT_TIMEZONE = "America/Mexico_City"
+    LANGUAGES = ("es", "en")
+
+    # Passwords (argon2id). OWASP floor: m=19 MiB, t=2, p=1.
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_COST = 19456
+    ARGON2_PARALLELISM = 1
+    PASSWORD_MIN_LENGTH = 12
+
+    # Token lifetimes (seconds).
+    VERIFY_TOKEN_MAX_AGE = 3 * 24 * 3600
+    RESET_TOKEN_MAX_AGE = 3600
+    INVITE_TOKEN_MAX_AGE = 7 * 24 * 3600
+
+    # Rate limiting (Flask-Limiter). memory:// is per process; Redis when REDIS_URL is set.
+    REDIS_URL = ""
+    RATELIMIT_ENABLED = True
+    LOGIN_LIMIT_PER_IP = "20 per minute; 200 per hour"
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per minute; 30 per hour"
+
+    # Mail: outbox table; sent over SMTP when MAIL_SERVER is set, else only logged.
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_DEFAULT_SENDER = "Cofinancia <no-reply@cofinancia.local>"
+
+    # Documents (issue 3).
+    STORAGE_BACKEND = "local"
+    STORAGE_LOCAL_ROOT = str(INSTANCE / "storage")
+    S3_BUCKET = ""
+    S3_ENDPOINT_URL = ""
+    S3_REGION = "us-east-1"
+    S3_KMS_KEY_ID = ""
+    UPLOAD_MAX_BYTES = 25 * 1024 * 1024
+
+    # Trust X-Forwarded-* from this many proxies (0 = none).
+    PROXY_FIX_HOPS = 0
+
+    @classmethod
+    def check(cls, values: dict) -> None:
+        """Refuse to start with an unsafe configuration."""
+
+
+class DevelopmentConfig(BaseConfig):
+    ENV_NAME = "development"
+    SECRET_KEY = "development-only-not-secret"
+
+
+class TestingConfig(BaseConfig):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-only-not-secret"
+    DATABASE_URL = "sqlite://"
+    # Cheap hashing keeps the suite fast; production parameters are tested explicitly.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    SERVER_NAME = "localhost"
+    BASE_URL = "http://localhost"
+    STORAGE_LOCAL_ROOT = ""
+
+
+class ProductionConfig(BaseConfig):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls, values: dict) -> None:
+        missing = [k for k in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(k)]
+        if missing:
+            raise RuntimeError(
+                "Production configuration refuses to start without: " + ", ".join(missing)
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def _coerce(default, raw: str):
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, timedelta):
+        return timedelta(seconds=int(raw))
+    return raw
+
+
+def load_config(name: str | None = None, overrides: dict | None = None) -> dict:
+    """Return the settings for ``name`` with environment and explicit overrides applied."""
+    name = name or os.environ.get("PORTAL_ENV", "development")
+    try:
+        cls = CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"Unknown PORTAL_ENV {name!r}; use one of {sorted(CONFIGS)}") from None
+    cls.check(dict(os.environ))
+    values = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
+    for key, default in list(values.items()):
+        if key in os.environ:
+            values[key] = _coerce(default, os.environ[key])
+    values.update(overrides or {})
+    return values

@@ -1,0 +1,87 @@
+"""Cofinancia: grants management and co-financing portal."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import ROOT, load_config
+
+
+def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
+    """Build the application. Does no I/O beyond reading configuration."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.update(load_config(env, overrides))
+    if app.config.get("PROXY_FIX_HOPS"):
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    logging.basicConfig(level=logging.INFO)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from portal.core import i18n, nav, requests, security
+    from portal.extensions import csrf, db, limiter, login_manager
+
+    db.init_app(app)
+    csrf.init_app(app)
+    i18n.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    if app.config.get("REDIS_URL"):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    security.init_app(app)
+    requests.init_app(app)
+    nav.init_app(app)
+
+    from portal.accounts import session_auth
+
+    session_auth.init_app(app)
+    _install_session_hooks(app)
+
+
+def _install_session_hooks(app: Flask) -> None:
+    """Seal audit entries at commit; deliver e-mails committed during the request."""
+    from portal.audit import chain
+    from portal.core.db import _AppSession
+    from portal.mail import operations as mail
+
+    chain.ensure_installed(_AppSession)
+    mail.install(_AppSession)
+
+    @app.after_request
+    def _deliver_mail(response):
+        try:
+            mail.deliver_ready()
+        except Exception:  # delivery problems never break the page; the outbox retries
+            app.logger.exception("e-mail delivery failed")
+        return response
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.blueprints import BLUEPRINTS
+
+    for bp in BLUEPRINTS:
+        app.register_blueprint(bp)
+
+    from portal.core import errors
+
+    errors.init_app(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from portal.cli import register
+
+    register(app)

@@ -1,0 +1,1 @@
+"""Users, roles, authentication, sessions and password management."""

@@ -1,0 +1,57 @@
+"""Flask-Login wiring. The cookie carries ``<user id>:<session token>``; rotating the token
+(password change, "log out everywhere") makes every older cookie useless."""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Flask, session
+from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin, login_user
+
+from portal.core.db import db
+from portal.extensions import login_manager
+
+
+class Anonymous(AnonymousUserMixin):
+    roles: frozenset = frozenset()
+    is_staff = False
+    is_admin = False
+    locale = None
+    timezone = None
+    id = None
+
+    def has_role(self, *roles) -> bool:
+        return False
+
+
+def init_app(app: Flask) -> None:
+    login_manager.anonymous_user = Anonymous
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    # Flask-Login's "strong" mode trusts X-Forwarded-For; the session token does the job.
+    login_manager.session_protection = None
+    login_manager.user_loader(load_user)
+
+
+def load_user(cookie_id: str):
+    from portal.accounts.models import User
+
+    user_id, _, token = cookie_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or not hmac.compare_digest(user.session_token, token):
+        return None
+    return user
+
+
+def start_session(user) -> None:
+    """Log in on a fresh session (no fixation), bounded by PERMANENT_SESSION_LIFETIME."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    session.permanent = True
+    login_user(user, remember=False, fresh=True)

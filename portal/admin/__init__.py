@@ -1,0 +1,1 @@
+"""Administration: users, roles, invitations, the e-mail outbox."""

@@ -1,0 +1,9 @@
+"""Every blueprint the portal serves, in registration order."""
+
+from portal.accounts.views import bp as accounts_bp
+from portal.admin.views import bp as admin_bp
+from portal.audit.views import bp as audit_bp
+from portal.dashboard.views import bp as dashboard_bp
+from portal.organisations.views import bp as organisations_bp
+
+BLUEPRINTS = (dashboard_bp, accounts_bp, organisations_bp, admin_bp, audit_bp)

@@ -1,0 +1,13 @@
+"""Registers every command group under ``flask --app wsgi ...``."""
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from portal.audit.cli import audit_cli
+    from portal.core.migrate import db_cli
+    from portal.demo.cli import seed_cmd
+    from portal.mail.cli import mail_cli
+
+    for command in (db_cli, audit_cli, mail_cli, seed_cmd):
+        app.cli.add_command(command)

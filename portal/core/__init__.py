@@ -1,0 +1,1 @@
+"""Shared building blocks: database, i18n, security, errors, CLI helpers."""

@@ -1,0 +1,123 @@
+"""Locale and time-zone selection, plus CLDR formatting of money and dates for templates.
+
+Spanish is the default; the choice comes from ``?lang=``, then the user's saved preference,
+then the session. Numbers are formatted with Mexican Spanish conventions (es_MX).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from babel.dates import format_date as _babel_format_date
+from babel.dates import format_datetime as _babel_format_datetime
+from babel.numbers import format_currency, format_decimal
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale, get_timezone
+from flask_login import current_user
+
+from config import ROOT
+
+# Language code -> CLDR locale used for formatting and catalogue lookup.
+LOCALES = {"es": "es_MX", "en": "en"}
+LANGUAGE_NAMES = {"es": "Español", "en": "English"}
+DEFAULT_TIMEZONE = "America/Mexico_City"
+
+
+def init_app(app: Flask) -> None:
+    from portal.extensions import babel
+
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=str(ROOT / "portal" / "translations"),
+    )
+    app.jinja_env.filters.update(money=format_money, datetime=format_dt, date=format_day)
+    app.jinja_env.globals.update(
+        current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES, localized=localized
+    )
+
+
+def normalise_language(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.strip().lower()[:2]
+    return value if value in LOCALES else None
+
+
+def current_language() -> str:
+    """The active two-letter language ("es" or "en")."""
+    locale = get_locale()
+    return locale.language if locale else "es"
+
+
+def select_locale() -> str:
+    lang = None
+    if request:
+        lang = normalise_language(request.args.get("lang"))
+        if lang:
+            session["lang"] = lang
+    if not lang and current_user and current_user.is_authenticated:
+        lang = normalise_language(current_user.locale)
+    if not lang:
+        lang = normalise_language(session.get("lang"))
+    return LOCALES[lang or "es"]
+
+
+def select_timezone() -> str:
+    if current_user and current_user.is_authenticated and current_user.timezone:
+        return current_user.timezone
+    return current_app.config.get("BABEL_DEFAULT_TIMEZONE", DEFAULT_TIMEZONE)
+
+
+def valid_timezone(name: str) -> bool:
+    return name in _timezones()
+
+
+@lru_cache(maxsize=1)
+def _timezones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def locale_for(language: str) -> str:
+    return LOCALES.get(normalise_language(language) or "es")
+
+
+def format_money(amount: Decimal | int | None, currency: str, locale: str | None = None) -> str:
+    """'MXN 1,234.50' with the ISO code always shown ('$' is ambiguous), CLDR grouping."""
+    if amount is None:
+        return "—"
+    locale = locale or str(get_locale() or "es_MX")
+    return format_currency(
+        Decimal(amount), currency, "¤¤\u00a0#,##0.00", locale=locale, currency_digits=False
+    )
+
+
+def format_number(value, locale: str | None = None) -> str:
+    return format_decimal(value, locale=locale or str(get_locale() or "es_MX"))
+
+
+def format_dt(value: datetime | None, tz: str | None = None, fmt: str = "medium") -> str:
+    """A UTC datetime shown in ``tz`` (default: the user's zone), with the zone named."""
+    if value is None:
+        return "—"
+    zone = ZoneInfo(tz) if tz else get_timezone()
+    locale = str(get_locale() or "es_MX")
+    text = _babel_format_datetime(value, fmt, tzinfo=zone, locale=locale)
+    return f"{text} ({zone.key})"
+
+
+def format_day(value: date | datetime | None, fmt: str = "medium") -> str:
+    if value is None:
+        return "—"
+    return _babel_format_date(value, fmt, locale=str(get_locale() or "es_MX"))
+
+
+def localized(obj, field: str) -> str:
+    """Pick ``<field>_es`` or ``<field>_en`` for the active language, falling back to the other."""
+    lang = current_language()
+    other = "en" if lang == "es" else "es"
+    return getattr(obj, f"{field}_{lang}", None) or getattr(obj, f"{field}_{other}", "") or ""

@@ -1,0 +1,38 @@
+"""Navigation per role. Each entry: endpoint, label, and who sees it (a predicate on the user)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object
+    visible: Callable[[object], bool]
+
+
+NAV: list[NavItem] = [
+    NavItem("dashboard.dashboard", _l("Dashboard"), lambda u: u.is_authenticated),
+    NavItem("organisations.mine", _l("My organisations"), lambda u: u.is_authenticated),
+    NavItem("audit.index", _l("Audit log"), lambda u: u.is_staff),
+    NavItem("admin.users", _l("Users"), lambda u: u.has_role(Role.ADMIN)),
+    NavItem("admin.outbox", _l("E-mail outbox"), lambda u: u.has_role(Role.ADMIN)),
+]
+
+
+def nav_items() -> list[NavItem]:
+    return [item for item in NAV if item.visible(current_user)]
+
+
+def init_app(app: Flask) -> None:
+    from portal.organisations.context import current_membership
+
+    app.jinja_env.globals.update(nav_items=nav_items, current_membership=current_membership)

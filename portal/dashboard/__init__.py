@@ -1,0 +1,1 @@
+"""Home page, per-role dashboard and the language switch."""

@@ -1,0 +1,159 @@
+"""Queue e-mails in the outbox and deliver them after the request's commit.
+
+``queue_email`` renders ``templates/email/<name>.txt`` in the recipient's language (the first
+line is the subject) and adds it to the session. After the commit, ``deliver_ready`` sends
+pending messages over SMTP when ``MAIL_SERVER`` is set, or marks them as logged (development:
+administrators read them under Admin → Outbox).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from portal.core.db import db, now_utc
+from portal.core.i18n import locale_for
+from portal.mail.models import OutboxMessage
+
+log = logging.getLogger("portal.mail")
+READY_KEY = "outbox_ready"
+MAX_ATTEMPTS = 5
+
+
+def queue_email(
+    template: str, *, to: str, locale: str = "es", user=None, **context
+) -> OutboxMessage:
+    language = locale if locale in ("es", "en") else "es"
+    with force_locale(locale_for(language)):
+        rendered = render_template(f"email/{template}.txt", recipient=user, **context)
+    subject, _, body = rendered.strip().partition("\n")
+    message = OutboxMessage(
+        recipient=to,
+        recipient_user_id=getattr(user, "id", None),
+        locale=language,
+        template=template,
+        subject=subject.strip()[:300],
+        body_text=body.strip() + "\n",
+    )
+    db.session.add(message)
+    return message
+
+
+def email_user(template: str, user, **context) -> OutboxMessage:
+    return queue_email(template, to=user.email, locale=user.locale, user=user, **context)
+
+
+# --- post-commit delivery --------------------------------------------------------------
+
+
+def _promote(session: Session) -> None:
+    flushed = session.info.pop("outbox_flushed", None)
+    if flushed:
+        session.info.setdefault(READY_KEY, []).extend(flushed)
+
+
+def _forget(session: Session, *args) -> None:
+    session.info.pop("outbox_flushed", None)
+
+
+def install(session_class: type[Session]) -> None:
+    if event.contains(session_class, "after_commit", _promote):
+        return
+    event.listen(session_class, "after_flush", _after_flush)
+    event.listen(session_class, "after_commit", _promote)
+    event.listen(session_class, "after_soft_rollback", _forget)
+
+
+def _after_flush(session: Session, flush_context) -> None:
+    ids = [o.id for o in session.new if isinstance(o, OutboxMessage)]
+    if ids:
+        session.info.setdefault("outbox_flushed", []).extend(ids)
+
+
+def deliver_ready() -> int:
+    """Deliver the messages committed during this request (or enqueue them on RQ)."""
+    session = db.session()
+    ready = session.info.pop(READY_KEY, None)
+    if not ready:
+        return 0
+    from portal.jobs import enqueue
+
+    enqueue("portal.mail.operations:deliver", ready)
+    return len(ready)
+
+
+def deliver(message_ids: list[int]) -> int:
+    """Send (or log) the given pending messages; one commit at the end."""
+    messages = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == "pending")
+        .order_by(OutboxMessage.id)
+    ).all()
+    for message in messages:
+        _deliver_one(message)
+    db.session.commit()
+    return len(messages)
+
+
+def deliver_pending(limit: int = 200) -> int:
+    """Retry every pending message (CLI: ``flask --app wsgi mail send``)."""
+    ids = db.session.scalars(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == "pending")
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    ).all()
+    return deliver(list(ids)) if ids else 0
+
+
+def _deliver_one(message: OutboxMessage) -> None:
+    from portal.audit.operations import record
+
+    config = current_app.config
+    message.attempts += 1
+    if not config.get("MAIL_SERVER"):
+        log.info(
+            "e-mail (not sent, MAIL_SERVER unset) to=%s subject=%s\n%s",
+            message.recipient,
+            message.subject,
+            message.body_text,
+        )
+        message.status = "logged"
+        message.sent_dt = now_utc()
+        return
+    try:
+        _smtp_send(message)
+    except (OSError, smtplib.SMTPException) as exc:
+        message.last_error = str(exc)[:500]
+        if message.attempts >= MAX_ATTEMPTS:
+            message.status = "failed"
+            record("mail.failed", message, changes={"error": message.last_error})
+        log.warning("e-mail %s failed: %s", message.id, exc)
+        return
+    message.status = "sent"
+    message.sent_dt = now_utc()
+    record("mail.sent", message, changes={"to": message.recipient, "template": message.template})
+
+
+def _smtp_send(message: OutboxMessage) -> None:
+    config = current_app.config
+    email = EmailMessage()
+    email["From"] = config["MAIL_DEFAULT_SENDER"]
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email["Message-ID"] = make_msgid(domain="cofinancia")
+    email["Content-Language"] = message.locale
+    email.set_content(message.body_text)
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(email)

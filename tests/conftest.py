@@ -1,0 +1,122 @@
+"""Shared fixtures: one migrated database per run, a rolled-back transaction per test."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal import create_app
+from portal.core.db import db
+from tests.support import factories
+from tests.support.database import is_postgres, migrate, test_database_url
+from tests.support.matrix import AccessMatrix
+from tests.support.queries import count_statements
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    return test_database_url(tmp_path_factory.mktemp("db"))
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app(
+        "testing",
+        {
+            "DATABASE_URL": database_url,
+            "STORAGE_LOCAL_ROOT": str(tmp_path_factory.mktemp("storage")),
+            "RATELIMIT_ENABLED": False,
+            "MAIL_SERVER": "",
+            "REDIS_URL": "",
+        },
+    )
+    with app.app_context():
+        migrate(database_url)
+        db.engine.dispose()
+    return app
+
+
+@pytest.fixture(scope="session")
+def engine(app):
+    with app.app_context():
+        return db.engine
+
+
+@pytest.fixture
+def connection(app, engine):
+    """Every session in the test joins this connection's transaction, rolled back at the end."""
+    conn = engine.connect()
+    outer = conn.begin()
+    db.session.remove()
+    db.session.configure(bind=conn, join_transaction_mode="create_savepoint")
+    try:
+        yield conn
+    finally:
+        db.session.remove()
+        db.session.configure(bind=None)
+        outer.rollback()
+        conn.close()
+
+
+@pytest.fixture
+def client(app, connection):
+    return app.test_client()
+
+
+@pytest.fixture
+def ctx(app, connection):
+    """A request context for calling operations directly (not used with ``client``)."""
+    with app.test_request_context():
+        yield
+
+
+@pytest.fixture
+def postgres_only(database_url):
+    if not is_postgres(database_url):
+        pytest.skip("needs PostgreSQL (set TEST_DATABASE_URL)")
+
+
+@pytest.fixture
+def personas(connection):
+    """The seven personas of the access matrix, with two separate organisations."""
+    users = {
+        "applicant": factories.make_user(name="Ana Aplicante", roles=("applicant",)),
+        "other_applicant": factories.make_user(name="Otto Otra", roles=("applicant",)),
+        "reviewer": factories.make_user(name="Rita Revisora", roles=("reviewer",)),
+        "grants_manager": factories.make_user(name="Gabriel Gestor", roles=("grants_manager",)),
+        "finance_officer": factories.make_user(
+            name="Fernanda Finanzas", roles=("finance_officer",)
+        ),
+        "admin": factories.make_user(name="Adela Admin", roles=("admin",)),
+    }
+    users["org_a"] = factories.make_organisation(users["applicant"], legal_name="Org A A.C.")
+    users["org_b"] = factories.make_organisation(
+        users["other_applicant"], legal_name="Org B S.A. de C.V.", kind="company"
+    )
+    return users
+
+
+@pytest.fixture
+def matrix(app, personas):
+    return AccessMatrix(app, personas)
+
+
+@pytest.fixture
+def count_queries(engine):
+    """``with count_queries() as counter: ...; counter.count``"""
+    return lambda: count_statements(engine)
+
+
+@pytest.fixture
+def outbox(connection):
+    """Messages written to the outbox during the test."""
+    from sqlalchemy import select
+
+    from portal.mail.models import OutboxMessage
+
+    def _messages(to: str | None = None):
+        stmt = select(OutboxMessage).order_by(OutboxMessage.id)
+        if to:
+            stmt = stmt.where(OutboxMessage.recipient == to)
+        return db.session.scalars(stmt).all()
+
+    return _messages

@@ -1,0 +1,1 @@
+"""Test helpers: factories, form posting, access matrix, statement counting."""

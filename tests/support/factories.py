@@ -1,0 +1,96 @@
+"""Factories: each returns a committed object (committed = released savepoint in tests)."""
+
+from __future__ import annotations
+
+import itertools
+
+from portal.accounts.models import User
+from portal.accounts.passwords import hash_password
+from portal.core.db import db, now_utc
+from portal.organisations.models import Membership, Organisation
+
+DEFAULT_PASSWORD = "correct horse battery staple 42"
+_seq = itertools.count(1)
+
+# Valid RFCs with correct check digits (company, 12 characters).
+VALID_RFCS = ["GODE561231GR8", "SAT970701NN3", "IMS421231I45"]
+
+
+def make_user(
+    email: str | None = None,
+    *,
+    roles=("applicant",),
+    password: str = DEFAULT_PASSWORD,
+    verified: bool = True,
+    name: str | None = None,
+    locale: str = "es",
+    active: bool = True,
+) -> User:
+    n = next(_seq)
+    user = User(
+        email=(email or f"user{n}@example.org").lower(),
+        full_name=name or f"Test User {n}",
+        password_hash=hash_password(password) if password else None,
+        email_verified_dt=now_utc() if verified else None,
+        locale=locale,
+        is_active=active,
+    )
+    user.set_roles(roles)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_organisation(
+    owner: User | None = None,
+    *,
+    rfc: str | None = None,
+    legal_name: str | None = None,
+    state_code: str = "19",
+    kind: str = "cso",
+    signatory: User | None = None,
+) -> Organisation:
+    n = next(_seq)
+    org = Organisation(
+        kind=kind,
+        legal_name=legal_name or f"Organización de Prueba {n} A.C.",
+        rfc=rfc or _rfc_for(n),
+        state_code=state_code,
+        municipality="Monterrey",
+        address="Av. Constitución 100, Centro",
+        legal_rep_name="María López",
+    )
+    db.session.add(org)
+    db.session.flush()
+    if owner is not None:
+        db.session.add(
+            Membership(
+                organisation_id=org.id,
+                user_id=owner.id,
+                role="owner",
+                is_signatory=signatory is None,
+            )
+        )
+    if signatory is not None and signatory is not owner:
+        db.session.add(
+            Membership(
+                organisation_id=org.id, user_id=signatory.id, role="editor", is_signatory=True
+            )
+        )
+    db.session.commit()
+    return org
+
+
+def add_member(org: Organisation, user: User, role: str = "editor") -> Membership:
+    m = Membership(organisation_id=org.id, user_id=user.id, role=role)
+    db.session.add(m)
+    db.session.commit()
+    return m
+
+
+def _rfc_for(n: int) -> str:
+    """A syntactically valid company RFC with a correct check digit, unique per n."""
+    from stdnum.mx import rfc as rfc_mod
+
+    base = f"TST{(n % 100):02d}0101{chr(65 + (n // 100) % 26)}{(n % 10)}"
+    return base + rfc_mod.calc_check_digit(base)

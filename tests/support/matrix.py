@@ -1,0 +1,89 @@
+"""Access matrix: the same request made as each of the seven personas.
+
+Personas: anonymous, applicant (owner in organisation A), other_applicant (owner in
+organisation B), reviewer, grants_manager, finance_officer, admin. ``check`` asserts that the
+personas in ``allowed`` get a success (2xx/3xx not to the login page) and every other one is
+refused: anonymous users are sent to the login page (or get 401/403/404), others get 403/404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tests.support.factories import DEFAULT_PASSWORD
+from tests.support.forms import csrf_token
+
+PERSONAS = (
+    "anonymous",
+    "applicant",
+    "other_applicant",
+    "reviewer",
+    "grants_manager",
+    "finance_officer",
+    "admin",
+)
+STAFF = frozenset({"grants_manager", "finance_officer", "admin"})
+LOGGED_IN = frozenset(PERSONAS) - {"anonymous"}
+
+
+@dataclass
+class AccessMatrix:
+    app: object
+    users: dict
+    _clients: dict = field(default_factory=dict)
+
+    def client(self, persona: str):
+        if persona not in self._clients:
+            client = self.app.test_client()
+            if persona != "anonymous":
+                login(client, self.users[persona].email)
+            self._clients[persona] = client
+        return self._clients[persona]
+
+    def request(self, persona: str, method: str, url: str, data: dict | None = None):
+        client = self.client(persona)
+        if method == "GET":
+            return client.get(url)
+        payload = dict(data or {})
+        payload.setdefault("csrf_token", csrf_token(client))
+        return client.open(url, method=method, data=payload)
+
+    def check(
+        self, url: str, allowed, method: str = "GET", data: dict | None = None, data_for=None
+    ) -> None:
+        allowed = set(allowed)
+        assert allowed <= set(PERSONAS), allowed - set(PERSONAS)
+        failures = []
+        for persona in PERSONAS:
+            payload = data_for(persona) if data_for else data
+            response = self.request(persona, method, url, payload)
+            ok = is_success(response)
+            if persona in allowed and not ok:
+                failures.append(
+                    f"{persona}: expected access, got {response.status_code} "
+                    f"{response.headers.get('Location', '')}"
+                )
+            if persona not in allowed and ok:
+                failures.append(f"{persona}: expected refusal, got {response.status_code}")
+            if persona not in allowed and not ok and persona != "anonymous":
+                if response.status_code not in (403, 404, 405):
+                    failures.append(
+                        f"{persona}: refusal should be 403/404, got {response.status_code}"
+                    )
+        assert not failures, f"{method} {url}:\n  " + "\n  ".join(failures)
+
+
+def is_success(response) -> bool:
+    if response.status_code >= 400:
+        return False
+    location = response.headers.get("Location", "")
+    return not (response.status_code in (301, 302, 303) and "/login" in location)
+
+
+def login(client, email: str, password: str = DEFAULT_PASSWORD):
+    response = client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": csrf_token(client, "/login")},
+    )
+    assert response.status_code == 302, f"login failed for {email}: {response.status_code}"
+    return response
