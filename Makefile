@@ -17,10 +17,10 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 $(MO): portal/translations/es/LC_MESSAGES/messages.po | $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -q -d portal/translations -D messages || $(BIN)/pybabel compile -q -d portal/translations -D messages
+	$(BIN)/pybabel -q compile -d portal/translations -D messages
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile -q -d portal/translations -D messages
+	$(BIN)/pybabel -q compile -d portal/translations -D messages
 
 ## Extract messages and merge them into the catalogues (then translate the new entries).
 extract-messages: $(STAMP)

@@ -77,6 +77,17 @@ class BaseConfig:
     S3_REGION = "us-east-1"
     S3_KMS_KEY_ID = ""
     UPLOAD_MAX_BYTES = 25 * 1024 * 1024
+    # Dotted path of a scanner callable (see portal/documents/scanner.py); empty = none.
+    DOCUMENT_SCANNER = ""
+    DOCUMENT_PREFIX = "documents/"
+    DOCUMENT_QUARANTINE_PREFIX = "quarantine/"
+    DOCUMENT_QUARANTINE_HOURS = 24
+    # ZIP-based Office files: refuse more parts or more expanded bytes than this.
+    DOCUMENT_ZIP_MAX_ENTRIES = 1000
+    DOCUMENT_ZIP_MAX_UNCOMPRESSED = 100 * 1024 * 1024
+    # Lifetimes (seconds) of presigned S3 uploads and downloads (capped at 600 and 300).
+    DOCUMENT_UPLOAD_EXPIRY = 600
+    DOCUMENT_DOWNLOAD_EXPIRY = 300
 
     # Trust X-Forwarded-* from this many proxies (0 = none).
     PROXY_FIX_HOPS = 0

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -22,7 +20,6 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     if app.config.get("PROXY_FIX_HOPS"):
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    logging.basicConfig(level=logging.INFO)
 
     _init_extensions(app)
     _register_blueprints(app)

@@ -3,7 +3,17 @@
 from portal.accounts.views import bp as accounts_bp
 from portal.admin.views import bp as admin_bp
 from portal.audit.views import bp as audit_bp
+from portal.calls.views import bp as calls_bp
 from portal.dashboard.views import bp as dashboard_bp
+from portal.documents.views import bp as documents_bp
 from portal.organisations.views import bp as organisations_bp
 
-BLUEPRINTS = (dashboard_bp, accounts_bp, organisations_bp, admin_bp, audit_bp)
+BLUEPRINTS = (
+    dashboard_bp,
+    accounts_bp,
+    organisations_bp,
+    admin_bp,
+    audit_bp,
+    calls_bp,
+    documents_bp,
+)

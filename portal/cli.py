@@ -7,7 +7,8 @@ def register(app: Flask) -> None:
     from portal.audit.cli import audit_cli
     from portal.core.migrate import db_cli
     from portal.demo.cli import seed_cmd
+    from portal.documents.cli import documents_cli
     from portal.mail.cli import mail_cli
 
-    for command in (db_cli, audit_cli, mail_cli, seed_cmd):
+    for command in (db_cli, audit_cli, mail_cli, seed_cmd, documents_cli):
         app.cli.add_command(command)

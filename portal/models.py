@@ -2,17 +2,33 @@
 
 from portal.accounts.models import User, UserRole
 from portal.audit.models import AuditEntry
+from portal.calls.form_models import (
+    CallDocumentSlot,
+    EligibilityQuestion,
+    FormQuestion,
+    FormVersion,
+)
+from portal.calls.models import Call, CallNotice, Programme
 from portal.core.db import Base
+from portal.documents.models import Document
 from portal.mail.models import OutboxMessage
 from portal.organisations.models import Invitation, Membership, Organisation
 
 __all__ = [
     "AuditEntry",
     "Base",
+    "Call",
+    "CallDocumentSlot",
+    "CallNotice",
+    "Document",
+    "EligibilityQuestion",
+    "FormQuestion",
+    "FormVersion",
     "Invitation",
     "Membership",
     "Organisation",
     "OutboxMessage",
+    "Programme",
     "User",
     "UserRole",
 ]

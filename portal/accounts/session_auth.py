@@ -7,7 +7,7 @@ import hmac
 
 from flask import Flask, session
 from flask_babel import lazy_gettext as _l
-from flask_login import AnonymousUserMixin, login_user
+from flask_login import AnonymousUserMixin, login_user, logout_user
 
 from portal.core.db import db
 from portal.extensions import login_manager
@@ -47,11 +47,24 @@ def load_user(cookie_id: str):
     return user
 
 
-def start_session(user) -> None:
-    """Log in on a fresh session (no fixation), bounded by PERMANENT_SESSION_LIFETIME."""
+def _fresh_session() -> None:
+    """Empty the session (new CSRF secret, no fixation) but keep the chosen language."""
     lang = session.get("lang")
     session.clear()
     if lang:
         session["lang"] = lang
+
+
+def start_session(user) -> None:
+    """Log in on a fresh session (no fixation), bounded by PERMANENT_SESSION_LIFETIME."""
+    _fresh_session()
+    if user.locale:
+        session["lang"] = user.locale  # the saved preference wins at login
     session.permanent = True
     login_user(user, remember=False, fresh=True)
+
+
+def end_session() -> None:
+    """Log out this browser and drop everything else stored in its session."""
+    logout_user()
+    _fresh_session()

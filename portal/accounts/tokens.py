@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import UTC, datetime
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -38,13 +39,15 @@ def make_token(user, salt: str) -> str:
     return _serializer(salt).dumps({"u": user.id, "f": fingerprint(user)})
 
 
-def load_token(token: str, salt: str, max_age: int):
-    """Return the user the token was issued for, or raise TokenError."""
+def load_token(token: str, salt: str, max_age: int, *, with_time: bool = False):
+    """Return the user the token was issued for, or raise TokenError.
+
+    With ``with_time`` return ``(user, issued_at)`` (an aware UTC datetime)."""
     from portal.accounts.models import User
     from portal.core.db import db
 
     try:
-        data = _serializer(salt).loads(token, max_age=max_age)
+        data, issued = _serializer(salt).loads(token, max_age=max_age, return_timestamp=True)
     except SignatureExpired as exc:
         raise TokenError(expired=True) from exc
     except BadSignature as exc:
@@ -52,7 +55,7 @@ def load_token(token: str, salt: str, max_age: int):
     user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
     if user is None or not hmac.compare_digest(fingerprint(user), str(data.get("f", ""))):
         raise TokenError()
-    return user
+    return (user, issued) if with_time else user
 
 
 def email_verification_token(user) -> str:
@@ -69,4 +72,16 @@ def load_verification_token(token: str):
 
 
 def load_reset_token(token: str):
-    return load_token(token, RESET_SALT, current_app.config["RESET_TOKEN_MAX_AGE"])
+    """The user a reset link was issued for.
+
+    Ordinary resets expire after RESET_TOKEN_MAX_AGE. Accounts that have no password yet
+    (staff invited by an administrator) use the same link to choose their first password, so
+    for them it stays valid for INVITE_TOKEN_MAX_AGE.
+    """
+    cfg = current_app.config
+    reset_age, invite_age = cfg["RESET_TOKEN_MAX_AGE"], cfg["INVITE_TOKEN_MAX_AGE"]
+    user, issued = load_token(token, RESET_SALT, max(reset_age, invite_age), with_time=True)
+    limit = invite_age if user.password_hash is None else reset_age
+    if (datetime.now(UTC) - issued).total_seconds() > limit:
+        raise TokenError(expired=True)
+    return user

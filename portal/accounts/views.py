@@ -1,25 +1,280 @@
-"""STUB: replaced by the accounts implementation."""
+"""Log in and out, registration, e-mail verification, passwords and the profile page.
 
-from flask import Blueprint, abort
+Thin views: validate the form, call an operation, commit once, flash, redirect. Answers
+about e-mail addresses never reveal whether an account exists.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import refresh
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+
+from portal.accounts import operations as ops
+from portal.accounts import session_auth, tokens
+from portal.accounts.forms import (
+    ChangePasswordForm,
+    EmailOnlyForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
+from portal.core.db import db
+from portal.core.security import safe_next
+from portal.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
 
+INBOX_REASONS = ("register", "verify", "reset")
+
+
+# --- rate limits (POST only) -----------------------------------------------------------
+
+
+def _ip_limit() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_IP"]
+
+
+def _account_limit() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+
+
+def _account_key() -> str:
+    """Attempts on one address count together, whether or not it has an account."""
+    return "account:" + ops.normalise_email(request.form.get("email"))
+
+
+def _limits_off() -> bool:
+    """The limiter is one object shared by every app in the process; follow this app's setting."""
+    return not current_app.config.get("RATELIMIT_ENABLED", True)
+
+
+def _limit(value, **kwargs):
+    return limiter.limit(value, methods=["POST"], exempt_when=_limits_off, **kwargs)
+
+
+def per_ip_and_account(view):
+    """Limit POSTs per client IP and per e-mail address typed into the form."""
+    view = _limit(_account_limit, key_func=_account_key)(view)
+    return _limit(_ip_limit)(view)
+
+
+def _user_key() -> str:
+    return f"user:{current_user.id}"
+
+
+def _dashboard() -> str:
+    return url_for("dashboard.dashboard")
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+# --- log in and out --------------------------------------------------------------------
+
 
 @bp.route("/login", methods=["GET", "POST"])
+@per_ip_and_account
 def login():
-    abort(501)
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next"), _dashboard()))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        outcome = ops.authenticate(form.email.data, form.password.data)
+        if outcome.ok:
+            session_auth.start_session(outcome.user)
+            ops.complete_login(outcome.user, form.password.data)
+            db.session.commit()
+            return redirect(safe_next(form.next.data, _dashboard()))
+        db.session.commit()  # the audit entry of the failed attempt (and any new link)
+        if outcome.unverified:
+            form.form_errors.append(
+                _(
+                    "Please confirm your e-mail address first. We have sent you a new "
+                    "confirmation link."
+                )
+            )
+        else:
+            form.form_errors.append(_("Invalid e-mail or password."))
+    return render_template("accounts/login.html", form=form)
 
 
 @bp.post("/logout")
 def logout():
-    abort(501)
+    if current_user.is_authenticated:
+        ops.record_logout(_me())
+        db.session.commit()
+    session_auth.end_session()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("dashboard.home"))
+
+
+@bp.post("/account/logout-everywhere")
+@login_required
+def logout_everywhere():
+    user = _me()
+    ops.logout_everywhere(user)
+    db.session.commit()
+    session_auth.start_session(user)
+    flash(_("You have been logged out on every other device."), "success")
+    return redirect(url_for(".profile"))
+
+
+# --- registration and verification -----------------------------------------------------
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@per_ip_and_account
 def register():
-    abort(501)
+    if current_user.is_authenticated:
+        return redirect(_dashboard())
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            ops.register(
+                full_name=form.full_name.data,
+                email=form.email.data,
+                password=form.password.data,
+                locale=form.locale.data,
+            )
+            db.session.commit()
+        except IntegrityError:  # the same address registered at the same moment
+            db.session.rollback()
+        session["lang"] = form.locale.data
+        return redirect(url_for(".check_inbox", reason="register"))
+    return render_template("accounts/register.html", form=form)
 
 
-@bp.get("/account")
+@bp.get("/check-inbox")
+def check_inbox():
+    reason = request.args.get("reason")
+    return render_template(
+        "accounts/check_inbox.html", reason=reason if reason in INBOX_REASONS else "verify"
+    )
+
+
+@bp.get("/verify-email/<token>")
+def verify_email(token: str):
+    try:
+        user = tokens.load_verification_token(token)
+    except tokens.TokenError as exc:
+        return _bad_link("verify", exc.expired)
+    if not user.is_active:
+        return _bad_link("verify", expired=False)
+    if ops.verify_email(user):
+        db.session.commit()
+        flash(_("Thank you: your e-mail address is confirmed."), "success")
+    else:
+        flash(_("Your e-mail address was already confirmed."), "info")
+    if current_user.is_authenticated:
+        return redirect(_dashboard())
+    return redirect(url_for(".login"))
+
+
+@bp.route("/resend-verification", methods=["GET", "POST"])
+@per_ip_and_account
+def resend_verification():
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        ops.resend_verification(form.email.data)
+        db.session.commit()
+        return redirect(url_for(".check_inbox", reason="verify"))
+    return render_template("accounts/resend_verification.html", form=form)
+
+
+def _bad_link(kind: str, expired: bool):
+    page = render_template("accounts/bad_link.html", kind=kind, expired=expired)
+    return page, 400
+
+
+# --- passwords -------------------------------------------------------------------------
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@per_ip_and_account
+def forgot_password():
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        ops.request_password_reset(form.email.data)
+        db.session.commit()
+        return redirect(url_for(".check_inbox", reason="reset"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        user = tokens.load_reset_token(token)
+    except tokens.TokenError as exc:
+        return _bad_link("reset", exc.expired)
+    if not user.is_active:
+        return _bad_link("reset", expired=False)
+    first = user.password_hash is None
+    form = ResetPasswordForm(policy_email=user.email)
+    if form.validate_on_submit():
+        ops.reset_password(user, form.password.data)
+        db.session.commit()
+        if current_user.is_authenticated and current_user.id == user.id:
+            session_auth.end_session()  # its cookie died with the old session token
+        flash(_("Your new password is saved. Please log in with it."), "success")
+        return redirect(url_for(".login"))
+    return render_template("accounts/reset_password.html", form=form, user=user, first=first)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@_limit(_account_limit, key_func=_user_key)
+def change_password():
+    user = _me()
+    form = ChangePasswordForm(policy_email=user.email)
+    if form.validate_on_submit():
+        try:
+            ops.change_password(user, form.current_password.data, form.password.data)
+        except ops.AccountError as exc:
+            form.current_password.errors.append(exc.message)
+        else:
+            db.session.commit()
+            session_auth.start_session(user)
+            flash(_("Your password is changed. Other devices have been logged out."), "success")
+            return redirect(url_for(".profile"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+# --- profile ---------------------------------------------------------------------------
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
 def profile():
-    abort(501)
+    user = _me()
+    form = ProfileForm(obj=user, current_timezone=user.timezone)
+    if form.validate_on_submit():
+        try:
+            ops.update_profile(
+                user,
+                full_name=form.full_name.data,
+                locale=form.locale.data,
+                timezone=form.timezone.data,
+            )
+        except ops.AccountError as exc:
+            form.form_errors.append(exc.message)
+        else:
+            db.session.commit()
+            session["lang"] = user.locale
+            refresh()  # the confirmation is shown in the newly chosen language
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for(".profile"))
+    return render_template("accounts/profile.html", form=form, user=user)

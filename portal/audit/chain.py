@@ -39,7 +39,7 @@ def seal_pending(session: Session) -> None:
         entry.prev_hash = last or GENESIS_HASH
         entry.hash = entry_hash(entry)
         session.add(entry)
-        session.flush([entry])
+        session.flush()
         last = entry.hash
 
 

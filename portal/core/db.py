@@ -117,14 +117,22 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
 def _sqlite_on_connect(dbapi_conn, _record):
+    # pysqlite's own transaction handling breaks SAVEPOINTs (and so the per-test rollback):
+    # turn it off and emit BEGIN ourselves, as SQLAlchemy's documentation recommends.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.close()
+
+
+def _sqlite_begin(conn):
+    conn.exec_driver_sql("BEGIN")
 
 
 db = Database()

@@ -60,10 +60,12 @@ def select_locale() -> str:
         lang = normalise_language(request.args.get("lang"))
         if lang:
             session["lang"] = lang
+    if not lang:
+        # The session holds the latest explicit choice; logging in sets it to the user's
+        # saved preference (see accounts.session_auth.start_session).
+        lang = normalise_language(session.get("lang"))
     if not lang and current_user and current_user.is_authenticated:
         lang = normalise_language(current_user.locale)
-    if not lang:
-        lang = normalise_language(session.get("lang"))
     return LOCALES[lang or "es"]
 
 
@@ -104,7 +106,7 @@ def format_dt(value: datetime | None, tz: str | None = None, fmt: str = "medium"
     """A UTC datetime shown in ``tz`` (default: the user's zone), with the zone named."""
     if value is None:
         return "—"
-    zone = ZoneInfo(tz) if tz else get_timezone()
+    zone = ZoneInfo(tz or str(get_timezone()))
     locale = str(get_locale() or "es_MX")
     text = _babel_format_datetime(value, fmt, tzinfo=zone, locale=locale)
     return f"{text} ({zone.key})"
@@ -113,6 +115,8 @@ def format_dt(value: datetime | None, tz: str | None = None, fmt: str = "medium"
 def format_day(value: date | datetime | None, fmt: str = "medium") -> str:
     if value is None:
         return "—"
+    if isinstance(value, datetime):  # an instant: the calendar day in the user's zone
+        value = value.astimezone(ZoneInfo(str(get_timezone()))).date()
     return _babel_format_date(value, fmt, locale=str(get_locale() or "es_MX"))
 
 

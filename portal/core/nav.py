@@ -22,6 +22,13 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem("dashboard.dashboard", _l("Dashboard"), lambda u: u.is_authenticated),
     NavItem("organisations.mine", _l("My organisations"), lambda u: u.is_authenticated),
+    NavItem("organisations.all", _l("Organisations"), lambda u: u.is_staff),
+    NavItem("calls.index", _l("Calls"), lambda u: True),
+    NavItem(
+        "calls.programmes",
+        _l("Programmes"),
+        lambda u: u.has_role(Role.GRANTS_MANAGER, Role.ADMIN),
+    ),
     NavItem("audit.index", _l("Audit log"), lambda u: u.is_staff),
     NavItem("admin.users", _l("Users"), lambda u: u.has_role(Role.ADMIN)),
     NavItem("admin.outbox", _l("E-mail outbox"), lambda u: u.has_role(Role.ADMIN)),

@@ -1,1 +1,1 @@
-"""Demo data for `make run`."""
+"""Demo data for `make run` (`flask --app wsgi seed`); see seed.py."""

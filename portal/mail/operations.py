@@ -90,16 +90,30 @@ def deliver_ready() -> int:
 
 
 def deliver(message_ids: list[int]) -> int:
-    """Send (or log) the given pending messages; one commit at the end."""
-    messages = db.session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == "pending")
-        .order_by(OutboxMessage.id)
-    ).all()
-    for message in messages:
+    """Send (or log) the given pending messages, committing after each one.
+
+    Each message is claimed with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL) so two workers never
+    send the same message, and committed on its own so a crash part-way through a batch does
+    not make already-sent messages go out again.
+    """
+    processed = 0
+    for message_id in message_ids:
+        message = _claim(message_id)
+        if message is None:
+            continue
         _deliver_one(message)
-    db.session.commit()
-    return len(messages)
+        db.session.commit()
+        processed += 1
+    return processed
+
+
+def _claim(message_id: int) -> OutboxMessage | None:
+    return db.session.scalar(
+        select(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending")
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
 
 
 def deliver_pending(limit: int = 200) -> int:
@@ -130,7 +144,7 @@ def _deliver_one(message: OutboxMessage) -> None:
         return
     try:
         _smtp_send(message)
-    except (OSError, smtplib.SMTPException) as exc:
+    except Exception as exc:  # any failure counts as an attempt; the outbox retries
         message.last_error = str(exc)[:500]
         if message.attempts >= MAX_ATTEMPTS:
             message.status = "failed"
@@ -149,8 +163,9 @@ def _smtp_send(message: OutboxMessage) -> None:
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Message-ID"] = make_msgid(domain="cofinancia")
-    email["Content-Language"] = message.locale
     email.set_content(message.body_text)
+    # After set_content, which clears every Content-* header set before it.
+    email["Content-Language"] = message.locale
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()

@@ -5,12 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
-from portal.core.db import Base, now_utc
-from portal.organisations.states import INEGI_CODES
+from portal.core.db import Base, db, now_utc
+from portal.organisations.states import INEGI_CODES, state_name
 
 GENERIC_RFCS = ("XAXX010101000", "XEXX010101000")
 
@@ -21,6 +31,10 @@ class OrgKind(StrEnum):
     ACADEMIC = "academic"
     OTHER = "other"
 
+    @property
+    def label(self):
+        return KIND_LABELS[self]
+
 
 class TaxResidence(StrEnum):
     """Mexican taxpayers give their own RFC; the generic RFCs are only for these two cases."""
@@ -29,12 +43,39 @@ class TaxResidence(StrEnum):
     FOREIGN = "foreign"  # XEXX010101000
     GENERAL_PUBLIC = "general_public"  # XAXX010101000
 
+    @property
+    def label(self):
+        return RESIDENCE_LABELS[self]
+
 
 class MemberRole(StrEnum):
     OWNER = "owner"
     EDITOR = "editor"
     VIEWER = "viewer"
 
+    @property
+    def label(self):
+        return MEMBER_ROLE_LABELS[self]
+
+
+KIND_LABELS = {
+    OrgKind.COMPANY: _l("Private company"),
+    OrgKind.CSO: _l("Civil-society organisation"),
+    OrgKind.ACADEMIC: _l("Academic institution"),
+    OrgKind.OTHER: _l("Other"),
+}
+RESIDENCE_LABELS = {
+    TaxResidence.MEXICO: _l("Mexico (own RFC)"),
+    TaxResidence.FOREIGN: _l("Foreign resident (generic RFC XEXX010101000)"),
+    TaxResidence.GENERAL_PUBLIC: _l("General public (generic RFC XAXX010101000)"),
+}
+MEMBER_ROLE_LABELS = {
+    MemberRole.OWNER: _l("Owner"),
+    MemberRole.EDITOR: _l("Editor"),
+    MemberRole.VIEWER: _l("Viewer"),
+}
+# Roles that may prepare and sign on behalf of the organisation.
+SIGNATORY_ROLES = frozenset({MemberRole.OWNER.value, MemberRole.EDITOR.value})
 
 _STATES_SQL = ", ".join(f"'{c}'" for c in INEGI_CODES)
 
@@ -89,28 +130,54 @@ class Organisation(Base):
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.rfc}>"
 
+    @property
+    def kind_label(self):
+        return OrgKind(self.kind).label
+
+    @property
+    def residence_label(self):
+        return TaxResidence(self.tax_residence).label
+
+    @property
+    def state_name(self) -> str:
+        return state_name(self.state_code)
+
     def membership_of(self, user) -> Membership | None:
-        from sqlalchemy import select
-
-        from portal.core.db import db
-
-        if not getattr(user, "id", None):
+        """The user's membership here, or None (one query; call once per request)."""
+        user_id = getattr(user, "id", None)
+        if not user_id:
             return None
         return db.session.scalar(
-            select(Membership).filter_by(organisation_id=self.id, user_id=user.id)
+            select(Membership).filter_by(organisation_id=self.id, user_id=user_id)
         )
 
+    def is_member(self, user) -> bool:
+        return self.membership_of(user) is not None
+
     def can_view(self, user) -> bool:
-        return bool(user.is_authenticated and (user.is_staff or self.membership_of(user)))
+        """Members see their organisation; staff see every organisation (read-only)."""
+        return bool(user.is_authenticated and (user.is_staff or self.is_member(user)))
 
     def can_edit(self, user) -> bool:
+        """Owners and editors prepare work on behalf of the organisation."""
         m = self.membership_of(user)
-        return bool(m and m.role in (MemberRole.OWNER, MemberRole.EDITOR))
+        return bool(m and m.role in SIGNATORY_ROLES)
 
     def can_manage(self, user) -> bool:
-        """Owners edit the profile, invite members and set the signatory."""
+        """Owners edit the profile, invite and manage members and set the signatory."""
         m = self.membership_of(user)
         return bool(m and m.role == MemberRole.OWNER)
+
+    def is_signatory(self, user) -> bool:
+        m = self.membership_of(user)
+        return bool(m and m.is_signatory)
+
+    def owner_count(self) -> int:
+        return db.session.scalar(
+            select(func.count(Membership.id)).filter_by(
+                organisation_id=self.id, role=MemberRole.OWNER.value
+            )
+        )
 
 
 class Membership(Base):
@@ -142,6 +209,10 @@ class Membership(Base):
 
     audit_type = "membership"
 
+    @property
+    def role_label(self):
+        return MemberRole(self.role).label
+
 
 class Invitation(Base):
     """An e-mailed invitation to join an organisation. Only the token's hash is stored."""
@@ -169,6 +240,10 @@ class Invitation(Base):
     organisation: Mapped[Organisation] = relationship()
 
     audit_type = "invitation"
+
+    @property
+    def role_label(self):
+        return MemberRole(self.role).label
 
     def is_open(self, now: datetime) -> bool:
         return self.accepted_dt is None and self.revoked_dt is None and self.expires_dt > now

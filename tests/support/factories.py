@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 
 from portal.accounts.models import User
-from portal.accounts.passwords import hash_password
+from portal.accounts.passwords import _hasher
 from portal.core.db import db, now_utc
 from portal.organisations.models import Membership, Organisation
 
 DEFAULT_PASSWORD = "correct horse battery staple 42"
+
+
+@lru_cache(maxsize=16)
+def hash_password(password: str) -> str:
+    """Hash with the testing parameters (TestingConfig), without needing an app context."""
+    return _hasher(1, 1024, 1).hash(password)
 _seq = itertools.count(1)
 
 # Valid RFCs with correct check digits (company, 12 characters).

@@ -1,0 +1,92 @@
+"""Administration forms. Filter forms are read from the query string (no CSRF on GET)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.accounts.roles import Role
+from portal.admin.operations import INVITABLE_ROLES
+from portal.core.i18n import LANGUAGE_NAMES
+
+STATUS_CHOICES = [
+    SelectChoice("", _l("Any status")),
+    SelectChoice("active", _l("Active")),
+    SelectChoice("invited", _l("Invitation pending")),
+    SelectChoice("deactivated", _l("Deactivated")),
+]
+OUTBOX_STATUS_CHOICES = [
+    SelectChoice("", _l("Any status")),
+    SelectChoice("pending", _l("Pending")),
+    SelectChoice("sent", _l("Sent")),
+    SelectChoice("logged", _l("Logged (not sent)")),
+    SelectChoice("failed", _l("Failed")),
+]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """One checkbox per choice (rendered by ``admin/_macros.html:checkboxes``)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _role_choices(roles) -> list:
+    return [SelectChoice(r.value, r.label) for r in roles]
+
+
+def _squash(value):
+    """Trim and collapse inner runs of spaces."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def _email(value):
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _at_least_one(form, field) -> None:
+    if not field.data:
+        raise ValidationError(_l("Choose at least one role."))
+
+
+class InviteForm(FlaskForm):
+    full_name = StringField(
+        _l("Full name"), filters=[_squash], validators=[DataRequired(), Length(max=200)]
+    )
+    email = EmailField(
+        _l("E-mail"), filters=[_email], validators=[DataRequired(), Email(), Length(max=254)]
+    )
+    roles = MultiCheckboxField(
+        _l("Roles"), choices=_role_choices(INVITABLE_ROLES), validators=[_at_least_one]
+    )
+    locale = SelectField(
+        _l("Language for e-mails"),
+        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
+        default="es",
+    )
+
+
+class RolesForm(FlaskForm):
+    roles = MultiCheckboxField(_l("Roles"), choices=_role_choices(Role))
+
+
+class UserSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name or e-mail"), validators=[Length(max=200)])
+    role = SelectField(
+        _l("Role"), choices=[SelectChoice("", _l("Any role")), *_role_choices(Role)], default=""
+    )
+    status = SelectField(_l("Status"), choices=STATUS_CHOICES, default="")
+
+
+class OutboxFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), choices=OUTBOX_STATUS_CHOICES, default="")

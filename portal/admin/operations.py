@@ -1,0 +1,138 @@
+"""Account administration: invitations, roles, deactivation. Validates, audits, never commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal.accounts.models import User, new_session_token
+from portal.accounts.roles import Role
+from portal.accounts.tokens import password_reset_token
+from portal.audit.operations import diff, record
+from portal.core.db import db, now_utc
+from portal.mail.operations import email_user
+
+# Applicants register themselves; administrators invite everyone else.
+INVITABLE_ROLES = (Role.REVIEWER, Role.GRANTS_MANAGER, Role.FINANCE_OFFICER, Role.ADMIN)
+
+
+class AdminError(Exception):
+    """A refused change; the message (translatable) is shown to the administrator."""
+
+
+def can_administer(user) -> bool:
+    """Users, roles and the outbox are for administrators only."""
+    return bool(user.is_authenticated and user.is_active and user.is_admin)
+
+
+@dataclass
+class InviteResult:
+    user: User
+    created: bool
+    added_roles: list[Role] = field(default_factory=list)
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def invite_user(*, full_name: str, email: str, roles, locale: str, invited_by) -> InviteResult:
+    """Create an account without a password and e-mail a "set your password" link.
+
+    An e-mail that already has an account gets the missing roles instead (no new account).
+    """
+    wanted = sorted({Role(r) for r in roles})
+    existing = find_user(email)
+    if existing is not None:
+        added = [r for r in wanted if r not in existing.roles]
+        if added:
+            _apply_roles(existing, existing.roles | set(added))
+            link = external_url("accounts.login")
+            email_user("roles_granted", existing, roles=added, granted_by=invited_by, link=link)
+        return InviteResult(existing, created=False, added_roles=added)
+    user = User(
+        email=email.strip().lower(),
+        full_name=full_name.strip(),
+        password_hash=None,
+        email_verified_dt=None,
+        locale=locale,
+    )
+    user.set_roles(wanted)
+    db.session.add(user)
+    db.session.flush()
+    after = {"email": user.email, "full_name": user.full_name, "locale": locale}
+    after["roles"] = [r.value for r in wanted]
+    record("user.invited", user, changes=diff({}, after))
+    send_invitation(user, invited_by)
+    return InviteResult(user, created=True, added_roles=wanted)
+
+
+def send_invitation(user: User, invited_by) -> None:
+    """Queue the "set your password" e-mail (a password-reset token for the new account)."""
+    link = external_url("accounts.reset_password", token=password_reset_token(user))
+    expires = now_utc() + timedelta(seconds=current_app.config["RESET_TOKEN_MAX_AGE"])
+    email_user("staff_invitation", user, link=link, invited_by=invited_by, expires_dt=expires)
+
+
+def resend_invitation(user: User, invited_by) -> None:
+    if user.password_hash is not None:
+        raise AdminError(_("This person has already set a password."))
+    if not user.is_active:
+        raise AdminError(_("Reactivate the account before sending a new invitation."))
+    record("user.invitation_resent", user)
+    send_invitation(user, invited_by)
+
+
+def change_roles(user: User, roles, *, actor) -> bool:
+    """Give ``user`` exactly ``roles``. Returns False when nothing changed."""
+    wanted = {Role(r) for r in roles}
+    if user.id == actor.id and user.is_admin and Role.ADMIN not in wanted:
+        raise AdminError(_("You cannot remove your own administrator role."))
+    if wanted == set(user.roles):
+        return False
+    _apply_roles(user, wanted)
+    return True
+
+
+def _apply_roles(user: User, wanted) -> None:
+    before = sorted(r.value for r in user.roles)
+    user.set_roles(wanted)
+    after = sorted(Role(r).value for r in wanted)
+    record("user.roles_changed", user, changes=diff({"roles": before}, {"roles": after}))
+    db.session.flush()
+
+
+def deactivate_user(user: User, *, actor) -> bool:
+    """Block the account and end its sessions (a new session token invalidates old cookies)."""
+    if user.id == actor.id:
+        raise AdminError(_("You cannot deactivate your own account."))
+    if not user.is_active:
+        return False
+    user.is_active = False
+    user.session_token = new_session_token()
+    record("user.deactivated", user, changes=diff({"is_active": True}, {"is_active": False}))
+    db.session.flush()
+    return True
+
+
+def reactivate_user(user: User) -> bool:
+    if user.is_active:
+        return False
+    user.is_active = True
+    record("user.reactivated", user, changes=diff({"is_active": False}, {"is_active": True}))
+    db.session.flush()
+    return True
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for e-mails, always on ``BASE_URL``.
+
+    Built without the request's Host header, which an attacker controls (a poisoned host in
+    a password link would send the token to them).
+    """
+    path = current_app.url_map.bind("").build(endpoint, values)
+    return current_app.config["BASE_URL"].rstrip("/") + path

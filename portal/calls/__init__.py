@@ -1,0 +1,1 @@
+"""Programmes and calls for proposals: call details, eligibility quiz and application form."""

@@ -1,0 +1,280 @@
+"""Demo programme and calls for ``make run`` (a stage for ``portal.demo.seed.STAGES``).
+
+One programme managed by the demo grants manager, with three calls: CONV-2026-01 published
+and open (complete form, documents and quiz: the applicant can fail and pass the eligibility
+check), CONV-2026-02 a draft in Sonora's time zone (for the grants manager to finish and
+publish), CONV-2025-01 closed. Idempotent (looked up by name and code); like the rest of the
+seed it writes no audit entries and does not commit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from portal.accounts.roles import Role
+from portal.calls.form_models import CallDocumentSlot, EligibilityQuestion, FormQuestion
+from portal.calls.models import Call, CallNotice, Programme
+from portal.calls.operations import freeze_form_version
+from portal.calls.rules import local_to_utc
+from portal.core.db import db, now_utc
+
+PROGRAMME = {
+    "name_es": "Fondo de Cofinanciamiento para la Justicia Cotidiana",
+    "name_en": "Everyday Justice Co-financing Fund",
+    "donor": "Fundación Ejemplo para el Estado de Derecho",
+    "currency": "MXN",
+    "envelope": Decimal("25000000.00"),
+}
+
+SLOTS = (
+    ("workplan", "Plan de trabajo", "Work plan", ["pdf", "docx"], 10, True),
+    ("budget_sheet", "Presupuesto detallado", "Detailed budget", ["xlsx", "csv"], 5, True),
+    ("letters", "Cartas compromiso", "Commitment letters", ["pdf", "jpeg", "png"], 10, False),
+)
+
+OPTIONS = [
+    {"key": "mediation", "es": "Mediación comunitaria", "en": "Community mediation"},
+    {"key": "legal_aid", "es": "Asesoría jurídica gratuita", "en": "Free legal aid"},
+    {"key": "victims", "es": "Atención a víctimas", "en": "Support for victims"},
+]
+
+QUESTIONS = (
+    dict(
+        key="project_title",
+        kind="short_text",
+        label_es="Título del proyecto",
+        label_en="Project title",
+        required=True,
+        max_chars=200,
+    ),
+    dict(
+        key="summary",
+        kind="long_text",
+        label_es="Resumen del proyecto",
+        label_en="Project summary",
+        required=True,
+        max_chars=2000,
+        help_es="Problema, población atendida y resultados esperados.",
+        help_en="Problem, people served and expected results.",
+    ),
+    dict(
+        key="themes",
+        kind="multiple_choice",
+        label_es="Líneas temáticas",
+        label_en="Thematic lines",
+        required=True,
+        options=OPTIONS,
+    ),
+    dict(
+        key="beneficiaries",
+        kind="number",
+        label_es="Personas beneficiarias (estimado)",
+        label_en="People served (estimate)",
+        required=True,
+    ),
+    dict(
+        key="start_date",
+        kind="date",
+        label_es="Fecha de inicio prevista",
+        label_en="Planned start date",
+        required=True,
+    ),
+    dict(
+        key="has_partners",
+        kind="yes_no",
+        label_es="¿Trabajará con instituciones públicas?",
+        label_en="Will you work with public institutions?",
+        required=True,
+    ),
+    dict(
+        key="partners",
+        kind="long_text",
+        label_es="Instituciones y su papel",
+        label_en="Institutions and their role",
+        required=True,
+        max_chars=1000,
+        show_if_key="has_partners",
+        show_if_value="yes",
+    ),
+    dict(
+        key="partner_letters",
+        kind="document",
+        label_es="Cartas de las instituciones",
+        label_en="Letters from the institutions",
+        document_slot_key="letters",
+        show_if_key="has_partners",
+        show_if_value="yes",
+    ),
+    dict(
+        key="workplan_doc",
+        kind="document",
+        label_es="Plan de trabajo",
+        label_en="Work plan",
+        required=True,
+        document_slot_key="workplan",
+    ),
+)
+
+QUIZ = (
+    dict(
+        key="legal_entity",
+        kind="yes_no",
+        label_es="¿Su organización está legalmente constituida en México?",
+        label_en="Is your organisation legally constituted in Mexico?",
+        ineligible_answers=["no"],
+        reason_es="Sólo pueden participar organizaciones legalmente constituidas en México.",
+        reason_en="Only organisations legally constituted in Mexico can apply.",
+    ),
+    dict(
+        key="elected_office",
+        kind="yes_no",
+        label_es="¿Algún integrante del órgano de gobierno ocupa un cargo de elección popular?",
+        label_en="Does any board member hold elected office?",
+        ineligible_answers=["yes"],
+        reason_es="Los integrantes del órgano de gobierno no pueden ocupar cargos de elección.",
+        reason_en="Board members cannot hold elected office.",
+    ),
+)
+
+CALLS = (
+    dict(
+        code="CONV-2026-01",
+        status="published",
+        timezone="America/Mexico_City",
+        opens=-10,
+        closes=45,
+        title_es="Justicia cercana: mediación y asesoría en comunidades",
+        title_en="Justice close to home: mediation and legal aid in communities",
+        description_es=(
+            "Cofinanciamos proyectos de organizaciones civiles e instituciones "
+            "académicas que acerquen la justicia cotidiana a las comunidades.\n\n"
+            "Se requiere una aportación mínima del 20 % del costo total."
+        ),
+        description_en=(
+            "We co-finance projects by civil-society organisations and academic "
+            "institutions that bring everyday justice closer to communities.\n\n"
+            "A contribution of at least 20% of the total cost is required."
+        ),
+        budget="5000000.00",
+        min_award="200000.00",
+        max_award="800000.00",
+        pct="20.00",
+    ),
+    dict(
+        code="CONV-2026-02",
+        status="draft",
+        timezone="America/Hermosillo",
+        opens=20,
+        closes=80,
+        title_es="Atención a víctimas en Sonora",
+        title_en="Support for victims in Sonora",
+        description_es="Convocatoria en preparación.",
+        description_en="Call in preparation.",
+        budget="3000000.00",
+        min_award="100000.00",
+        max_award="500000.00",
+        pct="15.00",
+    ),
+    dict(
+        code="CONV-2025-01",
+        status="closed",
+        timezone="America/Mexico_City",
+        opens=-200,
+        closes=-120,
+        title_es="Fortalecimiento de defensorías públicas",
+        title_en="Strengthening public defence",
+        description_es="Convocatoria cerrada.",
+        description_en="Closed call.",
+        budget="2000000.00",
+        min_award="100000.00",
+        max_award="400000.00",
+        pct="10.00",
+    ),
+)
+
+
+def seed_calls(world) -> None:
+    """The stage: programme, then each call with its form (see module docstring)."""
+    programme = db.session.scalar(select(Programme).filter_by(name_es=PROGRAMME["name_es"]))
+    if programme is None:
+        programme = Programme(**PROGRAMME)
+        programme.managers = [u for u in world.users.values() if u.has_role(Role.GRANTS_MANAGER)]
+        db.session.add(programme)
+        db.session.flush()
+        world.created["programme"] += 1
+    for spec in CALLS:
+        if db.session.scalar(select(Call.id).filter_by(code=spec["code"])) is None:
+            _new_call(programme, spec)
+            world.created["call"] += 1
+    db.session.flush()
+
+
+def _new_call(programme: Programme, spec: dict) -> Call:
+    today = now_utc().astimezone(ZoneInfo(spec["timezone"])).date()
+    opens = datetime.combine(today + timedelta(days=spec["opens"]), time(9, 0))
+    closes = datetime.combine(today + timedelta(days=spec["closes"]), time(23, 59))
+    call = Call(
+        programme_id=programme.id,
+        code=spec["code"],
+        status=spec["status"],
+        title_es=spec["title_es"],
+        title_en=spec["title_en"],
+        description_es=spec["description_es"],
+        description_en=spec["description_en"],
+        applicant_kinds=["cso", "academic"],
+        all_states=spec["timezone"] != "America/Hermosillo",
+        state_codes=["26"] if spec["timezone"] == "America/Hermosillo" else [],
+        thematic_areas=[{"es": o["es"], "en": o["en"]} for o in OPTIONS],
+        timezone=spec["timezone"],
+        opens_dt=local_to_utc(opens, spec["timezone"]),
+        closes_dt=local_to_utc(closes, spec["timezone"]),
+        currency=programme.currency,
+        budget=Decimal(spec["budget"]),
+        min_award=Decimal(spec["min_award"]),
+        max_award=Decimal(spec["max_award"]),
+        cofinance_min_pct=Decimal(spec["pct"]),
+        offers_fixed_amount=True,
+        offers_cost_reimbursable=spec["status"] != "draft",
+    )
+    if spec["status"] != "draft":
+        call.published_dt = call.opens_dt
+    if spec["status"] == "closed":
+        call.closed_dt = call.closes_dt
+    _add_parts(call)
+    db.session.add(call)
+    db.session.flush()
+    if spec["status"] != "draft":
+        freeze_form_version(call, None)
+    return call
+
+
+def _add_parts(call: Call) -> None:
+    for position, (key, es, en, types, size, mandatory) in enumerate(SLOTS):
+        call.document_slots.append(
+            CallDocumentSlot(
+                key=key,
+                label_es=es,
+                label_en=en,
+                allowed_types=types,
+                max_size_mb=size,
+                mandatory=mandatory,
+                position=position,
+            )
+        )
+    for position, values in enumerate(QUESTIONS):
+        call.questions.append(FormQuestion(**values, position=position))
+    for position, values in enumerate(QUIZ):
+        call.quiz_questions.append(EligibilityQuestion(**values, position=position))
+    call.notices.append(
+        CallNotice(
+            kind="faq",
+            title_es="¿Pueden participar universidades públicas?",
+            title_en="Can public universities apply?",
+            body_es="Sí, como instituciones académicas.",
+            body_en="Yes, as academic institutions.",
+        )
+    )

@@ -1,0 +1,48 @@
+"""The public eligibility check: a form built from a call's quiz, answered with GET.
+
+It stores nothing and changes nothing, so it needs no CSRF token; the later application flow
+stores the answers with the application.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Form, RadioField
+from wtforms.validators import InputRequired
+
+from portal.calls.constants import NO, YES, YES_NO_LABELS, QuizKind
+from portal.core.i18n import localized
+
+PREFIX = "q_"
+
+
+def _choices(question) -> list[tuple[str, str]]:
+    if question.kind == QuizKind.YES_NO:
+        return [(YES, YES_NO_LABELS[YES]), (NO, YES_NO_LABELS[NO])]
+    from portal.core.i18n import current_language
+
+    lang = current_language()
+    return [(o["key"], o.get(lang) or o["es"]) for o in question.options]
+
+
+class QuizAnswers(Form):
+    @classmethod
+    def for_call(cls, call, args) -> QuizAnswers:
+        """A form class with one radio group per quiz question, bound to ``args`` on check."""
+        fields = {
+            f"{PREFIX}{q.key}": RadioField(
+                localized(q, "label"),
+                choices=_choices(q),
+                validators=[InputRequired(_l("Answer this question."))],
+            )
+            for q in sorted(call.quiz_questions, key=lambda q: q.position)
+        }
+        form_class = type("CallQuizAnswers", (cls,), fields)
+        return form_class(args if args.get("check") else None)
+
+    def answers(self) -> dict[str, str | None]:
+        return {
+            name.removeprefix(PREFIX): field.data
+            for name, field in self._fields.items()
+            if name.startswith(PREFIX)
+        }

@@ -1,0 +1,34 @@
+"""Fixtures for these tests."""
+
+import pytest
+
+from tests.admin.context import factory_context
+
+
+@pytest.fixture(autouse=True)
+def _app_context(app):
+    """Factories and operations need an application context (see tests/admin/context.py)."""
+    with factory_context(app):
+        yield
+
+
+@pytest.fixture
+def admin_client(client, personas):
+    """The test client, logged in as the administrator persona."""
+    from tests.support.matrix import login
+
+    login(client, personas["admin"].email)
+    return client
+
+
+@pytest.fixture
+def personas(personas):
+    """Personas read pages in English, the source language of the messages."""
+    from portal.accounts.models import User
+    from portal.core.db import db
+
+    for value in personas.values():
+        if isinstance(value, User):
+            value.locale = "en"
+    db.session.commit()
+    return personas

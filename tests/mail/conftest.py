@@ -1,0 +1,51 @@
+"""Fixtures for these tests."""
+
+import pytest
+
+from tests.admin.context import factory_context
+
+
+@pytest.fixture(autouse=True)
+def _app_context(app):
+    """Factories and operations need an application context (see tests/admin/context.py)."""
+    with factory_context(app):
+        yield
+
+
+@pytest.fixture
+def personas(personas):
+    """Personas read pages in English, the source language of the messages."""
+    from portal.accounts.models import User
+    from portal.core.db import db
+
+    for value in personas.values():
+        if isinstance(value, User):
+            value.locale = "en"
+    db.session.commit()
+    return personas
+
+
+@pytest.fixture
+def mail_config(app, monkeypatch):
+    """Set mail settings on the app (requests) and on the context used by direct calls."""
+    from flask import current_app
+
+    def configure(**settings):
+        for config in {id(c): c for c in (app.config, current_app.config)}.values():
+            for key, value in settings.items():
+                monkeypatch.setitem(config, key, value)
+
+    return configure
+
+
+@pytest.fixture
+def smtp_server(mail_config):
+    """A real SMTP server on 127.0.0.1; the app is configured to send through it."""
+    from tests.mail.smtp import start_server
+
+    controller, handler = start_server()
+    mail_config(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    try:
+        yield handler
+    finally:
+        controller.stop()
