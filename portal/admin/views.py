@@ -14,9 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from portal.accounts.models import User
 from portal.admin import operations as ops
 from portal.admin.forms import InviteForm, OutboxFilterForm, RolesForm, UserSearchForm
-from portal.admin.pagination import paginate, requested_page
 from portal.admin.queries import memberships_of, outbox_list, user_search
 from portal.core.db import db
+from portal.core.pagination import paginate, requested_page
 from portal.mail.models import OutboxMessage
 from portal.mail.operations import deliver_pending
 

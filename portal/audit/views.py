@@ -10,9 +10,10 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.admin.pagination import Page, paginate, requested_page
 from portal.audit.forms import AuditFilterForm
 from portal.audit.queries import audit_search
+from portal.core.i18n import DEFAULT_TIMEZONE, valid_timezone
+from portal.core.pagination import Page, paginate, requested_page
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -38,7 +39,7 @@ def _require_staff():
 def index():
     form = AuditFilterForm(request.args)
     if form.validate():
-        stmt = audit_search(form.filters(), ZoneInfo(current_user.timezone))
+        stmt = audit_search(form.filters(), _viewer_zone())
         page = paginate(stmt, requested_page(), PER_PAGE)
     else:
         page = Page(items=[], number=1, per_page=PER_PAGE, total=0)
@@ -49,6 +50,12 @@ def index():
         change_rows=change_rows,
         filtered=bool(request.args.keys() - {"page"}),
     )
+
+
+def _viewer_zone() -> ZoneInfo:
+    """Typed dates are days in the viewer's zone (the one the page shows times in)."""
+    name = current_user.timezone
+    return ZoneInfo(name if name and valid_timezone(name) else DEFAULT_TIMEZONE)
 
 
 @dataclass(frozen=True)

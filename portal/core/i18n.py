@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
 from babel.numbers import format_currency, format_decimal
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 
@@ -55,22 +55,22 @@ def current_language() -> str:
 
 
 def select_locale() -> str:
-    lang = None
-    if request:
-        lang = normalise_language(request.args.get("lang"))
-        if lang:
-            session["lang"] = lang
-    if not lang:
+    if not has_request_context():
+        return LOCALES["es"]
+    lang = normalise_language(request.args.get("lang"))
+    if lang:
+        session["lang"] = lang
+    else:
         # The session holds the latest explicit choice; logging in sets it to the user's
         # saved preference (see accounts.session_auth.start_session).
         lang = normalise_language(session.get("lang"))
-    if not lang and current_user and current_user.is_authenticated:
+    if not lang and current_user.is_authenticated:
         lang = normalise_language(current_user.locale)
     return LOCALES[lang or "es"]
 
 
 def select_timezone() -> str:
-    if current_user and current_user.is_authenticated and current_user.timezone:
+    if has_request_context() and current_user.is_authenticated and current_user.timezone:
         return current_user.timezone
     return current_app.config.get("BABEL_DEFAULT_TIMEZONE", DEFAULT_TIMEZONE)
 

@@ -220,6 +220,7 @@ def test_csp_allows_the_s3_origin(s3_endpoint, tmp_path):
             "S3_BUCKET": BUCKET,
             "S3_ENDPOINT_URL": s3_endpoint + "/",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+            "RATELIMIT_ENABLED": False,  # the limiter is shared: keep it off for later tests
         },
     )
     csp = app.test_client().get("/").headers["Content-Security-Policy"]
@@ -231,7 +232,9 @@ def test_s3_without_a_bucket_refuses_to_start(tmp_path):
     from portal.documents.storage import StorageError
 
     with pytest.raises(StorageError, match="S3_BUCKET"):
-        create_app("testing", {"STORAGE_BACKEND": "s3", "S3_BUCKET": ""})
+        create_app(
+            "testing", {"STORAGE_BACKEND": "s3", "S3_BUCKET": "", "RATELIMIT_ENABLED": False}
+        )
 
 
 def test_pending_upload_belongs_to_its_uploader(app, s3, applicant_client, personas):

@@ -6,20 +6,17 @@ import pytest
 
 from portal.accounts.models import User
 from portal.core.db import db
-from tests.support import factories
-
-
-
-# NOTE (lead): tests/support/factories.py now hashes without an app context.
+from tests.organisations.helpers import company_rfc
 
 
 @pytest.fixture
 def personas(personas):
+    """English pages, and RFCs that pass the check-digit rules: ``factories._rfc_for`` gives
+    invalid homoclaves for some sequence numbers (second character 0, first W-Z)."""
     for value in personas.values():
         if isinstance(value, User):
             value.locale = "en"
+    personas["org_a"].rfc = company_rfc("OAA150312AB")
+    personas["org_b"].rfc = company_rfc("OBB150312AB")
     db.session.commit()
     return personas
-
-# NOTE (lead): the pysqlite BEGIN fix now lives in portal/core/db.make_engine for every test;
-# the local `connection` override was removed.

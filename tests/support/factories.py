@@ -17,6 +17,8 @@ DEFAULT_PASSWORD = "correct horse battery staple 42"
 def hash_password(password: str) -> str:
     """Hash with the testing parameters (TestingConfig), without needing an app context."""
     return _hasher(1, 1024, 1).hash(password)
+
+
 _seq = itertools.count(1)
 
 # Valid RFCs with correct check digits (company, 12 characters).
@@ -96,8 +98,14 @@ def add_member(org: Organisation, user: User, role: str = "editor") -> Membershi
 
 
 def _rfc_for(n: int) -> str:
-    """A syntactically valid company RFC with a correct check digit, unique per n."""
+    """A company RFC with a correct check digit, unique per n, that the portal's rules accept."""
     from stdnum.mx import rfc as rfc_mod
 
-    base = f"TST{(n % 100):02d}0101{chr(65 + (n // 100) % 26)}{(n % 10)}"
-    return base + rfc_mod.calc_check_digit(base)
+    letters = "ABCDEFGHJKLMNPRSTUV"
+    homoclave = f"{letters[(n // 100) % len(letters)]}{1 + (n // 1900) % 9}"
+    for day in range(1, 29):
+        base = f"TST{n % 100:02d}01{day:02d}{homoclave}"
+        candidate = base + rfc_mod.calc_check_digit(base)
+        if rfc_mod.is_valid(candidate, validate_check_digits=True):
+            return candidate
+    raise AssertionError("could not build a valid RFC")

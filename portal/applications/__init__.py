@@ -1,0 +1,1 @@
+"""Applications to calls for proposals: drafts, budgets, submission, staff lists (issue 4)."""
