@@ -7,6 +7,8 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed
 MO := portal/translations/es/LC_MESSAGES/messages.mo
 PYTEST_ARGS ?=
+# Two workers (the machine has two cores); each gets its own SQLite file or PostgreSQL database.
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test test-browser test-postgres lint format translations extract-messages seed migrate bench clean
 
@@ -40,7 +42,7 @@ run: seed
 
 ## The whole suite (SQLite by default; TEST_DATABASE_URL=postgresql+psycopg://... for PostgreSQL).
 test: $(STAMP) $(MO)
-	cd tests && ../$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	cd tests && ../$(BIN)/python -m pytest -m "not browser" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## Browser walk-throughs in headless Chromium (Debian's package) driven by Playwright.
 test-browser: $(STAMP) $(MO)

@@ -2,6 +2,7 @@
 
 from portal.accounts.views import bp as accounts_bp
 from portal.admin.views import bp as admin_bp
+from portal.applications.views import bp as applications_bp
 from portal.audit.views import bp as audit_bp
 from portal.calls.views import bp as calls_bp
 from portal.dashboard.views import bp as dashboard_bp
@@ -16,4 +17,5 @@ BLUEPRINTS = (
     audit_bp,
     calls_bp,
     documents_bp,
+    applications_bp,
 )

@@ -1,6 +1,14 @@
 """Imports every model so that ``Base.metadata`` is complete (Alembic, tests)."""
 
 from portal.accounts.models import User, UserRole
+from portal.applications.models import (
+    Application,
+    ApplicationCounter,
+    ApplicationMessage,
+    BudgetLine,
+    CofinanceSource,
+    StatusChange,
+)
 from portal.audit.models import AuditEntry
 from portal.calls.form_models import (
     CallDocumentSlot,
@@ -15,6 +23,12 @@ from portal.mail.models import OutboxMessage
 from portal.organisations.models import Invitation, Membership, Organisation
 
 __all__ = [
+    "Application",
+    "ApplicationCounter",
+    "ApplicationMessage",
+    "BudgetLine",
+    "CofinanceSource",
+    "StatusChange",
     "AuditEntry",
     "Base",
     "Call",

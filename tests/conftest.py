@@ -7,6 +7,7 @@ import pytest
 from portal import create_app
 from portal.core.db import db
 from tests.support import factories
+from tests.support.context import twin_of
 from tests.support.database import is_postgres, migrate, test_database_url
 from tests.support.matrix import AccessMatrix
 from tests.support.queries import count_statements
@@ -64,8 +65,10 @@ def client(app, connection):
 
 @pytest.fixture
 def ctx(app, connection):
-    """A request context for calling operations directly (not used with ``client``)."""
-    with app.test_request_context():
+    """A request context for calling operations directly. It belongs to a twin of ``app``, so
+    ``g`` never leaks into the test client's requests (see tests/support/context.py).
+    Messages come out in English, the source language."""
+    with twin_of(app).test_request_context("/?lang=en"):
         yield
 
 
@@ -77,7 +80,10 @@ def postgres_only(database_url):
 
 @pytest.fixture
 def personas(connection):
-    """The seven personas of the access matrix, with two separate organisations."""
+    """The seven personas of the access matrix, with two separate organisations.
+
+    They read pages in English, the source language of the messages, so assertions stay
+    readable; Spanish is covered by the i18n, e-mail and browser tests."""
     users = {
         "applicant": factories.make_user(name="Ana Aplicante", roles=("applicant",)),
         "other_applicant": factories.make_user(name="Otto Otra", roles=("applicant",)),
@@ -88,6 +94,9 @@ def personas(connection):
         ),
         "admin": factories.make_user(name="Adela Admin", roles=("admin",)),
     }
+    for user in users.values():
+        user.locale = "en"
+    db.session.commit()
     users["org_a"] = factories.make_organisation(users["applicant"], legal_name="Org A A.C.")
     users["org_b"] = factories.make_organisation(
         users["other_applicant"], legal_name="Org B S.A. de C.V.", kind="company"

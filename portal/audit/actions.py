@@ -54,6 +54,17 @@ ACTIONS: frozenset[str] = frozenset(
         "call.notice_added",
         "call.notice_updated",
         "call.notice_removed",
+        # applications
+        "application.created",
+        "application.updated",
+        "application.eligibility_checked",
+        "application.budget_updated",
+        "application.submitted",
+        "application.withdrawn",
+        "application.more_information_requested",
+        "application.more_information_provided",
+        "application.acknowledgement_generated",
+        "application.exported",
         # mail
         "mail.sent",
         "mail.failed",

@@ -212,7 +212,7 @@ class CallForm(FlaskForm):
     min_award = MoneyField(_l("Minimum award"), validators=[Optional()])
     max_award = MoneyField(_l("Maximum award"), validators=[Optional()])
     cofinance_min_pct = DecimalField(
-        _l("Minimum co-finance (% of total project cost)"),
+        _l("Minimum co-finance (percentage of total project cost)"),
         places=2,
         default=Decimal("0"),
         validators=[InputRequired(_l("Enter a percentage between 0 and 100."))],

@@ -25,6 +25,11 @@ NAV: list[NavItem] = [
     NavItem("organisations.all", _l("Organisations"), lambda u: u.is_staff),
     NavItem("calls.index", _l("Calls"), lambda u: True),
     NavItem(
+        "applications.mine",
+        _l("My applications"),
+        lambda u: u.is_authenticated and u.has_role(Role.APPLICANT),
+    ),
+    NavItem(
         "calls.programmes",
         _l("Programmes"),
         lambda u: u.has_role(Role.GRANTS_MANAGER, Role.ADMIN),

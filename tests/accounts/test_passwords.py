@@ -114,6 +114,7 @@ def test_reset_link_works_only_once(client, outbox, user):
 def test_expired_reset_link_is_refused(client, outbox, user, monkeypatch):
     english(client)
     ask_reset(client, user.email, age_seconds=2 * 3600, monkeypatch=monkeypatch)
+    english(client)  # the faked clock also re-signed the session cookie
     link = reset_link(outbox, user.email)
     before = reload(user).password_hash
 
@@ -127,6 +128,7 @@ def test_expired_reset_link_is_refused(client, outbox, user, monkeypatch):
 def test_expiry_follows_the_configured_max_age(app, client, outbox, user, monkeypatch):
     english(client)
     ask_reset(client, user.email, age_seconds=120, monkeypatch=monkeypatch)
+    english(client)  # the faked clock also re-signed the session cookie
     link = reset_link(outbox, user.email)
     assert client.get(link).status_code == 200
     monkeypatch.setitem(app.config, "RESET_TOKEN_MAX_AGE", 60)
@@ -166,6 +168,7 @@ def test_invited_staff_set_their_first_password(client, make_user, outbox, monke
         unique_email("staff"), password=None, verified=False, roles=("grants_manager",), locale="en"
     )
     ask_reset(client, staff.email, age_seconds=2 * 3600, monkeypatch=monkeypatch)
+    english(client)  # the faked clock also re-signed the session cookie
     [message] = outbox(staff.email)
     assert message.subject == "Choose your Cofinancia password"
     assert "valid for 7 days" in message.body_text
@@ -190,6 +193,7 @@ def test_invitation_link_expires_after_the_invitation_period(
     staff = make_user(unique_email("late"), password=None, verified=False, roles=("reviewer",))
     age = app.config["INVITE_TOKEN_MAX_AGE"] + 60
     ask_reset(client, staff.email, age_seconds=age, monkeypatch=monkeypatch)
+    english(client)  # the faked clock also re-signed the session cookie
     response = client.get(reset_link(outbox, staff.email))
     assert response.status_code == 400
     assert "The link has expired" in response.get_data(as_text=True)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.admin.context import factory_context
+from tests.support.context import factory_context
 
 
 @pytest.fixture(autouse=True)
@@ -19,16 +19,3 @@ def admin_client(client, personas):
 
     login(client, personas["admin"].email)
     return client
-
-
-@pytest.fixture
-def personas(personas):
-    """Personas read pages in English, the source language of the messages."""
-    from portal.accounts.models import User
-    from portal.core.db import db
-
-    for value in personas.values():
-        if isinstance(value, User):
-            value.locale = "en"
-    db.session.commit()
-    return personas

@@ -5,20 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from portal.accounts.models import User
-from portal.core.db import db
 from tests.calls import helpers
 from tests.support import factories
-
-
-@pytest.fixture
-def personas(personas):
-    """The shared personas, reading pages in English."""
-    for value in personas.values():
-        if isinstance(value, User):
-            value.locale = "en"
-    db.session.commit()
-    return personas
 
 
 @pytest.fixture

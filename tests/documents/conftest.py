@@ -13,7 +13,6 @@ import socket
 import pytest
 import requests
 
-from portal.accounts.models import User
 from portal.core.db import db
 from portal.documents.models import Document
 from tests.browser.conftest import (  # noqa: F401 - Playwright fixtures for test_browser_upload
@@ -27,16 +26,6 @@ from tests.support.forms import csrf_token
 from tests.support.matrix import login
 
 BUCKET = "cofinancia-test"
-
-
-@pytest.fixture
-def personas(personas):
-    """English pages, so assertions can read the source messages."""
-    for value in personas.values():
-        if isinstance(value, User):
-            value.locale = "en"
-    db.session.commit()
-    return personas
 
 
 # S3 over real HTTP ---------------------------------------------------------------------------

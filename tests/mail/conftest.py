@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.admin.context import factory_context
+from tests.support.context import factory_context
 
 
 @pytest.fixture(autouse=True)
@@ -10,19 +10,6 @@ def _app_context(app):
     """Factories and operations need an application context (see tests/admin/context.py)."""
     with factory_context(app):
         yield
-
-
-@pytest.fixture
-def personas(personas):
-    """Personas read pages in English, the source language of the messages."""
-    from portal.accounts.models import User
-    from portal.core.db import db
-
-    for value in personas.values():
-        if isinstance(value, User):
-            value.locale = "en"
-    db.session.commit()
-    return personas
 
 
 @pytest.fixture

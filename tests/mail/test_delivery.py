@@ -54,7 +54,9 @@ def _expected_date(locale: str) -> str:
 def test_each_recipient_gets_the_message_in_their_language(smtp_server):
     inviter = make_user(name="Adela Admin", roles=("admin",))
     english = make_user("emma@example.org", name="Emma English", locale="en", roles=("reviewer",))
-    spanish = make_user("elena@example.org", name="Elena Española", roles=("reviewer",))
+    spanish = make_user(
+        "elena@example.org", name="Elena Española", locale="es", roles=("reviewer",)
+    )
     queued = [_invite(english, inviter), _invite(spanish, inviter)]
     db.session.commit()
 
@@ -67,6 +69,7 @@ def test_each_recipient_gets_the_message_in_their_language(smtp_server):
     assert es["Content-Language"] == "es"
     assert en["Subject"] == "Your invitation to Cofinancia"
     assert es["Subject"] == _reload(queued[1].id).subject
+    assert es["Subject"] != en["Subject"]  # the Spanish catalogue was used
     assert en["From"] == "Cofinancia <no-reply@cofinancia.local>"
     assert en["Message-ID"]
     # Rendered under force_locale: dates follow each recipient's language (CLDR).

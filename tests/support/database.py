@@ -10,7 +10,24 @@ from portal.core.migrate import upgrade
 
 
 def test_database_url(tmp_dir) -> str:
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.sqlite3'}"
+    """SQLite in a temporary directory, or TEST_DATABASE_URL (one database per xdist worker)."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_dir / 'test.sqlite3'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and is_postgres(url):
+        url = f"{url}_{worker}"
+        _create_database(url)
+    return url
+
+
+def _create_database(url: str) -> None:
+    base, _, name = url.rpartition("/")
+    engine = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
 
 
 def is_postgres(url: str) -> bool:

@@ -32,7 +32,7 @@ def make_user(
     password: str = DEFAULT_PASSWORD,
     verified: bool = True,
     name: str | None = None,
-    locale: str = "es",
+    locale: str = "en",
     active: bool = True,
 ) -> User:
     n = next(_seq)

@@ -19,7 +19,7 @@ _twins: dict[int, object] = {}
 def twin_of(app):
     if id(app) not in _twins:
         twin = create_app("testing", {})
-        twin.config.update(app.config)
+        twin.config = app.config  # one configuration: monkeypatching either changes both
         _twins[id(app)] = twin
     return _twins[id(app)]
 

@@ -1,0 +1,131 @@
+"""The acknowledgement of receipt: a PDF listing the submitted answers, the budget, each
+document with its SHA-256 and the submission time (in the call's zone and in UTC).
+
+It is generated right after the submission is committed (as a background job when Redis is
+configured, inline otherwise), stored through the documents capability (owner type
+``application``, slot ``acknowledgement``), and generated on demand if a download finds none.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from portal.applications.answers import display_answer
+from portal.applications.budget import totals_of
+from portal.applications.constants import ACKNOWLEDGEMENT_SLOT, BudgetCategory
+from portal.applications.documents import ACKNOWLEDGEMENT, application_owner
+from portal.applications.validation import text_of
+from portal.calls.rules import visible_questions
+from portal.core.db import db, now_utc
+from portal.core.i18n import locale_for
+from portal.documents.operations import latest, receive_upload, start_upload
+
+log = logging.getLogger("portal.applications")
+
+
+def existing(application):
+    return latest("application", application.id, ACKNOWLEDGEMENT_SLOT)
+
+
+def context(application, documents: dict) -> dict:
+    """Everything the template shows, as plain values (the template does no queries)."""
+    snapshot = application.snapshot()
+    answers = application.answers or {}
+    questions = [
+        {
+            "key": q["key"],
+            "label": text_of(q["label"]),
+            "answer": display_answer(q, answers.get(q["key"])),
+        }
+        for q in visible_questions(snapshot, answers)
+        if q["kind"] != "document"
+    ]
+    slot_labels = {s["key"]: text_of(s["label"]) for s in snapshot["document_slots"]}
+    for source in application.sources:
+        slot_labels[source.letter_slot] = _(
+            "Commitment letter: %(name)s", name=source.contributor_name
+        )
+    files = [
+        {"slot": slot_labels.get(key, key), "document": doc}
+        for key, doc in sorted(documents.items())
+        if key != ACKNOWLEDGEMENT_SLOT
+    ]
+    totals = totals_of(application)
+    categories = [
+        (c.label, *totals.by_category[c.value]) for c in BudgetCategory if c in totals.by_category
+    ]
+    return {
+        "application": application,
+        "call": application.call,
+        "organisation": application.organisation,
+        "questions": questions,
+        "files": files,
+        "lines": application.lines,
+        "sources": application.sources,
+        "totals": totals,
+        "categories": categories,
+        "generated_dt": now_utc(),
+    }
+
+
+def render(application, documents: dict, language: str = "es") -> bytes:
+    from portal.pdf.render import render_pdf
+
+    with force_locale(locale_for(language)):
+        return render_pdf(
+            "acknowledgement.html", language=language, **context(application, documents)
+        )
+
+
+def generate(application, user):
+    """Render and store the acknowledgement (flushes; the caller commits)."""
+    from portal.applications.operations import current_documents
+    from portal.audit.operations import record
+
+    documents = current_documents(application)
+    pdf = render(application, documents, getattr(user, "locale", "es"))
+    owner = application_owner(application)
+    name = f"{application.reference}-{_('acknowledgement')}.pdf"
+    document = start_upload(owner, ACKNOWLEDGEMENT, user, filename=name)
+    outcome = receive_upload(document, ACKNOWLEDGEMENT, io.BytesIO(pdf))
+    if not outcome.ok:
+        raise RuntimeError(f"acknowledgement of {application!r} refused: {outcome.message}")
+    record(
+        "application.acknowledgement_generated",
+        application,
+        changes={"document_id": document.id, "sha256": document.sha256},
+        organisation_id=application.organisation_id,
+        user=user,
+    )
+    return document
+
+
+def ensure(application_id: int):
+    """The acknowledgement of a submitted application, generated if missing (commits)."""
+    from portal.accounts.models import User
+    from portal.applications.operations import load_full
+
+    application = load_full(application_id)
+    if application is None or not application.was_submitted:
+        return None
+    found = existing(application)
+    if found is not None:
+        return found
+    user = db.session.get(User, application.submitted_by_id)
+    document = generate(application, user)
+    db.session.commit()
+    return document
+
+
+def generate_job(application_id: int) -> None:
+    """Entry point after a submission (RQ job or inline); problems are logged, not raised:
+    the download generates the PDF again if it is missing."""
+    try:
+        ensure(application_id)
+    except Exception:
+        db.session.rollback()
+        log.exception("acknowledgement of application %s failed", application_id)

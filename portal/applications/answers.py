@@ -1,0 +1,162 @@
+"""The application form built from a form snapshot: one WTForms field per question.
+
+Fields are named ``q_<key>`` (also their HTML id, so checklist links land on them). Saving a
+draft checks only the shape of each answer (length, number, date, known option); whether
+required questions are answered is the checklist's job, so a half-written draft always saves.
+Answers are stored as JSON primitives: text, decimal strings, ISO dates, option keys.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, DecimalField, RadioField, StringField, TextAreaField
+from wtforms.validators import Length, Optional, ValidationError
+
+from portal.calls.constants import NO, SHORT_TEXT_MAX_CHARS, YES, YES_NO_LABELS, QuestionKind
+from portal.calls.forms import CheckboxesField, MoneyField
+from portal.core.i18n import current_language
+
+PREFIX = "q_"
+
+
+def _text(texts: dict) -> str:
+    return texts.get(current_language()) or texts.get("es") or texts.get("en") or ""
+
+
+def _multiline(value):
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return value
+
+
+def _options(question: dict) -> list[tuple[str, str]]:
+    return [(o["key"], _text(o["label"])) for o in question.get("options") or ()]
+
+
+def make_field(question: dict):
+    """The field for one question, or None for document questions (uploads are separate)."""
+    kind = question["kind"]
+    label = _text(question["label"])
+    help_text = _text(question.get("help") or {})
+    common = {"label": label, "description": help_text, "validators": [Optional()]}
+    if kind == QuestionKind.SHORT_TEXT:
+        limit = question.get("max_chars") or SHORT_TEXT_MAX_CHARS
+        common["validators"] = [Optional(), Length(max=limit)]
+        return StringField(filters=[_multiline], **common)
+    if kind == QuestionKind.LONG_TEXT:
+        common["validators"] = [Optional(), Length(max=question["max_chars"])]
+        return TextAreaField(filters=[_multiline], render_kw={"rows": 6}, **common)
+    if kind == QuestionKind.NUMBER:
+        common["validators"] = [Optional(), _reasonable_number]
+        return DecimalField(**common, render_kw={"inputmode": "decimal"}, places=None)
+    if kind == QuestionKind.MONEY:
+        return MoneyField(**common, render_kw={"inputmode": "decimal"})
+    if kind == QuestionKind.DATE:
+        return DateField(**common)
+    if kind == QuestionKind.SINGLE_CHOICE:
+        return RadioField(choices=_options(question), **common)
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        return CheckboxesField(choices=_options(question), **common)
+    if kind == QuestionKind.YES_NO:
+        return RadioField(choices=[(YES, YES_NO_LABELS[YES]), (NO, YES_NO_LABELS[NO])], **common)
+    return None
+
+
+NUMBER_LIMIT = Decimal(10) ** 15
+
+
+def _reasonable_number(form, field) -> None:
+    value = field.data
+    if value is not None and (not value.is_finite() or abs(value) >= NUMBER_LIMIT):
+        raise ValidationError(_l("Enter a number such as 1250 or 12.5."))
+    if value is not None and value.as_tuple().exponent < -6:
+        raise ValidationError(_l("Use at most six decimal places."))
+
+
+def field_name(question: dict) -> str:
+    return f"{PREFIX}{question['key']}"
+
+
+def add_question_fields(form_class: type, snapshot: dict) -> type:
+    """A subclass of ``form_class`` with one field per (non-document) question."""
+    fields = {}
+    for question in snapshot["questions"]:
+        field = make_field(question)
+        if field is not None:
+            fields[field_name(question)] = field
+    return type("ApplicationAnswersForm", (form_class,), fields)
+
+
+def to_stored(question: dict, value):
+    """A field's data as the JSON value stored in ``Application.answers``."""
+    if value is None or value == "" or value == []:
+        return None
+    kind = question["kind"]
+    if kind == QuestionKind.NUMBER:
+        return _plain_decimal(value)
+    if kind == QuestionKind.MONEY:
+        return str(Decimal(value).quantize(Decimal("0.01")))
+    if kind == QuestionKind.DATE:
+        return value.isoformat()
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        return [str(v) for v in value]
+    return str(value)
+
+
+def _plain_decimal(value) -> str:
+    return format(Decimal(value).normalize(), "f")
+
+
+def to_field(question: dict, stored):
+    """The stored answer as the field's ``data`` (for pre-filling the form)."""
+    if stored is None:
+        return [] if question["kind"] == QuestionKind.MULTIPLE_CHOICE else None
+    kind = question["kind"]
+    try:
+        if kind in (QuestionKind.NUMBER, QuestionKind.MONEY):
+            return Decimal(str(stored))
+        if kind == QuestionKind.DATE:
+            return date.fromisoformat(str(stored))
+    except (ValueError, ArithmeticError):
+        return None
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        return list(stored) if isinstance(stored, list) else []
+    return stored
+
+
+def answers_from_form(snapshot: dict, form) -> dict:
+    """Every (non-document) question's answer from a validated form."""
+    answers = {}
+    for question in snapshot["questions"]:
+        name = field_name(question)
+        if name in form._fields:
+            answers[question["key"]] = to_stored(question, form[name].data)
+    return answers
+
+
+def prefill(form, snapshot: dict, answers: dict) -> None:
+    for question in snapshot["questions"]:
+        name = field_name(question)
+        if name in form._fields:
+            form[name].data = to_field(question, answers.get(question["key"]))
+
+
+def display_answer(question: dict, stored) -> str:
+    """An answer as text for the status page, exports and the acknowledgement PDF."""
+    if stored is None or stored == "" or stored == []:
+        return ""
+    kind = question["kind"]
+    labels = dict(_options(question))
+    if kind == QuestionKind.YES_NO:
+        return str(YES_NO_LABELS.get(stored, stored))
+    if kind == QuestionKind.SINGLE_CHOICE:
+        return labels.get(stored, str(stored))
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        return "; ".join(labels.get(v, str(v)) for v in stored)
+    return str(stored)
+
+
+NOT_ANSWERED = _l("Not answered")

@@ -1,0 +1,49 @@
+"""Wiring done when the applications blueprint is registered (no work at import time)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from portal.accounts.roles import Role
+from portal.core.db import db
+
+
+def init_app(app: Flask) -> None:
+    from portal.applications.documents import register
+
+    register()
+    app.jinja_env.globals["call_apply_box"] = call_apply_box
+
+
+def call_apply_box(call) -> dict:
+    """What the "Apply" box on a call's page shows for the current user (two queries at most).
+
+    ``drafts``/``others``: the acting organisation's applications to this call;
+    ``received``: for grants staff, how many submitted applications the call has.
+    """
+    from portal.applications.models import Application
+    from portal.organisations.context import current_membership
+
+    box = {"membership": None, "applications": [], "received": None}
+    if not current_user.is_authenticated:
+        return box
+    membership = current_membership()
+    box["membership"] = membership
+    if membership is not None:
+        box["applications"] = db.session.scalars(
+            select(Application)
+            .where(
+                Application.call_id == call.id,
+                Application.organisation_id == membership.organisation_id,
+            )
+            .order_by(Application.created_dt.desc())
+        ).all()
+    if current_user.has_role(Role.GRANTS_MANAGER, Role.ADMIN):
+        box["received"] = db.session.scalar(
+            select(func.count(Application.id)).where(
+                Application.call_id == call.id, Application.submitted_dt.is_not(None)
+            )
+        )
+    return box
