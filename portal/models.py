@@ -21,8 +21,32 @@ from portal.core.db import Base
 from portal.documents.models import Document
 from portal.mail.models import OutboxMessage
 from portal.organisations.models import Invitation, Membership, Organisation
+from portal.reviews.models import (
+    Assignment,
+    CommitteeOrder,
+    Consensus,
+    ConsensusScore,
+    Criterion,
+    Panel,
+    PanelMember,
+    Review,
+    ReviewScore,
+    Rubric,
+    ScreeningDecision,
+)
 
 __all__ = [
+    "Assignment",
+    "CommitteeOrder",
+    "Consensus",
+    "ConsensusScore",
+    "Criterion",
+    "Panel",
+    "PanelMember",
+    "Review",
+    "ReviewScore",
+    "Rubric",
+    "ScreeningDecision",
     "Application",
     "ApplicationCounter",
     "ApplicationMessage",

@@ -12,6 +12,9 @@ from tests.support.database import is_postgres, migrate, test_database_url
 from tests.support.matrix import AccessMatrix
 from tests.support.queries import count_statements
 
+# Playwright fixtures (live server, browser, page, screenshots) for every browser test.
+pytest_plugins = ["tests.support.browser"]
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):

@@ -36,21 +36,31 @@ def _options(question: dict) -> list[tuple[str, str]]:
     return [(o["key"], _text(o["label"])) for o in question.get("options") or ()]
 
 
+class MarkRequired:
+    """Flags the field as required for display (asterisk) without refusing a blank draft."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field) -> None:
+        return None
+
+
 def make_field(question: dict):
     """The field for one question, or None for document questions (uploads are separate)."""
     kind = question["kind"]
     label = _text(question["label"])
     help_text = _text(question.get("help") or {})
-    common = {"label": label, "description": help_text, "validators": [Optional()]}
+    optional = [Optional(), MarkRequired()] if question.get("required") else [Optional()]
+    common = {"label": label, "description": help_text, "validators": list(optional)}
     if kind == QuestionKind.SHORT_TEXT:
         limit = question.get("max_chars") or SHORT_TEXT_MAX_CHARS
-        common["validators"] = [Optional(), Length(max=limit)]
+        common["validators"] = [*optional, Length(max=limit)]
         return StringField(filters=[_multiline], **common)
     if kind == QuestionKind.LONG_TEXT:
-        common["validators"] = [Optional(), Length(max=question["max_chars"])]
+        common["validators"] = [*optional, Length(max=question["max_chars"])]
         return TextAreaField(filters=[_multiline], render_kw={"rows": 6}, **common)
     if kind == QuestionKind.NUMBER:
-        common["validators"] = [Optional(), _reasonable_number]
+        common["validators"] = [*optional, _reasonable_number]
         return DecimalField(**common, render_kw={"inputmode": "decimal"}, places=None)
     if kind == QuestionKind.MONEY:
         return MoneyField(**common, render_kw={"inputmode": "decimal"})

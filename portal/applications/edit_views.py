@@ -34,6 +34,7 @@ from portal.applications.views import (
     stale_message,
 )
 from portal.calls.operations import InputError
+from portal.calls.rules import Ineligibility, visible_questions
 from portal.core.db import db, now_utc
 from portal.core.i18n import format_dt
 
@@ -127,6 +128,8 @@ def _render_edit(application, snapshot, form, problem, code: int = 200):
         form.form_errors.append(stale_message())
     elif isinstance(problem, InputError):
         flash_errors(problem.errors)
+    answers = application.answers or {}
+    placed = {q["document_slot"] for q in snapshot["questions"] if q["kind"] == "document"}
     return (
         render_template(
             "applications/edit.html",
@@ -134,7 +137,9 @@ def _render_edit(application, snapshot, form, problem, code: int = 200):
             snapshot=snapshot,
             form=form,
             documents=operations.current_documents(application),
-            answers=application.answers or {},
+            visible={q["key"] for q in visible_questions(snapshot, answers)},
+            slots={s["key"]: s for s in snapshot["document_slots"]},
+            unplaced=[s for s in snapshot["document_slots"] if s["key"] not in placed],
             stale=problem == "stale",
         ),
         code,
@@ -168,9 +173,15 @@ def eligibility(application_id: int):
         stale = problem == "stale"
         if stale:
             form.form_errors.append(stale_message())
-    return render_template(
-        "applications/eligibility.html", application=application, form=form, stale=stale
-    ), (409 if stale else 200)
+    reasons = [Ineligibility(r["kind"], r["key"], r["text"]) for r in application.ineligibility]
+    page = render_template(
+        "applications/eligibility.html",
+        application=application,
+        form=form,
+        reasons=reasons,
+        stale=stale,
+    )
+    return page, (409 if stale else 200)
 
 
 # Budget --------------------------------------------------------------------------------------

@@ -273,7 +273,7 @@ SORTS = {
     "organisation": _l("Organisation"),
     "title": _l("Title"),
     "requested": _l("Amount requested"),
-    "cofinance": _l("Co-finance %"),
+    "cofinance": _l("Co-finance percentage"),
     "status": _l("Status"),
 }
 

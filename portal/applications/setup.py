@@ -14,7 +14,14 @@ def init_app(app: Flask) -> None:
     from portal.applications.documents import register
 
     register()
-    app.jinja_env.globals["call_apply_box"] = call_apply_box
+    app.jinja_env.globals.update(call_apply_box=call_apply_box, format_percent=format_percent)
+
+
+def format_percent(value) -> str:
+    """A percentage or ratio in the reader's locale ("—" when there is none)."""
+    from portal.core.i18n import format_number
+
+    return format_number(value) if value is not None else "—"
 
 
 def call_apply_box(call) -> dict:

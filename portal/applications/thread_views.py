@@ -21,7 +21,7 @@ def request_information(application_id: int):
     require(application.can_request_information(current_user))
     form = RequestInformationForm()
     if not form.validate_on_submit():
-        return render_status(application, request_form=form, code=422)
+        return render_status(application, request_form=form)
     try:
         operations.request_information(application, current_user, form.message.data)
     except InputError as refused:
@@ -51,4 +51,4 @@ def reply(application_id: int):
         db.session.commit()
         flash(_("Your answer was sent to the programme team."), "success")
         return redirect(url_for("applications.status", application_id=application.id) + "#thread")
-    return render_status(application, reply_form=form, code=422)
+    return render_status(application, reply_form=form)

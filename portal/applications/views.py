@@ -205,24 +205,25 @@ def application_status_badge(status: str) -> str:
     return STATUS_BADGES.get(ApplicationStatus(status), "text-bg-secondary")
 
 
+@bp.app_template_global()
+def application_status_label(status: str):
+    return ApplicationStatus(status).label
+
+
 
 
 @bp.context_processor
 def _helpers() -> dict:
     from portal.applications import constants
     from portal.calls.constants import QuestionKind
-    from portal.core.i18n import current_language, format_number
+    from portal.core.i18n import current_language
 
     def bilingual(texts: dict | None) -> str:
         texts = texts or {}
         return texts.get(current_language()) or texts.get("es") or texts.get("en") or ""
 
-    def percent(value) -> str:
-        return format_number(value) if value is not None else "—"
-
     return {
         "bilingual": bilingual,
-        "percent": percent,
         "ApplicationStatus": constants.ApplicationStatus,
         "QuestionKind": QuestionKind,
     }

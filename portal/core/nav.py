@@ -17,11 +17,15 @@ class NavItem:
     endpoint: str
     label: object
     visible: Callable[[object], bool]
+    # "main" items sit in the bar; "account" and "admin" ones in the user menu.
+    group: str = "main"
 
 
 NAV: list[NavItem] = [
     NavItem("dashboard.dashboard", _l("Dashboard"), lambda u: u.is_authenticated),
-    NavItem("organisations.mine", _l("My organisations"), lambda u: u.is_authenticated),
+    NavItem(
+        "organisations.mine", _l("My organisations"), lambda u: u.is_authenticated, "account"
+    ),
     NavItem("organisations.all", _l("Organisations"), lambda u: u.is_staff),
     NavItem("calls.index", _l("Calls"), lambda u: True),
     NavItem(
@@ -35,13 +39,13 @@ NAV: list[NavItem] = [
         lambda u: u.has_role(Role.GRANTS_MANAGER, Role.ADMIN),
     ),
     NavItem("audit.index", _l("Audit log"), lambda u: u.is_staff),
-    NavItem("admin.users", _l("Users"), lambda u: u.has_role(Role.ADMIN)),
-    NavItem("admin.outbox", _l("E-mail outbox"), lambda u: u.has_role(Role.ADMIN)),
+    NavItem("admin.users", _l("Users"), lambda u: u.has_role(Role.ADMIN), "admin"),
+    NavItem("admin.outbox", _l("E-mail outbox"), lambda u: u.has_role(Role.ADMIN), "admin"),
 ]
 
 
-def nav_items() -> list[NavItem]:
-    return [item for item in NAV if item.visible(current_user)]
+def nav_items(group: str = "main") -> list[NavItem]:
+    return [item for item in NAV if item.group == group and item.visible(current_user)]
 
 
 def init_app(app: Flask) -> None:

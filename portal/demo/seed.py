@@ -20,6 +20,8 @@ from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.accounts.passwords import hash_password, password_problems
+from portal.applications.demo import seed_applications
+from portal.calls.demo import seed_calls
 from portal.core.db import db, now_utc
 from portal.demo.data import ACCOUNTS, DEMO_PASSWORD, ORGANISATIONS, DemoOrganisation
 from portal.organisations.models import Membership, Organisation, TaxResidence
@@ -120,7 +122,12 @@ def _ensure_members(world: DemoWorld, org: Organisation, spec: DemoOrganisation)
 
 
 # The stages, in order. Later issues append theirs (e.g. seed_calls, seed_applications).
-STAGES: list[Callable[[DemoWorld], None]] = [seed_accounts, seed_organisations]
+STAGES: list[Callable[[DemoWorld], None]] = [
+    seed_accounts,
+    seed_organisations,
+    seed_calls,
+    seed_applications,
+]
 
 
 def refuse_in_production() -> None:

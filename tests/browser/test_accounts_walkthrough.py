@@ -63,7 +63,8 @@ def test_register_in_english_confirm_log_in_and_switch_language(
     expect(page.locator("html")).to_have_attribute("lang", "en")
     shot(page, "dashboard-en")
 
-    nav.get_by_role("link", name="Ruth Walker").click()
+    nav.get_by_role("link", name="Ruth Walker").click()  # opens the account menu
+    nav.get_by_role("link", name="My account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My account")
     main = page.locator("main")
     main.get_by_label("Language", exact=True).select_option("es")

@@ -15,13 +15,6 @@ import requests
 
 from portal.core.db import db
 from portal.documents.models import Document
-from tests.browser.conftest import (  # noqa: F401 - Playwright fixtures for test_browser_upload
-    browser,
-    es,
-    live_server,
-    page,
-    shot,
-)
 from tests.support.forms import csrf_token
 from tests.support.matrix import login
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from portal.demo.data import DEMO_PASSWORD
-from tests.browser.conftest import TIMEOUT_MS, _prepare_database
+from tests.support.browser import TIMEOUT_MS, _prepare_database
 from tests.documents import samples
 from tests.documents.conftest import BUCKET
 

@@ -35,6 +35,9 @@ def test_first_seed_creates_the_whole_cast(ctx):
         "user": len(ACCOUNTS),
         "organisation": len(ORGANISATIONS),
         "membership": members,
+        "programme": 1,
+        "call": 3,
+        "application": 2,
     }
     after = _counts()
     assert after["User"] == before["User"] + len(ACCOUNTS)

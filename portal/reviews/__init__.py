@@ -1,0 +1,1 @@
+"""Screening, review panels, scoring, consensus and ranking of a call's applications."""
