@@ -8,6 +8,7 @@ from portal.calls.views import bp as calls_bp
 from portal.dashboard.views import bp as dashboard_bp
 from portal.documents.views import bp as documents_bp
 from portal.organisations.views import bp as organisations_bp
+from portal.reviews.views import bp as reviews_bp
 
 BLUEPRINTS = (
     dashboard_bp,
@@ -18,4 +19,5 @@ BLUEPRINTS = (
     calls_bp,
     documents_bp,
     applications_bp,
+    reviews_bp,
 )

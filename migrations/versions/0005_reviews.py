@@ -2,7 +2,7 @@
 
 Revision ID: 0005_reviews
 Revises: 0004_applications
-Create Date: 2026-11-27 20:07:30.288810
+Create Date: 2026-11-27 20:14:18.603844
 """
 
 from alembic import op

@@ -39,7 +39,7 @@ def context(application, documents: dict) -> dict:
         {
             "key": q["key"],
             "label": text_of(q["label"]),
-            "answer": display_answer(q, answers.get(q["key"])),
+            "answer": display_answer(q, answers.get(q["key"]), application.currency),
         }
         for q in visible_questions(snapshot, answers)
         if q["kind"] != "document"

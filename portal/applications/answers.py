@@ -63,7 +63,7 @@ def make_field(question: dict):
         common["validators"] = [*optional, _reasonable_number]
         return DecimalField(**common, render_kw={"inputmode": "decimal"}, places=None)
     if kind == QuestionKind.MONEY:
-        return MoneyField(**common, render_kw={"inputmode": "decimal"})
+        return MoneyField(**common, render_kw={"type": "text", "inputmode": "decimal"})
     if kind == QuestionKind.DATE:
         return DateField(**common)
     if kind == QuestionKind.SINGLE_CHOICE:
@@ -154,8 +154,10 @@ def prefill(form, snapshot: dict, answers: dict) -> None:
             form[name].data = to_field(question, answers.get(question["key"]))
 
 
-def display_answer(question: dict, stored) -> str:
-    """An answer as text for the status page, exports and the acknowledgement PDF."""
+def display_answer(question: dict, stored, currency: str | None = None, formatted=True) -> str:
+    """An answer as text for the status page and the acknowledgement PDF (dates, numbers and
+    amounts in the reader's locale) or, ``formatted=False``, for exports (ISO dates, plain
+    decimals); choices always show their labels."""
     if stored is None or stored == "" or stored == []:
         return ""
     kind = question["kind"]
@@ -166,6 +168,23 @@ def display_answer(question: dict, stored) -> str:
         return labels.get(stored, str(stored))
     if kind == QuestionKind.MULTIPLE_CHOICE:
         return "; ".join(labels.get(v, str(v)) for v in stored)
+    if formatted:
+        return _formatted(kind, stored, currency)
+    return str(stored)
+
+
+def _formatted(kind: str, stored, currency: str | None) -> str:
+    from portal.core.i18n import format_day, format_money, format_number
+
+    try:
+        if kind == QuestionKind.DATE:
+            return format_day(date.fromisoformat(str(stored)), "long")
+        if kind == QuestionKind.MONEY and currency:
+            return format_money(Decimal(str(stored)), currency)
+        if kind == QuestionKind.NUMBER:
+            return format_number(Decimal(str(stored)))
+    except (ValueError, ArithmeticError):
+        pass
     return str(stored)
 
 

@@ -124,9 +124,7 @@ def _budget(application: Application, spec: dict) -> None:
                 position=position,
             )
         )
-    for position, (name, kind, nature, counts, amount, basis) in enumerate(
-        spec.get("sources", ())
-    ):
+    for position, (name, kind, nature, counts, amount, basis) in enumerate(spec.get("sources", ())):
         application.sources.append(
             CofinanceSource(
                 contributor_name=name,

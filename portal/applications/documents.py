@@ -85,7 +85,8 @@ def application_owner(application) -> ApplicationDocuments:
         .where(CofinanceSource.application_id == application.id)
         .order_by(CofinanceSource.position, CofinanceSource.id)
     ).all()
-    slots = snapshot_slots(application.snapshot()) + [letter_slot(s) for s in sources]
+    letters = [letter_slot(s) for s in sources if s.needs_letter]
+    slots = snapshot_slots(application.snapshot()) + letters
     if application.was_submitted:
         slots.append(ACKNOWLEDGEMENT)
     return ApplicationDocuments(

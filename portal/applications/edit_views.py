@@ -23,7 +23,7 @@ from portal.applications.forms import (
     quiz_answers,
     quiz_form,
 )
-from portal.applications.operations import StaleApplication, SubmissionRefused
+from portal.applications.operations import StaleApplicationError, SubmissionRefusedError
 from portal.applications.validation import checklist
 from portal.applications.views import (
     bp,
@@ -59,7 +59,7 @@ def _save(operation, *args) -> tuple[bool, str | None]:
     try:
         operation(*args)
         db.session.commit()
-    except (StaleApplication, StaleDataError):
+    except (StaleApplicationError, StaleDataError):
         db.session.rollback()
         return False, "stale"
     except InputError as refused:
@@ -75,7 +75,9 @@ def _upload_redirect(application, page: str, anchor: str):
         return None
     remember_return(application, url_for(page, application_id=application.id) + f"#{anchor}")
     return redirect(
-        url_for("documents.upload", owner_type="application", owner_id=application.id, slot_key=slot)
+        url_for(
+            "documents.upload", owner_type="application", owner_id=application.id, slot_key=slot
+        )
     )
 
 
@@ -98,10 +100,16 @@ def edit(application_id: int):
         if wants_json():
             return _autosave_answer(application, ok, problem)
         if ok:
-            return _upload_redirect(application, "applications.edit", f"slot-{request.form.get('upload')}") or _saved(application)
-        return _render_edit(application, snapshot, form, problem, code=409 if problem == "stale" else 422)
+            return _upload_redirect(
+                application, "applications.edit", f"slot-{request.form.get('upload')}"
+            ) or _saved(application)
+        return _render_edit(
+            application, snapshot, form, problem, code=409 if problem == "stale" else 422
+        )
     elif wants_json():
-        return jsonify(ok=False, message=_("Some answers need correcting: save with the button to see them.")), 422
+        return jsonify(
+            ok=False, message=_("Some answers need correcting: save with the button to see them.")
+        ), 422
     return _render_edit(application, snapshot, form, None)
 
 
@@ -202,7 +210,9 @@ def budget(application_id: int):
             if redirected:
                 return redirected
             flash(_("The budget is saved and the totals are recalculated."), "success")
-            return redirect(url_for("applications.budget", application_id=application.id) + "#totals")
+            return redirect(
+                url_for("applications.budget", application_id=application.id) + "#totals"
+            )
         application = operations.load_full(application.id)
         if problem == "stale":
             form.form_errors.append(stale_message())
@@ -263,12 +273,15 @@ def submit(application_id: int):
 def _try_submit(application):
     try:
         submitted = operations.submit(application, current_user)
-    except SubmissionRefused as refused:
+    except SubmissionRefusedError as refused:
         db.session.rollback()
         return refused.problems
     except InputError as refused:
         db.session.rollback()
         return [m for msgs in refused.errors.values() for m in msgs]
+    except StaleDataError:  # another member submitted or withdrew it at the same moment
+        db.session.rollback()
+        return [_("This application has already been submitted or withdrawn.")]
     db.session.commit()
     flash(
         _(

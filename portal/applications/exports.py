@@ -42,7 +42,9 @@ def safe_cell(value):
 
 
 def answer_keys(call, applications) -> list[str]:
-    keys = [q["key"] for q in form_snapshot(call)["questions"] if q["kind"] != QuestionKind.DOCUMENT]
+    keys = [
+        q["key"] for q in form_snapshot(call)["questions"] if q["kind"] != QuestionKind.DOCUMENT
+    ]
     extra = sorted({k for a in applications for k in (a.answers or {})} - set(keys))
     return keys + extra
 
@@ -76,7 +78,9 @@ def _row(application, keys) -> list:
     for key in keys:
         question = questions.get(key)
         value = answers.get(key)
-        values.append(display_answer(question, value) if question else _plain(value))
+        values.append(
+            display_answer(question, value, formatted=False) if question else _plain(value)
+        )
     return values
 
 

@@ -48,6 +48,10 @@ def _multiline(value):
     return value
 
 
+# The calls domain's MoneyField accepts "1,500,000.00"; a text input lets people type it.
+MONEY_INPUT = {"type": "text", "inputmode": "decimal", "autocomplete": "off"}
+
+
 def _text(texts: dict) -> str:
     return texts.get(current_language()) or texts.get("es") or texts.get("en") or ""
 
@@ -128,14 +132,15 @@ class LineForm(Form):
     description = StringField(
         _l("Description"), filters=[_strip], validators=[Optional(), Length(max=300)]
     )
-    requested = MoneyField(_l("Requested from the programme"), validators=[Optional()])
-    cofinance = MoneyField(_l("Co-finance"), validators=[Optional()])
+    requested = MoneyField(
+        _l("Requested from the programme"), validators=[Optional()], render_kw=MONEY_INPUT
+    )
+    cofinance = MoneyField(_l("Co-finance"), validators=[Optional()], render_kw=MONEY_INPUT)
     remove = BooleanField(_l("Remove"))
 
     def is_blank(self) -> bool:
-        return not any(
-            (self.id.data, self.description.data, self.requested.data, self.cofinance.data)
-        )
+        amounts = (self.requested.data, self.cofinance.data)
+        return not (self.id.data or self.description.data) and all(a is None for a in amounts)
 
 
 class SourceForm(Form):
@@ -148,7 +153,7 @@ class SourceForm(Form):
     )
     nature = SelectField(_l("Cash or in kind"), choices=_choices(NATURE_LABELS))
     counts_as = SelectField(_l("Cost share or leverage"), choices=_choices(COUNTS_AS_LABELS))
-    amount = MoneyField(_l("Committed amount"), validators=[Optional()])
+    amount = MoneyField(_l("Committed amount"), validators=[Optional()], render_kw=MONEY_INPUT)
     valuation_basis = TextAreaField(
         _l("Valuation basis (in kind)"),
         filters=[_multiline],
@@ -159,9 +164,8 @@ class SourceForm(Form):
     remove = BooleanField(_l("Remove"))
 
     def is_blank(self) -> bool:
-        return not any(
-            (self.id.data, self.contributor_name.data, self.amount.data, self.valuation_basis.data)
-        )
+        filled = (self.id.data, self.contributor_name.data, self.valuation_basis.data)
+        return not any(filled) and self.amount.data is None
 
 
 class BudgetForm(VersionedForm):
@@ -292,8 +296,8 @@ class StaffFilterForm(Form):
         _l("Co-finance % from"), validators=[Optional(), NumberRange(min=0, max=100)]
     )
     pct_max = IntegerField(_l("to"), validators=[Optional(), NumberRange(min=0, max=100)])
-    requested_min = MoneyField(_l("Requested from"), validators=[Optional()])
-    requested_max = MoneyField(_l("to"), validators=[Optional()])
+    requested_min = MoneyField(_l("Requested from"), validators=[Optional()], render_kw=MONEY_INPUT)
+    requested_max = MoneyField(_l("to"), validators=[Optional()], render_kw=MONEY_INPUT)
     sort = SelectField(_l("Sort by"), choices=list(SORTS.items()), default="submitted")
     direction = SelectField(
         _l("Order"),

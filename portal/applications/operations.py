@@ -3,8 +3,8 @@
 Operations validate, change state, write the audit entry and the timeline, queue e-mails and
 flush; they never commit. Permission checks (``can_edit``, ``can_submit``...) are the views'
 job; operations re-check the state rules that concurrent requests could have changed.
-Refusals raise ``InputError`` (messages per form field), ``StaleApplication`` (optimistic
-lock) or ``SubmissionRefused`` (the checklist), and change nothing.
+Refusals raise ``InputError`` (messages per form field), ``StaleApplicationError`` (optimistic
+lock) or ``SubmissionRefusedError`` (the checklist), and change nothing.
 """
 
 from __future__ import annotations
@@ -33,11 +33,11 @@ from portal.core.db import db, now_utc
 from portal.documents.operations import available_documents
 
 
-class StaleApplication(Exception):
+class StaleApplicationError(Exception):
     """The application changed since the page was loaded; nothing was saved."""
 
 
-class SubmissionRefused(Exception):
+class SubmissionRefusedError(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__([p.message for p in problems])
         self.problems = problems
@@ -67,7 +67,7 @@ def current_documents(application: Application) -> dict:
 
 def _check_version(application: Application, expected: int | None) -> None:
     if expected is None or expected != application.version_id:
-        raise StaleApplication()
+        raise StaleApplicationError()
 
 
 def _touch(application: Application, actor) -> None:
@@ -211,7 +211,7 @@ def save_answers(application: Application, title: str, answers: dict, actor, exp
 
 # Submission ---------------------------------------------------------------------------------
 def submit(application: Application, actor) -> Application:
-    """Check everything again and submit, or raise ``SubmissionRefused``.
+    """Check everything again and submit, or raise ``SubmissionRefusedError``.
 
     The deadline is checked against the clock at the moment of submission (twice: before the
     checklist, and again just before the change is written), never against a time computed
@@ -222,7 +222,7 @@ def submit(application: Application, actor) -> Application:
         raise InputError({"": [_("This application has already been submitted or withdrawn.")]})
     problems = checklist(locked, now_utc(), current_documents(locked))
     if problems:
-        raise SubmissionRefused(problems)
+        raise SubmissionRefusedError(problems)
     snapshot = form_snapshot(locked.call)
     visible = {q["key"] for q in visible_questions(snapshot, locked.answers or {})}
     locked.answers = {k: v for k, v in (locked.answers or {}).items() if k in visible}
@@ -232,7 +232,7 @@ def submit(application: Application, actor) -> Application:
     now = now_utc()
     late = deadline_problems(locked.call, now)
     if late:
-        raise SubmissionRefused(late)
+        raise SubmissionRefusedError(late)
     locked.number = next_number(locked.call_id)
     locked.reference = format_reference(locked.call.code, locked.number)
     locked.submitted_dt = now
@@ -272,7 +272,9 @@ def refresh_totals(application: Application):
 def withdraw(application: Application, actor, reason: str | None, now: datetime | None = None):
     now = now or now_utc()
     if not application.call.closes_dt or now >= application.call.closes_dt:
-        raise InputError({"": [_("The deadline has passed: the application can no longer be withdrawn.")]})
+        raise InputError(
+            {"": [_("The deadline has passed: the application can no longer be withdrawn.")]}
+        )
     before = application.status
     move(application, ApplicationStatus.WITHDRAWN, actor, note=reason)
     application.withdrawn_dt = now
@@ -368,13 +370,13 @@ def _attach(application, message, actor, upload) -> None:
 
 
 # Budget -------------------------------------------------------------------------------------
-from portal.applications.budget_operations import save_budget  # noqa: E402, F401
+from portal.applications.budget_operations import save_budget  # noqa: E402
 
 __all__ = [
     "BudgetLine",
     "CofinanceSource",
-    "StaleApplication",
-    "SubmissionRefused",
+    "StaleApplicationError",
+    "SubmissionRefusedError",
     "save_budget",
     "submit",
 ]

@@ -6,7 +6,6 @@ from flask import abort, render_template, request
 from flask_login import current_user, login_required
 
 from portal.accounts.roles import Role
-from portal.core.pagination import paginate, requested_page
 from portal.applications import exports
 from portal.applications.forms import SORTS, StaffFilterForm
 from portal.applications.queries import staff_list
@@ -14,6 +13,7 @@ from portal.applications.views import bp
 from portal.audit.operations import record
 from portal.calls.views import load_call
 from portal.core.db import db
+from portal.core.pagination import paginate, requested_page
 
 PER_PAGE = 25
 EXPORT_LIMIT = 10_000

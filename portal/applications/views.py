@@ -30,6 +30,7 @@ from portal.calls.operations import InputError
 from portal.calls.rules import form_snapshot
 from portal.calls.views import load_call
 from portal.core.db import db, now_utc
+from portal.core.security import safe_next
 from portal.organisations.context import current_membership
 from portal.organisations.models import MemberRole
 
@@ -176,11 +177,13 @@ def render_status(application, reply_form=None, request_form=None, code: int = 2
 def uploaded(application_id: int):
     application = load_application(application_id)
     remembered = session.pop(RETURN_KEY, None) or {}
-    if remembered.get("id") == application.id and str(remembered.get("url", "")).startswith("/"):
-        return redirect(remembered["url"])
     if application.can_edit(current_user):
-        return redirect(url_for("applications.edit", application_id=application.id))
-    return redirect(url_for("applications.status", application_id=application.id))
+        default = url_for("applications.edit", application_id=application.id)
+    else:
+        default = url_for("applications.status", application_id=application.id)
+    if remembered.get("id") != application.id:
+        return redirect(default)
+    return redirect(safe_next(remembered.get("url"), default))
 
 
 # Acknowledgement -----------------------------------------------------------------------------
@@ -208,8 +211,6 @@ def application_status_badge(status: str) -> str:
 @bp.app_template_global()
 def application_status_label(status: str):
     return ApplicationStatus(status).label
-
-
 
 
 @bp.context_processor

@@ -23,15 +23,18 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("dashboard.dashboard", _l("Dashboard"), lambda u: u.is_authenticated),
-    NavItem(
-        "organisations.mine", _l("My organisations"), lambda u: u.is_authenticated, "account"
-    ),
+    NavItem("organisations.mine", _l("My organisations"), lambda u: u.is_authenticated, "account"),
     NavItem("organisations.all", _l("Organisations"), lambda u: u.is_staff),
     NavItem("calls.index", _l("Calls"), lambda u: True),
     NavItem(
         "applications.mine",
         _l("My applications"),
         lambda u: u.is_authenticated and u.has_role(Role.APPLICANT),
+    ),
+    NavItem(
+        "reviews.my_assignments",
+        _l("My assignments"),
+        lambda u: u.is_authenticated and u.has_role(Role.REVIEWER),
     ),
     NavItem(
         "calls.programmes",

@@ -25,6 +25,7 @@ from portal.calls.demo import seed_calls
 from portal.core.db import db, now_utc
 from portal.demo.data import ACCOUNTS, DEMO_PASSWORD, ORGANISATIONS, DemoOrganisation
 from portal.organisations.models import Membership, Organisation, TaxResidence
+from portal.reviews.demo import seed_reviews
 
 
 class SeedRefusedError(RuntimeError):
@@ -127,6 +128,7 @@ STAGES: list[Callable[[DemoWorld], None]] = [
     seed_organisations,
     seed_calls,
     seed_applications,
+    seed_reviews,
 ]
 
 

@@ -20,7 +20,7 @@ from config import ROOT
 ALLOWED_DIRECTORIES = (ROOT / "static", ROOT / "pdf_templates")
 
 
-class RefusedURL(ValueError):
+class RefusedURLError(ValueError):
     """A resource the PDF renderer may not load."""
 
 
@@ -28,15 +28,15 @@ def allowed_path(url: str, roots=ALLOWED_DIRECTORIES) -> Path:
     """The local file a ``file:`` URL names, if it lies inside one of ``roots``."""
     parts = urlsplit(url)
     if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
-        raise RefusedURL(url)
+        raise RefusedURLError(url)
     try:
         path = Path(url2pathname(unquote(parts.path))).resolve(strict=True)
     except (OSError, RuntimeError, ValueError):
-        raise RefusedURL(url) from None
+        raise RefusedURLError(url) from None
     for root in roots:
         if path.is_file() and path.is_relative_to(Path(root).resolve()):
             return path
-    raise RefusedURL(url)
+    raise RefusedURLError(url)
 
 
 def make_fetcher(roots=ALLOWED_DIRECTORIES):
@@ -56,7 +56,7 @@ def make_fetcher(roots=ALLOWED_DIRECTORIES):
                 return super().fetch(url, headers)
             try:
                 path = allowed_path(url, roots)
-            except RefusedURL:
+            except RefusedURLError:
                 self.refused.append(url)
                 raise
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

@@ -33,7 +33,9 @@ def environment() -> SandboxedEnvironment:
         lstrip_blocks=True,
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
-    env.filters.update(money=format_money, datetime=format_dt, date=format_day, number=format_number)
+    env.filters.update(
+        money=format_money, datetime=format_dt, date=format_day, number=format_number
+    )
     env.globals.update(localized=localized)
     return env
 

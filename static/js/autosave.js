@@ -49,6 +49,7 @@
     var version = form.querySelector('input[name="version_id"]');
     var timer = null;
     var stopped = false;
+    var inflight = null; /* the autosave request being sent, if any */
 
     function say(text, failed) {
       if (!status) { return; }
@@ -60,7 +61,7 @@
       timer = null;
       if (stopped) { return; }
       var body = new FormData(form);
-      fetch(form.action, {
+      inflight = fetch(form.action, {
         method: "POST",
         body: body,
         credentials: "same-origin",
@@ -77,6 +78,8 @@
         }
       }).catch(function () {
         say("", false); /* offline or server error: the Save button still works */
+      }).then(function () {
+        inflight = null;
       });
     }
 
@@ -89,9 +92,16 @@
 
     form.addEventListener("input", changed);
     form.addEventListener("change", changed);
-    form.addEventListener("submit", function () {
+    /* A click on Save while an autosave is on its way waits for it, so the form is posted
+       with the version number that autosave produced (not mistaken for a stale save). */
+    form.addEventListener("submit", function (event) {
       if (timer) { window.clearTimeout(timer); timer = null; }
       stopped = true;
+      if (inflight) {
+        event.preventDefault();
+        var submitter = event.submitter || null;
+        inflight.then(function () { form.requestSubmit(submitter); });
+      }
     });
     applyConditions(form);
   }

@@ -26,28 +26,83 @@ OPTIONS = [
 ]
 
 QUESTIONS = (
-    dict(key="project_title", kind="short_text", label_es="Título", label_en="Project title",
-         required=True, max_chars=100),
-    dict(key="summary", kind="long_text", label_es="Resumen", label_en="Summary",
-         required=True, max_chars=200, help_es="Breve.", help_en="Keep it short."),
-    dict(key="themes", kind="multiple_choice", label_es="Temas", label_en="Themes",
-         required=True, options=OPTIONS),
-    dict(key="approach", kind="single_choice", label_es="Enfoque", label_en="Approach",
-         options=OPTIONS),
-    dict(key="beneficiaries", kind="number", label_es="Personas", label_en="People served",
-         required=True),
+    dict(
+        key="project_title",
+        kind="short_text",
+        label_es="Título",
+        label_en="Project title",
+        required=True,
+        max_chars=100,
+    ),
+    dict(
+        key="summary",
+        kind="long_text",
+        label_es="Resumen",
+        label_en="Summary",
+        required=True,
+        max_chars=200,
+        help_es="Breve.",
+        help_en="Keep it short.",
+    ),
+    dict(
+        key="themes",
+        kind="multiple_choice",
+        label_es="Temas",
+        label_en="Themes",
+        required=True,
+        options=OPTIONS,
+    ),
+    dict(
+        key="approach",
+        kind="single_choice",
+        label_es="Enfoque",
+        label_en="Approach",
+        options=OPTIONS,
+    ),
+    dict(
+        key="beneficiaries",
+        kind="number",
+        label_es="Personas",
+        label_en="People served",
+        required=True,
+    ),
     dict(key="own_funds", kind="money", label_es="Fondos propios", label_en="Own funds"),
-    dict(key="start_date", kind="date", label_es="Inicio", label_en="Start date",
-         required=True),
-    dict(key="has_partners", kind="yes_no", label_es="¿Socios?", label_en="Any partners?",
-         required=True),
-    dict(key="partners", kind="long_text", label_es="Socios", label_en="Partners",
-         required=True, max_chars=300, show_if_key="has_partners", show_if_value="yes"),
-    dict(key="partner_letter", kind="document", label_es="Carta", label_en="Partner letter",
-         required=True, document_slot_key="letters", show_if_key="has_partners",
-         show_if_value="yes"),
-    dict(key="workplan_doc", kind="document", label_es="Plan", label_en="Work plan document",
-         required=True, document_slot_key="workplan"),
+    dict(key="start_date", kind="date", label_es="Inicio", label_en="Start date", required=True),
+    dict(
+        key="has_partners",
+        kind="yes_no",
+        label_es="¿Socios?",
+        label_en="Any partners?",
+        required=True,
+    ),
+    dict(
+        key="partners",
+        kind="long_text",
+        label_es="Socios",
+        label_en="Partners",
+        required=True,
+        max_chars=300,
+        show_if_key="has_partners",
+        show_if_value="yes",
+    ),
+    dict(
+        key="partner_letter",
+        kind="document",
+        label_es="Carta",
+        label_en="Partner letter",
+        required=True,
+        document_slot_key="letters",
+        show_if_key="has_partners",
+        show_if_value="yes",
+    ),
+    dict(
+        key="workplan_doc",
+        kind="document",
+        label_es="Plan",
+        label_en="Work plan document",
+        required=True,
+        document_slot_key="workplan",
+    ),
 )
 
 COMPLETE_ANSWERS = {
@@ -61,15 +116,28 @@ COMPLETE_ANSWERS = {
 
 # requested 300,000; cost share 100,000 → 25 % of 400,000 (the call asks for 20 %).
 LINES = [
-    {"category": "personnel", "description": "Mediadores", "requested": Decimal("250000.00"),
-     "cofinance": Decimal("100000.00")},
-    {"category": "travel", "description": "Traslados", "requested": Decimal("50000.00"),
-     "cofinance": Decimal("0")},
+    {
+        "category": "personnel",
+        "description": "Mediadores",
+        "requested": Decimal("250000.00"),
+        "cofinance": Decimal("100000.00"),
+    },
+    {
+        "category": "travel",
+        "description": "Traslados",
+        "requested": Decimal("50000.00"),
+        "cofinance": Decimal("0"),
+    },
 ]
 SOURCES = [
-    {"contributor_name": "La propia organización", "contributor_type": "applicant",
-     "nature": "cash", "counts_as": "cost_share", "amount": Decimal("100000.00"),
-     "valuation_basis": None},
+    {
+        "contributor_name": "La propia organización",
+        "contributor_type": "applicant",
+        "nature": "cash",
+        "counts_as": "cost_share",
+        "amount": Decimal("100000.00"),
+        "valuation_basis": None,
+    },
 ]
 
 
@@ -103,20 +171,37 @@ def make_open_call(app, programme, code="CONV-2026-05", actor=None, **overrides)
     with request_context(app):
         call = Call(programme_id=programme.id, **values)
         call.document_slots.append(
-            CallDocumentSlot(key="workplan", label_es="Plan de trabajo", label_en="Work plan",
-                             allowed_types=["pdf"], max_size_mb=5, mandatory=True, position=0)
+            CallDocumentSlot(
+                key="workplan",
+                label_es="Plan de trabajo",
+                label_en="Work plan",
+                allowed_types=["pdf"],
+                max_size_mb=5,
+                mandatory=True,
+                position=0,
+            )
         )
         call.document_slots.append(
-            CallDocumentSlot(key="letters", label_es="Cartas", label_en="Letters",
-                             allowed_types=["pdf"], max_size_mb=5, mandatory=False, position=1)
+            CallDocumentSlot(
+                key="letters",
+                label_es="Cartas",
+                label_en="Letters",
+                allowed_types=["pdf"],
+                max_size_mb=5,
+                mandatory=False,
+                position=1,
+            )
         )
         for position, spec in enumerate(QUESTIONS):
             call.questions.append(FormQuestion(**spec, position=position))
         call.quiz_questions.append(
             EligibilityQuestion(
-                key="legal_entity", kind="yes_no",
-                label_es="¿Constituida?", label_en="Is the organisation legally registered?",
-                ineligible_answers=["no"], reason_es="Debe estar constituida.",
+                key="legal_entity",
+                kind="yes_no",
+                label_es="¿Constituida?",
+                label_en="Is the organisation legally registered?",
+                ineligible_answers=["no"],
+                reason_es="Debe estar constituida.",
                 reason_en="The organisation must be legally registered.",
             )
         )
@@ -142,15 +227,20 @@ def fill(app, application, user, answers=None, lines=None, sources=None, title="
     with request_context(app):
         application = operations.load_full(application.id)
         operations.save_answers(
-            application, title, dict(COMPLETE_ANSWERS if answers is None else answers), user,
+            application,
+            title,
+            dict(COMPLETE_ANSWERS if answers is None else answers),
+            user,
             application.version_id,
         )
         db.session.commit()
         application = operations.load_full(application.id)
-        operations.save_budget(
+        drop_lines = [{"id": row.id, "remove": True} for row in application.lines]
+        drop_sources = [{"id": row.id, "remove": True} for row in application.sources]
+        operations.save_budget(  # replaces the whole budget
             application,
-            [dict(r, id=None) for r in (LINES if lines is None else lines)],
-            [dict(r, id=None) for r in (SOURCES if sources is None else sources)],
+            drop_lines + [dict(r, id=None) for r in (LINES if lines is None else lines)],
+            drop_sources + [dict(r, id=None) for r in (SOURCES if sources is None else sources)],
             user,
             application.version_id,
         )
@@ -163,8 +253,11 @@ def upload(app, application, user, slot_key="workplan", content=None, name="plan
         application = db.session.get(Application, application.id)
         owner = application_owner(application)
         slot = owner.document_slot(slot_key)
-        stream = FileStorage(io.BytesIO(content or samples.pdf("Plan")), filename=name,
-                             content_type="application/pdf")
+        stream = FileStorage(
+            io.BytesIO(content or samples.pdf("Plan")),
+            filename=name,
+            content_type="application/pdf",
+        )
         outcome = upload_file(owner, slot, user, stream)
         assert outcome.ok, outcome.message
         db.session.commit()

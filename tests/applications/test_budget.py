@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal as D
+from decimal import Decimal
 
 from portal.applications.budget import LineAmounts, SourceAmount, compute
+
+D = Decimal
 
 
 def lines(*pairs):
@@ -59,9 +61,7 @@ def test_exact_minimum_and_shortfall():
     short = compute(lines(("90", "10")), [SourceAmount("cash", "cost_share", D("10"))], True)
     missing = short.shortfall(D("20"))
     assert missing == D("12.50")  # (0.2 × 100 − 10) ÷ 0.8
-    fixed = compute(
-        lines(("90", "22.50")), [SourceAmount("cash", "cost_share", D("22.50"))], True
-    )
+    fixed = compute(lines(("90", "22.50")), [SourceAmount("cash", "cost_share", D("22.50"))], True)
     assert fixed.meets_minimum(D("20"))
 
 

@@ -57,7 +57,11 @@ def test_budget_saves_and_totals_are_denormalised(as_user, personas, draft):
         line(2),  # a blank row is ignored
         source(0, "Nosotros", "applicant", amount="40000"),
         source(
-            1, "Municipio", "state_institution", "in_kind", amount="30000",
+            1,
+            "Municipio",
+            "state_institution",
+            "in_kind",
+            amount="30000",
             basis="Renta justa de salones",
         ),
         source(2, "Fundación X", "other_donor", counts="leverage", amount="15000"),

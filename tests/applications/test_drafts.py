@@ -7,8 +7,11 @@ import io
 import re
 from datetime import timedelta
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.exc import StaleDataError
 
+from portal.applications import operations
 from portal.applications.models import Application
 from portal.calls.models import Call
 from portal.core.db import db, now_utc
@@ -177,6 +180,21 @@ def test_a_stale_save_is_refused_with_a_clear_message(app, as_user, personas, dr
     assert saved.version_id == 2
 
 
+def test_a_save_racing_another_commit_fails_at_the_database(app, personas, draft):
+    """Both requests read version 1; the second UPDATE matches no row (version_id_col)."""
+    with helpers.request_context(app):
+        mine = operations.load_full(draft.id)
+        db.session.execute(  # the other request commits in between
+            update(Application.__table__)
+            .where(Application.id == draft.id)
+            .values(version_id=2, title="Otro")
+        )
+        with pytest.raises(StaleDataError):
+            operations.save_answers(mine, "Mío", {"summary": "x"}, personas["applicant"], 1)
+        db.session.rollback()
+    assert helpers.reload(draft.id).title == ""
+
+
 def test_autosave_answers_json_and_detects_conflicts(as_user, personas, draft):
     client = as_user(personas["applicant"])
     url = f"/applications/{draft.id}/edit"
@@ -240,7 +258,10 @@ def test_eligibility_can_be_answered_again(as_user, personas, call):
     application = db.session.scalars(select(Application)).one()
     url = f"/applications/{application.id}/eligibility"
     response = post_form(
-        client, url, {"e_legal_entity": "yes", "version_id": "1"}, form_url=url,
+        client,
+        url,
+        {"e_legal_entity": "yes", "version_id": "1"},
+        form_url=url,
         follow_redirects=True,
     )
     assert "According to your answers you are eligible for this call." in text(response)

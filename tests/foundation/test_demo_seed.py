@@ -37,7 +37,10 @@ def test_first_seed_creates_the_whole_cast(ctx):
         "membership": members,
         "programme": 1,
         "call": 3,
-        "application": 2,
+        "application": 2 + 2,  # applications stage + reviews stage
+        "rubric": 1,
+        "panel": 1,
+        "review": 2,
     }
     after = _counts()
     assert after["User"] == before["User"] + len(ACCOUNTS)

@@ -1,0 +1,296 @@
+"""The ranking page of a call with 2,000 applications × 3 reviews × 6 criteria.
+
+Seeds one call with bulk inserts (2,000 applications under review, 6,000 submitted reviews,
+36,000 scores, a consensus on every tenth application), runs ``ANALYZE`` on PostgreSQL (see
+the pitfalls note: fresh tables plan badly until analysed), then times, in the same run:
+
+- baseline: ``SELECT 1`` and a trivial logged-in page (``/dashboard``);
+- ``ranking.build`` alone (the aggregation), and the whole ranking page
+  (``GET /calls/<code>/ranking``) through Flask's test client, with its SQL statement count.
+
+Everything happens inside one transaction that is rolled back at the end, so it can run
+against a development database: SQLite in a temporary file by default, or PostgreSQL with
+``DATABASE_URL=postgresql+psycopg://...`` (migrated to head first if needed).
+
+    python -m bench ranking
+    python -m bench.ranking --applications 500 --runs 3 [--no-analyze]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+CODE = "BENCH-2026-99"
+CRITERIA = 6
+REVIEWS = 3
+REVIEWERS = 30
+ORGANISATIONS = 40
+LIMIT_SECONDS = 1.0
+
+
+def _app(url: str):
+    from portal import create_app
+
+    return create_app(
+        "testing",
+        {
+            "DATABASE_URL": url,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "MAIL_SERVER": "",
+            "REDIS_URL": "",
+            "STORAGE_LOCAL_ROOT": tempfile.gettempdir(),
+        },
+    )
+
+
+def _next_ids(conn, *tables) -> dict:
+    from sqlalchemy import func, select
+
+    return {t.name: (conn.scalar(select(func.max(t.c.id))) or 0) + 1 for t in tables}
+
+
+def seed(conn, applications: int) -> dict:
+    """Bulk-insert the call and its evaluation; returns the ids the measurement needs."""
+    from sqlalchemy import insert
+
+    from portal.accounts.models import User, UserRole
+    from portal.applications.models import Application
+    from portal.calls.models import Call, Programme, programme_managers
+    from portal.core.db import now_utc
+    from portal.organisations.models import Organisation
+    from portal.reviews import scoring
+    from portal.reviews.models import (
+        Assignment,
+        Consensus,
+        ConsensusScore,
+        Criterion,
+        Panel,
+        PanelMember,
+        Review,
+        ReviewScore,
+        Rubric,
+    )
+
+    t = {m.__tablename__: m.__table__ for m in (
+        User, UserRole, Organisation, Programme, Call, Rubric, Criterion, Panel, PanelMember,
+        Application, Assignment, Review, ReviewScore, Consensus, ConsensusScore)}
+    ids = _next_ids(conn, *t.values())
+    now = now_utc()
+    rng = random.Random(2026)
+
+    def rows(table, items):
+        conn.execute(insert(t[table]), items)
+
+    uid = ids["users"]
+    users = [{"id": uid + i, "email": f"bench-{uid + i}@example.org", "full_name": f"Bench {i}",
+              "password_hash": None, "locale": "es", "session_token": f"bench-token-{uid + i}"}
+             for i in range(REVIEWERS + 1)]
+    rows("users", users)
+    rows("user_roles", [{"user_id": u["id"], "role": "reviewer" if i else "grants_manager"}
+                        for i, u in enumerate(users)])
+    manager, reviewers = users[0]["id"], [u["id"] for u in users[1:]]
+    oid = ids["organisations"]
+    rows("organisations", [{"id": oid + i, "kind": "cso", "legal_name": f"Organización {i} A.C.",
+                            "tax_residence": "mexico", "rfc": f"BZQ{oid + i:06d}A1"[:12],
+                            "state_code": "19", "municipality": "Monterrey", "address": "Centro",
+                            "legal_rep_name": "Ana"} for i in range(ORGANISATIONS)])
+    pid, cid = ids["programmes"], ids["calls"]
+    rows("programmes", [{"id": pid, "name_es": "Banco", "name_en": "Bench", "donor": "Bench",
+                         "currency": "MXN", "envelope": Decimal("1000000000")}])
+    conn.execute(insert(programme_managers), [{"programme_id": pid, "user_id": manager}])
+    rows("calls", [{"id": cid, "programme_id": pid, "code": CODE, "status": "published",
+                    "title_es": "Banco de pruebas", "title_en": "Bench", "currency": "MXN",
+                    "opens_dt": now - timedelta(days=60), "closes_dt": now - timedelta(days=1),
+                    "budget": Decimal("100000000"), "min_award": Decimal("1"),
+                    "max_award": Decimal("1000000"), "offers_fixed_amount": True,
+                    "published_dt": now - timedelta(days=60), "applicant_kinds": ["cso"],
+                    "state_codes": [], "thematic_areas": []}])
+    rid = ids["review_rubrics"]
+    rows("review_rubrics", [{"id": rid, "call_id": cid, "half_points": True,
+                             "overall_threshold": Decimal("55"), "tie_use_cofinance": True}])
+    crit_ids = [ids["review_criteria"] + i for i in range(CRITERIA)]
+    weights = [Decimal(w) for w in ("25", "20", "20", "15", "10", "10")]
+    rows("review_criteria", [{"id": c, "rubric_id": rid, "position": i, "title_es": f"Criterio {i + 1}",
+                              "title_en": f"Criterion {i + 1}", "weight": weights[i],
+                              "max_score": Decimal(5), "min_score": Decimal(2) if i == 0 else None,
+                              "is_tie_breaker": i == 0} for i, c in enumerate(crit_ids)])
+    panel = ids["review_panels"]
+    rows("review_panels", [{"id": panel, "call_id": cid, "reviewers_per_application": REVIEWS}])
+    rows("review_panel_members", [{"panel_id": panel, "user_id": r} for r in reviewers])
+    specs = [scoring.CriterionSpec(c, w, Decimal(5)) for c, w in zip(crit_ids, weights, strict=True)]
+
+    aid, asg, rev = ids["applications"], ids["review_assignments"], ids["reviews"]
+    apps, assignments, reviews, scores, consensus, agreed = [], [], [], [], [], []
+    for n in range(applications):
+        app_id = aid + n
+        apps.append({"id": app_id, "call_id": cid, "organisation_id": oid + n % ORGANISATIONS,
+                     "created_by_id": manager, "number": n + 1, "reference": f"{CODE}-{n + 1:04d}",
+                     "title": f"Proyecto {n + 1}", "status": "under_review", "answers": {},
+                     "eligibility_answers": {}, "form_version": 1, "form_snapshot": {"schema": 1},
+                     "currency": "MXN", "cofinance_pct": Decimal(rng.randrange(10, 60)),
+                     "submitted_dt": now - timedelta(days=2)})
+        for k in range(REVIEWS):
+            a_id, r_id = asg + n * REVIEWS + k, rev + n * REVIEWS + k
+            reviewer = reviewers[(n * REVIEWS + k) % REVIEWERS]
+            values = {c: Decimal(rng.randrange(0, 11)) / 2 for c in crit_ids}
+            assignments.append({"id": a_id, "call_id": cid, "application_id": app_id,
+                                "reviewer_id": reviewer, "automatic": True, "conflict": False,
+                                "declared_dt": now})
+            reviews.append({"id": r_id, "assignment_id": a_id, "call_id": cid, "application_id": app_id,
+                            "reviewer_id": reviewer, "status": "submitted", "submitted_dt": now,
+                            "points": scoring.weighted_points(specs, values)})
+            scores += [{"review_id": r_id, "criterion_id": c, "score": v, "comment": ""}
+                       for c, v in values.items()]
+        if n % 10 == 0:
+            values = {c: Decimal(rng.randrange(4, 11)) / 2 for c in crit_ids}
+            consensus.append({"id": ids["review_consensus"] + len(consensus), "application_id": app_id,
+                              "call_id": cid, "points": scoring.weighted_points(specs, values),
+                              "summary": "Consenso."})
+            agreed += [{"consensus_id": consensus[-1]["id"], "criterion_id": c, "score": v}
+                       for c, v in values.items()]
+    for table, items in (("applications", apps), ("review_assignments", assignments),
+                         ("reviews", reviews), ("review_scores", scores),
+                         ("review_consensus", consensus), ("review_consensus_scores", agreed)):
+        for start in range(0, len(items), 5000):
+            rows(table, items[start:start + 5000])
+    return {"manager": users[0], "scores": len(scores), "reviews": len(reviews)}
+
+
+@contextmanager
+def counting(engine):
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def timed(function, runs: int) -> float:
+    """Median seconds of ``runs`` calls (after one warm-up call)."""
+    function()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def measure(app, conn, seeded: dict, runs: int) -> dict:
+    from sqlalchemy import select, text
+
+    from portal.calls.models import Call
+    from portal.core.db import db
+    from portal.reviews import operations, ranking
+
+    client = app.test_client()
+    with client.session_transaction() as session:
+        manager = seeded["manager"]
+        session["_user_id"] = f"{manager['id']}:{manager['session_token']}"
+        session["_fresh"] = True
+
+    def page(url):
+        def get():
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+        return get
+
+    def build():
+        with app.test_request_context("/"):
+            call = db.session.scalar(select(Call).where(Call.code == CODE))
+            result = ranking.build(call, operations.rubric_of(call), operations.panel_of(call))
+            assert len(result.rows) > 0
+            db.session.remove()
+
+    results = {
+        "SELECT 1": timed(lambda: conn.execute(text("SELECT 1")).scalar(), runs),
+        "GET /dashboard (baseline page)": timed(page("/dashboard"), runs),
+        "ranking.build (aggregation only)": timed(build, runs),
+        f"GET /calls/{CODE}/ranking": timed(page(f"/calls/{CODE}/ranking"), runs),
+    }
+    with counting(conn.engine) as statements:
+        page(f"/calls/{CODE}/ranking")()
+    return {"timings": results, "statements": len(statements)}
+
+
+def run(url: str, applications: int, runs: int, analyze: bool) -> dict:
+    from portal.core.db import db
+    from portal.core.migrate import upgrade
+
+    app = _app(url)
+    with app.app_context():
+        upgrade(url)
+        engine = db.engine
+        conn = engine.connect()
+        outer = conn.begin()
+        db.session.remove()
+        db.session.configure(bind=conn, join_transaction_mode="create_savepoint")
+        try:
+            started = time.perf_counter()
+            seeded = seed(conn, applications)
+            seconds = time.perf_counter() - started
+            if analyze and engine.dialect.name == "postgresql":
+                from sqlalchemy import text
+
+                conn.execute(text("ANALYZE"))
+            result = measure(app, conn, seeded, runs)
+            result.update(seed_seconds=seconds, backend=engine.dialect.name, seeded=seeded,
+                          analyzed=analyze and engine.dialect.name == "postgresql")
+            return result
+        finally:
+            db.session.remove()
+            db.session.configure(bind=None)
+            outer.rollback()
+            conn.close()
+            engine.dispose()
+
+
+def report(result: dict, applications: int) -> bool:
+    seeded = result["seeded"]
+    print(f"backend {result['backend']}: {applications} applications, {seeded['reviews']} reviews,"
+          f" {seeded['scores']} scores seeded in {result['seed_seconds']:.1f} s"
+          f"{' (ANALYZE run)' if result['analyzed'] else ''}")
+    print(f"{'measurement (median)':48} {'ms':>9}")
+    for name, seconds in result["timings"].items():
+        print(f"{name:48} {seconds * 1000:9.1f}")
+    page = result["timings"][f"GET /calls/{CODE}/ranking"]
+    print(f"SQL statements for the ranking page: {result['statements']}")
+    ok = page < LIMIT_SECONDS
+    print(f"ranking page {'within' if ok else 'OVER'} {LIMIT_SECONDS:.1f} s")
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--applications", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-analyze", action="store_true", help="skip ANALYZE (PostgreSQL)")
+    args = parser.parse_args(argv)
+    url = os.environ.get("DATABASE_URL", "")
+    with tempfile.TemporaryDirectory(prefix="bench-ranking-") as tmp:
+        if not url.startswith("postgresql"):
+            url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        result = run(url, args.applications, args.runs, analyze=not args.no_analyze)
+    return 0 if report(result, args.applications) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

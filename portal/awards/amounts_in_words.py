@@ -1,0 +1,54 @@
+"""Amounts in words, as Mexican agreements write them next to the figures.
+
+Spanish: "MXN 150,000.00 (ciento cincuenta mil pesos 00/100 M.N.)",
+"USD 2,500.50 (dos mil quinientos dólares 50/100 USD)".
+English: "MXN 150,000.00 (one hundred and fifty thousand pesos 00/100)".
+num2words gives the integer part; the currency word and the "cents/100" suffix are ours.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+CURRENCY_WORDS = {
+    "es": {"MXN": ("peso", "pesos", "M.N."), "USD": ("dólar", "dólares", "USD")},
+    "en": {"MXN": ("peso", "pesos", "M.N."), "USD": ("dollar", "dollars", "USD")},
+}
+
+
+def figures(amount: Decimal, currency: str) -> str:
+    """'MXN 150,000.00' (fixed format: the agreement is a legal text, not a locale display)."""
+    return f"{currency} {Decimal(amount).quantize(Decimal('0.01')):,.2f}"
+
+
+def words(amount: Decimal, currency: str, language: str = "es") -> str:
+    """'ciento cincuenta mil pesos 00/100 M.N.'"""
+    from num2words import num2words
+
+    language = "en" if language == "en" else "es"
+    value = Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    whole = int(value)
+    cents = int((value - whole) * 100)
+    text = num2words(whole, lang=language)
+    if language == "es":
+        text = _apocope(text)
+        if whole % 1_000_000 == 0 and whole:
+            text += " de"  # "un millón de pesos", "dos millones de pesos"
+    singular, plural, suffix = CURRENCY_WORDS[language].get(currency, (currency, currency, ""))
+    unit = singular if whole == 1 else plural
+    if language == "en":
+        return f"{text} {unit} {cents:02d}/100"
+    return f"{text} {unit} {cents:02d}/100 {suffix}".strip()
+
+
+def in_figures_and_words(amount: Decimal, currency: str, language: str = "es") -> str:
+    return f"{figures(amount, currency)} ({words(amount, currency, language)})"
+
+
+def _apocope(text: str) -> str:
+    """Before a noun Spanish shortens a final "uno": "un peso", "veintiún pesos"."""
+    if text.endswith("veintiuno"):
+        return text[: -len("veintiuno")] + "veintiún"
+    if text == "uno" or text.endswith(" uno"):
+        return text[:-3] + "un"
+    return text

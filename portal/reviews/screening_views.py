@@ -1,0 +1,61 @@
+"""Screening pages (grants managers of the call's programme and administrators)."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from portal.applications.models import Application
+from portal.core.db import db
+from portal.reviews import screening
+from portal.reviews.constants import SCREENING_REASONS, SCREENING_STATUSES
+from portal.reviews.forms import ScreeningForm
+from portal.reviews.views import application_in, bp, managed_call, run
+
+
+@bp.get("/calls/<code>/screening")
+@login_required
+def screening_list(code: str):
+    call = managed_call(code)
+    applications = db.session.scalars(
+        select(Application)
+        .where(Application.call_id == call.id, Application.submitted_dt.is_not(None))
+        .options(joinedload(Application.organisation))
+        .order_by(Application.number, Application.id)
+    ).all()
+    waiting = [a for a in applications if a.status in SCREENING_STATUSES]
+    done = [a for a in applications if a.status not in SCREENING_STATUSES]
+    return render_template(
+        "reviews/screening_list.html", call=call, waiting=waiting, done=done
+    )
+
+
+@bp.route("/calls/<code>/screening/<int:application_id>", methods=["GET", "POST"])
+@login_required
+def screen(code: str, application_id: int):
+    call = managed_call(code)
+    application = application_in(call, application_id)
+    form = ScreeningForm()
+    if form.validate_on_submit() and run(
+        form,
+        screening.screen,
+        application,
+        current_user,
+        outcome=form.outcome.data,
+        reasons=form.reasons.data or [],
+        note=form.note.data or "",
+        message=_("The screening decision is recorded."),
+    ):
+        return redirect(url_for("reviews.screening_list", code=call.code))
+    application = db.session.get(Application, application.id)
+    return render_template(
+        "reviews/screen.html",
+        call=call,
+        application=application,
+        form=form,
+        decisions=screening.decisions(application),
+        reasons=SCREENING_REASONS,
+    ), (422 if form.errors else 200)

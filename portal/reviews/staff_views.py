@@ -1,0 +1,223 @@
+"""Staff pages for assignments and progress (grants managers of the programme, administrators)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.applications.models import Application
+from portal.core.db import db
+from portal.reviews import assignment as assigning
+from portal.reviews import operations
+from portal.reviews.constants import AssignmentState
+from portal.reviews.forms import ActionForm, AssignForm
+from portal.reviews.models import Assignment, Review
+from portal.reviews.review_operations import send_reminders
+from portal.reviews.views import application_in, bp, managed_call, run_action
+
+
+@dataclass
+class Coverage:
+    """One application's reviewers, as the assignments page and the progress page show it."""
+
+    application: Application
+    assignments: list[Assignment] = field(default_factory=list)
+    reviews: dict[int, Review] = field(default_factory=dict)  # by assignment id
+
+    @property
+    def active(self) -> list[Assignment]:
+        return [a for a in self.assignments if a.is_active]
+
+    @property
+    def recused(self) -> list[Assignment]:
+        return [a for a in self.assignments if not a.is_active]
+
+    def submitted(self) -> int:
+        return sum(1 for a in self.active if self._status(a) == "submitted")
+
+    def drafts(self) -> int:
+        return sum(1 for a in self.active if self._status(a) == "draft")
+
+    def _status(self, assignment) -> str | None:
+        review = self.reviews.get(assignment.id)
+        return review.status if review else None
+
+
+def coverage(call) -> list[Coverage]:
+    """Every application under review with its assignments and reviews (three queries)."""
+    applications = assigning.reviewable(call)
+    by_id = {a.id: Coverage(a) for a in applications}
+    rows = db.session.scalars(
+        select(Assignment)
+        .where(Assignment.call_id == call.id)
+        .options(selectinload(Assignment.reviewer))
+        .order_by(Assignment.id)
+    ).all()
+    reviews = {
+        r.assignment_id: r
+        for r in db.session.scalars(select(Review).where(Review.call_id == call.id))
+    }
+    for row in rows:
+        item = by_id.get(row.application_id)
+        if item is not None:
+            item.assignments.append(row)
+            if row.id in reviews:
+                item.reviews[row.id] = reviews[row.id]
+    return list(by_id.values())
+
+
+# Assignments ----------------------------------------------------------------------------------------
+@bp.get("/calls/<code>/assignments")
+@login_required
+def assignments(code: str):
+    call = managed_call(code)
+    panel = operations.panel_of(call)
+    items = coverage(call)
+    members = panel.members if panel else []
+    forms = {}
+    for item in items:
+        taken = {a.reviewer_id for a in item.assignments}
+        form = AssignForm()
+        form.reviewer_id.choices = [
+            (m.user_id, m.user.full_name) for m in members if m.user_id not in taken
+        ]
+        forms[item.application.id] = form
+    return render_template(
+        "reviews/assignments.html",
+        call=call,
+        panel=panel,
+        items=items,
+        forms=forms,
+        action_form=ActionForm(),
+        AssignmentState=AssignmentState,
+    )
+
+
+@bp.post("/calls/<code>/assignments/auto")
+@login_required
+def assign_auto(code: str):
+    call = managed_call(code)
+    panel = operations.panel_of(call)
+    if panel is None or not panel.members:
+        flash(_("Add reviewers to the panel first."), "warning")
+        return redirect(url_for("reviews.panel", code=call.code))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    result = run_action(assigning.auto_assign, call, panel, current_user)
+    if result:
+        flash(_("%(n)s assignment(s) made.", n=len(result.pairs)), "success")
+        if result.gaps:
+            flash(
+                _(
+                    "%(n)s application(s) still lack reviewers: not enough eligible panel "
+                    "members (conflicts of interest or membership of the applicant).",
+                    n=len(result.gaps),
+                ),
+                "warning",
+            )
+    return redirect(url_for("reviews.assignments", code=call.code))
+
+
+@bp.post("/calls/<code>/assignments/<int:application_id>")
+@login_required
+def assign_one(code: str, application_id: int):
+    call = managed_call(code)
+    application = application_in(call, application_id)
+    panel = operations.panel_of(call)
+    if panel is None:
+        abort(404)
+    form = AssignForm()
+    form.reviewer_id.choices = [(m.user_id, m.user.full_name) for m in panel.members]
+    if form.validate_on_submit():
+        run_action(
+            assigning.assign,
+            call,
+            panel,
+            application,
+            form.reviewer_id.data,
+            current_user,
+            message=_("The reviewer is assigned."),
+        )
+    else:
+        flash(_("Choose a member of the panel."), "danger")
+    return redirect(url_for("reviews.assignments", code=call.code) + f"#app-{application.id}")
+
+
+@bp.post("/calls/<code>/assignments/remove/<int:assignment_id>")
+@login_required
+def unassign(code: str, assignment_id: int):
+    call = managed_call(code)
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.call_id != call.id:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        run_action(
+            assigning.unassign, call, assignment, current_user, message=_("The assignment is removed.")
+        )
+    return redirect(url_for("reviews.assignments", code=call.code))
+
+
+# Progress ---------------------------------------------------------------------------------------------
+@dataclass
+class ReviewerProgress:
+    name: str
+    email: str
+    assigned: int = 0
+    undeclared: int = 0
+    recused: int = 0
+    drafts: int = 0
+    submitted: int = 0
+
+    @property
+    def pending(self) -> int:
+        return self.assigned - self.submitted
+
+
+def per_reviewer(items: list[Coverage]) -> list[ReviewerProgress]:
+    found: dict[int, ReviewerProgress] = {}
+    for item in items:
+        for a in item.assignments:
+            p = found.setdefault(a.reviewer_id, ReviewerProgress(a.reviewer.full_name, a.reviewer.email))
+            if not a.is_active:
+                p.recused += 1
+                continue
+            p.assigned += 1
+            p.undeclared += a.conflict is None
+            status = item._status(a)
+            p.drafts += status == "draft"
+            p.submitted += status == "submitted"
+    return sorted(found.values(), key=lambda p: (p.name, p.email))
+
+
+@bp.get("/calls/<code>/progress")
+@login_required
+def progress(code: str):
+    call = managed_call(code)
+    panel = operations.panel_of(call)
+    items = coverage(call)
+    return render_template(
+        "reviews/progress.html",
+        call=call,
+        panel=panel,
+        items=items,
+        reviewers=per_reviewer(items),
+        expected=panel.reviewers_per_application if panel else 0,
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/calls/<code>/progress/remind")
+@login_required
+def remind(code: str):
+    call = managed_call(code)
+    if ActionForm().validate_on_submit():
+        sent = run_action(send_reminders, call, current_user)
+        if sent is not None:
+            flash(_("Reminders sent to %(n)s reviewer(s).", n=sent), "success")
+    return redirect(url_for("reviews.progress", code=call.code))
+
