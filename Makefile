@@ -41,8 +41,10 @@ run: seed
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 ## The whole suite (SQLite by default; TEST_DATABASE_URL=postgresql+psycopg://... for PostgreSQL).
+## A full run also fails if any route was never checked by an access-matrix test.
 test: $(STAMP) $(MO)
-	cd tests && ../$(BIN)/python -m pytest -m "not browser" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	cd tests && ROUTE_COVERAGE=$(if $(PYTEST_ARGS),report,enforce) \
+		../$(BIN)/python -m pytest -m "not browser" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## Browser walk-throughs in headless Chromium (Debian's package) driven by Playwright.
 test-browser: $(STAMP) $(MO)

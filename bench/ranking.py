@@ -81,9 +81,26 @@ def seed(conn, applications: int) -> dict:
         Rubric,
     )
 
-    t = {m.__tablename__: m.__table__ for m in (
-        User, UserRole, Organisation, Programme, Call, Rubric, Criterion, Panel, PanelMember,
-        Application, Assignment, Review, ReviewScore, Consensus, ConsensusScore)}
+    t = {
+        m.__tablename__: m.__table__
+        for m in (
+            User,
+            UserRole,
+            Organisation,
+            Programme,
+            Call,
+            Rubric,
+            Criterion,
+            Panel,
+            PanelMember,
+            Application,
+            Assignment,
+            Review,
+            ReviewScore,
+            Consensus,
+            ConsensusScore,
+        )
+    }
     ids = _next_ids(conn, *t.values())
     now = now_utc()
     rng = random.Random(2026)
@@ -92,77 +109,201 @@ def seed(conn, applications: int) -> dict:
         conn.execute(insert(t[table]), items)
 
     uid = ids["users"]
-    users = [{"id": uid + i, "email": f"bench-{uid + i}@example.org", "full_name": f"Bench {i}",
-              "password_hash": None, "locale": "es", "session_token": f"bench-token-{uid + i}"}
-             for i in range(REVIEWERS + 1)]
+    users = [
+        {
+            "id": uid + i,
+            "email": f"bench-{uid + i}@example.org",
+            "full_name": f"Bench {i}",
+            "password_hash": None,
+            "locale": "es",
+            "session_token": f"bench-token-{uid + i}",
+        }
+        for i in range(REVIEWERS + 1)
+    ]
     rows("users", users)
-    rows("user_roles", [{"user_id": u["id"], "role": "reviewer" if i else "grants_manager"}
-                        for i, u in enumerate(users)])
+    rows(
+        "user_roles",
+        [
+            {"user_id": u["id"], "role": "reviewer" if i else "grants_manager"}
+            for i, u in enumerate(users)
+        ],
+    )
     manager, reviewers = users[0]["id"], [u["id"] for u in users[1:]]
     oid = ids["organisations"]
-    rows("organisations", [{"id": oid + i, "kind": "cso", "legal_name": f"Organización {i} A.C.",
-                            "tax_residence": "mexico", "rfc": f"BZQ{oid + i:06d}A1"[:12],
-                            "state_code": "19", "municipality": "Monterrey", "address": "Centro",
-                            "legal_rep_name": "Ana"} for i in range(ORGANISATIONS)])
+    rows(
+        "organisations",
+        [
+            {
+                "id": oid + i,
+                "kind": "cso",
+                "legal_name": f"Organización {i} A.C.",
+                "tax_residence": "mexico",
+                "rfc": f"BZQ{oid + i:06d}A1"[:12],
+                "state_code": "19",
+                "municipality": "Monterrey",
+                "address": "Centro",
+                "legal_rep_name": "Ana",
+            }
+            for i in range(ORGANISATIONS)
+        ],
+    )
     pid, cid = ids["programmes"], ids["calls"]
-    rows("programmes", [{"id": pid, "name_es": "Banco", "name_en": "Bench", "donor": "Bench",
-                         "currency": "MXN", "envelope": Decimal("1000000000")}])
+    rows(
+        "programmes",
+        [
+            {
+                "id": pid,
+                "name_es": "Banco",
+                "name_en": "Bench",
+                "donor": "Bench",
+                "currency": "MXN",
+                "envelope": Decimal("1000000000"),
+            }
+        ],
+    )
     conn.execute(insert(programme_managers), [{"programme_id": pid, "user_id": manager}])
-    rows("calls", [{"id": cid, "programme_id": pid, "code": CODE, "status": "published",
-                    "title_es": "Banco de pruebas", "title_en": "Bench", "currency": "MXN",
-                    "opens_dt": now - timedelta(days=60), "closes_dt": now - timedelta(days=1),
-                    "budget": Decimal("100000000"), "min_award": Decimal("1"),
-                    "max_award": Decimal("1000000"), "offers_fixed_amount": True,
-                    "published_dt": now - timedelta(days=60), "applicant_kinds": ["cso"],
-                    "state_codes": [], "thematic_areas": []}])
+    rows(
+        "calls",
+        [
+            {
+                "id": cid,
+                "programme_id": pid,
+                "code": CODE,
+                "status": "published",
+                "title_es": "Banco de pruebas",
+                "title_en": "Bench",
+                "currency": "MXN",
+                "opens_dt": now - timedelta(days=60),
+                "closes_dt": now - timedelta(days=1),
+                "budget": Decimal("100000000"),
+                "min_award": Decimal("1"),
+                "max_award": Decimal("1000000"),
+                "offers_fixed_amount": True,
+                "published_dt": now - timedelta(days=60),
+                "applicant_kinds": ["cso"],
+                "state_codes": [],
+                "thematic_areas": [],
+            }
+        ],
+    )
     rid = ids["review_rubrics"]
-    rows("review_rubrics", [{"id": rid, "call_id": cid, "half_points": True,
-                             "overall_threshold": Decimal("55"), "tie_use_cofinance": True}])
+    rows(
+        "review_rubrics",
+        [
+            {
+                "id": rid,
+                "call_id": cid,
+                "half_points": True,
+                "overall_threshold": Decimal("55"),
+                "tie_use_cofinance": True,
+            }
+        ],
+    )
     crit_ids = [ids["review_criteria"] + i for i in range(CRITERIA)]
     weights = [Decimal(w) for w in ("25", "20", "20", "15", "10", "10")]
-    rows("review_criteria", [{"id": c, "rubric_id": rid, "position": i, "title_es": f"Criterio {i + 1}",
-                              "title_en": f"Criterion {i + 1}", "weight": weights[i],
-                              "max_score": Decimal(5), "min_score": Decimal(2) if i == 0 else None,
-                              "is_tie_breaker": i == 0} for i, c in enumerate(crit_ids)])
+    rows(
+        "review_criteria",
+        [
+            {
+                "id": c,
+                "rubric_id": rid,
+                "position": i,
+                "title_es": f"Criterio {i + 1}",
+                "title_en": f"Criterion {i + 1}",
+                "weight": weights[i],
+                "max_score": Decimal(5),
+                "min_score": Decimal(2) if i == 0 else None,
+                "is_tie_breaker": i == 0,
+            }
+            for i, c in enumerate(crit_ids)
+        ],
+    )
     panel = ids["review_panels"]
     rows("review_panels", [{"id": panel, "call_id": cid, "reviewers_per_application": REVIEWS}])
     rows("review_panel_members", [{"panel_id": panel, "user_id": r} for r in reviewers])
-    specs = [scoring.CriterionSpec(c, w, Decimal(5)) for c, w in zip(crit_ids, weights, strict=True)]
+    specs = [
+        scoring.CriterionSpec(c, w, Decimal(5)) for c, w in zip(crit_ids, weights, strict=True)
+    ]
 
     aid, asg, rev = ids["applications"], ids["review_assignments"], ids["reviews"]
     apps, assignments, reviews, scores, consensus, agreed = [], [], [], [], [], []
     for n in range(applications):
         app_id = aid + n
-        apps.append({"id": app_id, "call_id": cid, "organisation_id": oid + n % ORGANISATIONS,
-                     "created_by_id": manager, "number": n + 1, "reference": f"{CODE}-{n + 1:04d}",
-                     "title": f"Proyecto {n + 1}", "status": "under_review", "answers": {},
-                     "eligibility_answers": {}, "form_version": 1, "form_snapshot": {"schema": 1},
-                     "currency": "MXN", "cofinance_pct": Decimal(rng.randrange(10, 60)),
-                     "submitted_dt": now - timedelta(days=2)})
+        apps.append(
+            {
+                "id": app_id,
+                "call_id": cid,
+                "organisation_id": oid + n % ORGANISATIONS,
+                "created_by_id": manager,
+                "number": n + 1,
+                "reference": f"{CODE}-{n + 1:04d}",
+                "title": f"Proyecto {n + 1}",
+                "status": "under_review",
+                "answers": {},
+                "eligibility_answers": {},
+                "form_version": 1,
+                "form_snapshot": {"schema": 1},
+                "currency": "MXN",
+                "cofinance_pct": Decimal(rng.randrange(10, 60)),
+                "submitted_dt": now - timedelta(days=2),
+            }
+        )
         for k in range(REVIEWS):
             a_id, r_id = asg + n * REVIEWS + k, rev + n * REVIEWS + k
             reviewer = reviewers[(n * REVIEWS + k) % REVIEWERS]
             values = {c: Decimal(rng.randrange(0, 11)) / 2 for c in crit_ids}
-            assignments.append({"id": a_id, "call_id": cid, "application_id": app_id,
-                                "reviewer_id": reviewer, "automatic": True, "conflict": False,
-                                "declared_dt": now})
-            reviews.append({"id": r_id, "assignment_id": a_id, "call_id": cid, "application_id": app_id,
-                            "reviewer_id": reviewer, "status": "submitted", "submitted_dt": now,
-                            "points": scoring.weighted_points(specs, values)})
-            scores += [{"review_id": r_id, "criterion_id": c, "score": v, "comment": ""}
-                       for c, v in values.items()]
+            assignments.append(
+                {
+                    "id": a_id,
+                    "call_id": cid,
+                    "application_id": app_id,
+                    "reviewer_id": reviewer,
+                    "automatic": True,
+                    "conflict": False,
+                    "declared_dt": now,
+                }
+            )
+            reviews.append(
+                {
+                    "id": r_id,
+                    "assignment_id": a_id,
+                    "call_id": cid,
+                    "application_id": app_id,
+                    "reviewer_id": reviewer,
+                    "status": "submitted",
+                    "submitted_dt": now,
+                    "points": scoring.weighted_points(specs, values),
+                }
+            )
+            scores += [
+                {"review_id": r_id, "criterion_id": c, "score": v, "comment": ""}
+                for c, v in values.items()
+            ]
         if n % 10 == 0:
             values = {c: Decimal(rng.randrange(4, 11)) / 2 for c in crit_ids}
-            consensus.append({"id": ids["review_consensus"] + len(consensus), "application_id": app_id,
-                              "call_id": cid, "points": scoring.weighted_points(specs, values),
-                              "summary": "Consenso."})
-            agreed += [{"consensus_id": consensus[-1]["id"], "criterion_id": c, "score": v}
-                       for c, v in values.items()]
-    for table, items in (("applications", apps), ("review_assignments", assignments),
-                         ("reviews", reviews), ("review_scores", scores),
-                         ("review_consensus", consensus), ("review_consensus_scores", agreed)):
+            consensus.append(
+                {
+                    "id": ids["review_consensus"] + len(consensus),
+                    "application_id": app_id,
+                    "call_id": cid,
+                    "points": scoring.weighted_points(specs, values),
+                    "summary": "Consenso.",
+                }
+            )
+            agreed += [
+                {"consensus_id": consensus[-1]["id"], "criterion_id": c, "score": v}
+                for c, v in values.items()
+            ]
+    for table, items in (
+        ("applications", apps),
+        ("review_assignments", assignments),
+        ("reviews", reviews),
+        ("review_scores", scores),
+        ("review_consensus", consensus),
+        ("review_consensus_scores", agreed),
+    ):
         for start in range(0, len(items), 5000):
-            rows(table, items[start:start + 5000])
+            rows(table, items[start : start + 5000])
     return {"manager": users[0], "scores": len(scores), "reviews": len(reviews)}
 
 
@@ -211,6 +352,7 @@ def measure(app, conn, seeded: dict, runs: int) -> dict:
         def get():
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
+
         return get
 
     def build():
@@ -252,8 +394,12 @@ def run(url: str, applications: int, runs: int, analyze: bool) -> dict:
 
                 conn.execute(text("ANALYZE"))
             result = measure(app, conn, seeded, runs)
-            result.update(seed_seconds=seconds, backend=engine.dialect.name, seeded=seeded,
-                          analyzed=analyze and engine.dialect.name == "postgresql")
+            result.update(
+                seed_seconds=seconds,
+                backend=engine.dialect.name,
+                seeded=seeded,
+                analyzed=analyze and engine.dialect.name == "postgresql",
+            )
             return result
         finally:
             db.session.remove()
@@ -265,9 +411,11 @@ def run(url: str, applications: int, runs: int, analyze: bool) -> dict:
 
 def report(result: dict, applications: int) -> bool:
     seeded = result["seeded"]
-    print(f"backend {result['backend']}: {applications} applications, {seeded['reviews']} reviews,"
-          f" {seeded['scores']} scores seeded in {result['seed_seconds']:.1f} s"
-          f"{' (ANALYZE run)' if result['analyzed'] else ''}")
+    print(
+        f"backend {result['backend']}: {applications} applications, {seeded['reviews']} reviews,"
+        f" {seeded['scores']} scores seeded in {result['seed_seconds']:.1f} s"
+        f"{' (ANALYZE run)' if result['analyzed'] else ''}"
+    )
     print(f"{'measurement (median)':48} {'ms':>9}")
     for name, seconds in result["timings"].items():
         print(f"{name:48} {seconds * 1000:9.1f}")

@@ -89,6 +89,10 @@ class BaseConfig:
     DOCUMENT_UPLOAD_EXPIRY = 600
     DOCUMENT_DOWNLOAD_EXPIRY = 300
 
+    # Awards (issue 6): awards above this amount (in the programme's currency) need the
+    # approval of a second grants manager.
+    AWARD_SECOND_APPROVAL_THRESHOLD = 1_000_000
+
     # Trust X-Forwarded-* from this many proxies (0 = none).
     PROXY_FIX_HOPS = 0
 

@@ -4,6 +4,7 @@ from portal.accounts.views import bp as accounts_bp
 from portal.admin.views import bp as admin_bp
 from portal.applications.views import bp as applications_bp
 from portal.audit.views import bp as audit_bp
+from portal.awards.views import bp as awards_bp
 from portal.calls.views import bp as calls_bp
 from portal.dashboard.views import bp as dashboard_bp
 from portal.documents.views import bp as documents_bp
@@ -20,4 +21,5 @@ BLUEPRINTS = (
     documents_bp,
     applications_bp,
     reviews_bp,
+    awards_bp,
 )

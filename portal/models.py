@@ -10,6 +10,15 @@ from portal.applications.models import (
     StatusChange,
 )
 from portal.audit.models import AuditEntry
+from portal.awards.models import (
+    Agreement,
+    AgreementClause,
+    Award,
+    CofinanceCommitment,
+    Milestone,
+    RiskAssessment,
+    Signature,
+)
 from portal.calls.form_models import (
     CallDocumentSlot,
     EligibilityQuestion,
@@ -36,6 +45,13 @@ from portal.reviews.models import (
 )
 
 __all__ = [
+    "Agreement",
+    "AgreementClause",
+    "Award",
+    "CofinanceCommitment",
+    "Milestone",
+    "RiskAssessment",
+    "Signature",
     "Application",
     "ApplicationCounter",
     "ApplicationMessage",

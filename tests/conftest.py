@@ -6,7 +6,7 @@ import pytest
 
 from portal import create_app
 from portal.core.db import db
-from tests.support import factories
+from tests.support import factories, route_coverage
 from tests.support.context import twin_of
 from tests.support.database import is_postgres, migrate, test_database_url
 from tests.support.matrix import AccessMatrix
@@ -14,6 +14,16 @@ from tests.support.queries import count_statements
 
 # Playwright fixtures (live server, browser, page, screenshots) for every browser test.
 pytest_plugins = ["tests.support.browser"]
+
+
+def pytest_configure(config):
+    route_coverage.reset(config)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    route_coverage.save(session.config)
+    if exitstatus == 0:
+        route_coverage.enforce(session)
 
 
 @pytest.fixture(scope="session")

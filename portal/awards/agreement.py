@@ -16,6 +16,7 @@ import io
 import json
 import logging
 from dataclasses import dataclass
+from decimal import Decimal
 
 from flask import current_app
 from flask_babel import force_locale
@@ -159,10 +160,14 @@ def _sections(view: View, language: str) -> list[Markup]:
             c=view.content,
             language=language,
             amount_text=lambda a: _amount_text(a, view.content["currency"], language),
+            fig=lambda a: figures(a, view.content["currency"]),
+            schedule_total=sum((Decimal(m["amount"]) for m in view.content["milestones"]),
+                               Decimal("0")),
             signatures=view.signatures,
             signed=view.signed,
         )
-    return [Markup(part) for part in html.split(SECTION_BREAK) if part.strip()]
+    # The parts come from an autoescaping template: applicant text in them is escaped.
+    return [Markup(part) for part in html.split(SECTION_BREAK) if part.strip()]  # noqa: S704
 
 
 def render(agreement, signed: bool = False) -> bytes:
@@ -248,6 +253,19 @@ def generate(agreement_id: int, signed: bool = False):
     if signed and not agreement.signed_content_hash:
         return agreement
     user = db.session.get(User, agreement.issued_by_id)
+    document = render_and_store(agreement, user, signed)
+    record(
+        "agreement.rendered",
+        agreement,
+        changes={"signed": signed, "document_id": document.id, "sha256": document.sha256},
+        organisation_id=agreement.award.organisation_id,
+        user=user,
+    )
+    return agreement
+
+
+def render_and_store(agreement, user, signed: bool = False):
+    """Render the PDF, store it through the documents capability and link it (flushes)."""
     pdf = render(agreement, signed=signed)
     slot = SIGNED_SLOT if signed else ISSUED_SLOT
     suffix = "-firmado" if signed else ""
@@ -260,14 +278,7 @@ def generate(agreement_id: int, signed: bool = False):
         agreement.document_id = document.id
         agreement.file_sha256 = document.sha256
     db.session.flush()
-    record(
-        "agreement.rendered",
-        agreement,
-        changes={"signed": signed, "document_id": document.id, "sha256": document.sha256},
-        organisation_id=agreement.award.organisation_id,
-        user=user,
-    )
-    return agreement
+    return document
 
 
 def render_job(agreement_id: int, signed: bool = False) -> None:

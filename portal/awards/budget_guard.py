@@ -53,8 +53,13 @@ class Headroom:
         return self.envelope - self.programme_committed
 
 
-def committed(session: Session, *, call_id: int | None = None, programme_id: int | None = None,
-              exclude_award_id: int | None = None) -> Decimal:
+def committed(
+    session: Session,
+    *,
+    call_id: int | None = None,
+    programme_id: int | None = None,
+    exclude_award_id: int | None = None,
+) -> Decimal:
     from portal.awards.models import Award
 
     stmt = select(func.coalesce(func.sum(Award.amount), 0)).where(
@@ -80,8 +85,9 @@ def headroom(session: Session, call: Call) -> Headroom:
     )
 
 
-def lock_and_check(session: Session, call_id: int, amount: Decimal,
-                   exclude_award_id: int | None = None) -> None:
+def lock_and_check(
+    session: Session, call_id: int, amount: Decimal, exclude_award_id: int | None = None
+) -> None:
     """Lock programme then call, and raise ``BudgetExceededError`` if ``amount`` (the new or
     changed award, ``exclude_award_id`` being its old row) does not fit. Writes nothing; the
     caller inserts or updates the award in the same transaction before committing."""

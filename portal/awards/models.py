@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -53,10 +54,18 @@ class Award(Base):
             name="approver_not_proposer",
         ),
         Index("ix_awards_call_status", "call_id", "status"),
+        # One standing award per application; refused proposals stay for the record.
+        Index(
+            "uq_awards_application_standing",
+            "application_id",
+            unique=True,
+            postgresql_where=text("status != 'rejected'"),
+            sqlite_where=text("status != 'rejected'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"))
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -173,9 +182,7 @@ class RiskAssessment(Base):
     __table_args__ = (CheckConstraint("level IN ('low', 'medium', 'high')", name="level_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    award_id: Mapped[int] = mapped_column(
-        ForeignKey("awards.id", ondelete="CASCADE"), unique=True
-    )
+    award_id: Mapped[int] = mapped_column(ForeignKey("awards.id", ondelete="CASCADE"), unique=True)
     answers: Mapped[dict] = mapped_column(JSON, default=dict)  # item -> answer
     level: Mapped[str] = mapped_column(String(6))
     proposed_conditions: Mapped[list] = mapped_column(JSON, default=list)  # condition keys

@@ -41,6 +41,12 @@ NAV: list[NavItem] = [
         _l("Programmes"),
         lambda u: u.has_role(Role.GRANTS_MANAGER, Role.ADMIN),
     ),
+    NavItem(
+        "awards.clause_list",
+        _l("Agreement clauses"),
+        lambda u: u.has_role(Role.GRANTS_MANAGER, Role.ADMIN),
+        "admin",
+    ),
     NavItem("audit.index", _l("Audit log"), lambda u: u.is_staff),
     NavItem("admin.users", _l("Users"), lambda u: u.has_role(Role.ADMIN), "admin"),
     NavItem("admin.outbox", _l("E-mail outbox"), lambda u: u.has_role(Role.ADMIN), "admin"),

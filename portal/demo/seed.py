@@ -21,6 +21,7 @@ from sqlalchemy import select
 from portal.accounts.models import User
 from portal.accounts.passwords import hash_password, password_problems
 from portal.applications.demo import seed_applications
+from portal.awards.demo import seed_awards
 from portal.calls.demo import seed_calls
 from portal.core.db import db, now_utc
 from portal.demo.data import ACCOUNTS, DEMO_PASSWORD, ORGANISATIONS, DemoOrganisation
@@ -129,6 +130,7 @@ STAGES: list[Callable[[DemoWorld], None]] = [
     seed_calls,
     seed_applications,
     seed_reviews,
+    seed_awards,
 ]
 
 

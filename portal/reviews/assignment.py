@@ -77,7 +77,7 @@ def plan(
     return result
 
 
-# Loading -------------------------------------------------------------------------------------
+# Loading -----------------------------------------------------------------------------------------
 def reviewable(call) -> list[Application]:
     """Applications of the call that passed screening and are under review, by number."""
     return list(
@@ -116,7 +116,7 @@ def organisations_of(user_ids: Sequence[int]) -> dict[int, set[int]]:
     return found
 
 
-# Operations ------------------------------------------------------------------------------------
+# Operations --------------------------------------------------------------------------------------
 def auto_assign(call, panel: Panel, actor) -> Plan:
     """Fill every under-review application up to the panel's number of reviewers."""
     reviewers = sorted(m.user_id for m in panel.members if m.user.is_active)
@@ -194,7 +194,11 @@ def assign(call, panel: Panel, application: Application, reviewer_id: int, actor
     record(
         "review.assigned",
         assignment,
-        changes={"call": call.code, "application": application.reference, "reviewer_id": reviewer_id},
+        changes={
+            "call": call.code,
+            "application": application.reference,
+            "reviewer_id": reviewer_id,
+        },
     )
     from portal.reviews.notifications import notify_assigned
 

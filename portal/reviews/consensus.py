@@ -40,7 +40,10 @@ def _score_errors(rubric, scores: dict) -> dict[str, list[str]]:
         problem = scoring.score_problems(value, Decimal(criterion.max_score), rubric.half_points)
         if problem == "range":
             errors[key] = [
-                _("Enter a score from 0 to %(max)s.", max=scoring.rounded(criterion.max_score, Decimal(1)))
+                _(
+                    "Enter a score from 0 to %(max)s.",
+                    max=scoring.rounded(criterion.max_score, Decimal(1)),
+                )
             ]
         elif problem == "step":
             errors[key] = [_("Use whole points (or half points if the rubric allows them).")]
@@ -110,7 +113,7 @@ def _audit_view(consensus: Consensus | None) -> dict | None:
     }
 
 
-# Committee order ------------------------------------------------------------------------------
+# Committee order ---------------------------------------------------------------------------------
 def record_committee_order(call, actor, *, positions: dict[int, int], note: str) -> None:
     """Positions (1 = first) for applications the cascade leaves tied."""
     if len(positions) < 2:
@@ -153,7 +156,7 @@ def record_committee_order(call, actor, *, positions: dict[int, int], note: str)
     )
 
 
-# Decision -------------------------------------------------------------------------------------
+# Decision ----------------------------------------------------------------------------------------
 def decide(application: Application, actor, *, status: str, note: str = "") -> Application:
     if status not in REVIEW_DECISIONS:
         raise InputError({"status": [_("Choose a decision.")]})

@@ -168,7 +168,7 @@ def decision(code: str, application_id: int):
 @bp.post("/calls/<code>/reviews/<int:review_id>/reopen")
 @login_required
 def reopen_review(code: str, review_id: int):
-    call, panel = consensus_call(code)
+    call, _panel = consensus_call(code)
     if not can_manage_reviews(call, current_user):
         abort(403)
     review = db.session.get(Review, review_id)
@@ -176,7 +176,9 @@ def reopen_review(code: str, review_id: int):
         abort(404)
     form = ReopenForm()
     if form.validate_on_submit():
-        run_action(reopen, review, current_user, form.reason.data, message=_("The review is reopened."))
+        run_action(
+            reopen, review, current_user, form.reason.data, message=_("The review is reopened.")
+        )
     else:
         for messages in form.errors.values():
             for text in messages:

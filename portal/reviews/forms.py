@@ -70,14 +70,18 @@ class NumberField(DecimalField):
             return self.raw_data[0]
         if self.data is None:
             return ""
-        return format(self.data.normalize(), "f") if self.data == self.data.to_integral() else str(self.data)
+        return (
+            format(self.data.normalize(), "f")
+            if self.data == self.data.to_integral()
+            else str(self.data)
+        )
 
 
 class ActionForm(FlaskForm):
     """Buttons that only need the CSRF token."""
 
 
-# Screening ----------------------------------------------------------------------------------------
+# Screening ---------------------------------------------------------------------------------------
 class ScreeningForm(FlaskForm):
     outcome = RadioField(
         _l("Decision"),
@@ -107,7 +111,9 @@ class RubricForm(FlaskForm):
     overall_threshold = NumberField(
         _l("Overall threshold (weighted total on 100)"),
         validators=[Optional(), NumberRange(0, 100, _l("Enter a threshold between 0 and 100."))],
-        description=_l("Applications below it are listed apart from the ranking. Leave blank for none."),
+        description=_l(
+            "Applications below it are listed apart from the ranking. Leave blank for none."
+        ),
     )
     tie_criterion_id = SelectField(
         _l("Ties: first compare the score on this criterion"), coerce=int, choices=[]
@@ -145,7 +151,9 @@ class CriterionForm(FlaskForm):
     )
     weight = NumberField(_l("Weight"), validators=[InputRequired(_l("Enter a weight."))])
     max_score = NumberField(
-        _l("Maximum score"), default=Decimal(5), validators=[InputRequired(_l("Enter the maximum."))]
+        _l("Maximum score"),
+        default=Decimal(5),
+        validators=[InputRequired(_l("Enter the maximum."))],
     )
     min_score = NumberField(
         _l("Minimum score to pass this criterion (optional)"), validators=[Optional()]
@@ -157,7 +165,7 @@ class CriterionForm(FlaskForm):
     )
 
 
-# Panel ------------------------------------------------------------------------------------------
+# Panel -------------------------------------------------------------------------------------------
 class PanelForm(FlaskForm):
     reviewers_per_application = IntegerField(
         _l("Reviewers per application"),
@@ -206,7 +214,7 @@ class AssignForm(FlaskForm):
     reviewer_id = SelectField(_l("Add a reviewer"), coerce=int, choices=[])
 
 
-# Reviewer ------------------------------------------------------------------------------------------
+# Reviewer ----------------------------------------------------------------------------------------
 class DeclarationForm(FlaskForm):
     conflict = RadioField(
         _l("Conflict of interest"),
@@ -273,12 +281,15 @@ def _plain(value) -> str:
     return str(value.quantize(Decimal(1))) if value == value.to_integral() else str(value)
 
 
-# Staff ------------------------------------------------------------------------------------------
+# Staff -------------------------------------------------------------------------------------------
 class ReopenForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason for reopening"),
         filters=[_multiline],
-        validators=[InputRequired(_l("Give the reason for reopening the review.")), Length(max=NOTE_MAX)],
+        validators=[
+            InputRequired(_l("Give the reason for reopening the review.")),
+            Length(max=NOTE_MAX),
+        ],
         render_kw={"rows": 2},
     )
 

@@ -233,7 +233,7 @@ class Assignment(Base):
     declared_dt: Mapped[datetime | None]
 
     reviewer: Mapped[User] = relationship(foreign_keys=[reviewer_id], lazy="raise_on_sql")
-    application: Mapped[Application] = relationship(lazy="raise_on_sql")  # noqa: F821
+    application: Mapped[Application] = relationship(lazy="raise_on_sql")
     review: Mapped[Review | None] = relationship(
         back_populates="assignment", cascade="all, delete-orphan", lazy="raise_on_sql"
     )
@@ -352,9 +352,7 @@ class ConsensusScore(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    consensus_id: Mapped[int] = mapped_column(
-        ForeignKey("review_consensus.id", ondelete="CASCADE")
-    )
+    consensus_id: Mapped[int] = mapped_column(ForeignKey("review_consensus.id", ondelete="CASCADE"))
     criterion_id: Mapped[int] = mapped_column(
         ForeignKey("review_criteria.id", ondelete="CASCADE"), index=True
     )
@@ -371,9 +369,7 @@ class ScreeningDecision(Base):
     or a fail); the reasons of a fail are shown to the applicant."""
 
     __tablename__ = "screening_decisions"
-    __table_args__ = (
-        CheckConstraint(f"outcome IN ({_OUTCOMES_SQL})", name="outcome_known"),
-    )
+    __table_args__ = (CheckConstraint(f"outcome IN ({_OUTCOMES_SQL})", name="outcome_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(
@@ -415,4 +411,4 @@ class CommitteeOrder(Base):
     audit_type = "committee_order"
 
 
-from portal.applications.models import Application  # noqa: E402, F401  (mapper registry)
+from portal.applications.models import Application  # noqa: E402  (mapper registry)

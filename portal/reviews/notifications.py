@@ -42,7 +42,11 @@ def notify_assigned(call, counts: Counter) -> None:
     """One message per reviewer with the number of new applications."""
     for user in _users(counts):
         email_user(
-            "review_assigned", user, call=call, count=counts[user.id], assignments_url=_assignments_url()
+            "review_assigned",
+            user,
+            call=call,
+            count=counts[user.id],
+            assignments_url=_assignments_url(),
         )
 
 

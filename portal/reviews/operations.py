@@ -17,13 +17,21 @@ from portal.accounts.roles import Role
 from portal.audit.operations import diff, record
 from portal.calls.operations import InputError
 from portal.core.db import db, now_utc
-from portal.reviews.models import Assignment, Consensus, Criterion, Panel, PanelMember, Review, Rubric
+from portal.reviews.models import (
+    Assignment,
+    Consensus,
+    Criterion,
+    Panel,
+    PanelMember,
+    Review,
+    Rubric,
+)
 
 MAX_WEIGHT = Decimal("9999.99")
 MAX_CRITERIA = 20
 
 
-# Loading --------------------------------------------------------------------------------------
+# Loading -----------------------------------------------------------------------------------------
 def rubric_of(call) -> Rubric | None:
     return db.session.scalar(select(Rubric).where(Rubric.call_id == call.id))
 
@@ -71,8 +79,10 @@ def _refuse_if_locked(call_id: int) -> None:
         )
 
 
-# Rubric -----------------------------------------------------------------------------------------
-def update_rubric(call, actor, *, half_points, overall_threshold, tie_criterion_id, tie_use_cofinance):
+# Rubric ------------------------------------------------------------------------------------------
+def update_rubric(
+    call, actor, *, half_points, overall_threshold, tie_criterion_id, tie_use_cofinance
+):
     rubric = ensure_rubric(call)
     errors: dict[str, list[str]] = {}
     if half_points != rubric.half_points and rubric_locked(call.id):
@@ -143,9 +153,10 @@ def _criterion_errors(rubric: Rubric, data: dict) -> dict[str, list[str]]:
 
 
 def _structure_changed(criterion: Criterion, data: dict) -> bool:
-    return Decimal(criterion.weight) != data["weight"] or Decimal(criterion.max_score) != data[
-        "max_score"
-    ]
+    return (
+        Decimal(criterion.weight) != data["weight"]
+        or Decimal(criterion.max_score) != data["max_score"]
+    )
 
 
 def save_criterion(call, actor, data: dict, criterion: Criterion | None = None) -> Criterion:
@@ -191,8 +202,10 @@ def remove_criterion(call, actor, criterion: Criterion) -> None:
     db.session.flush()
 
 
-# Panel --------------------------------------------------------------------------------------------
-def update_panel(call, actor, *, reviewers_per_application, blind, show_scores_after_submit, chair_id):
+# Panel -------------------------------------------------------------------------------------------
+def update_panel(
+    call, actor, *, reviewers_per_application, blind, show_scores_after_submit, chair_id
+):
     panel = ensure_panel(call)
     errors: dict[str, list[str]] = {}
     if not (1 <= (reviewers_per_application or 0) <= 10):

@@ -23,7 +23,7 @@ from portal.reviews.models import Assignment, Criterion, PanelMember, Review
 from portal.reviews.views import bp, managed_call, run, run_action
 
 
-# Overview -----------------------------------------------------------------------------------------
+# Overview ----------------------------------------------------------------------------------------
 @bp.get("/calls/<code>/review")
 @login_required
 def hub(code: str):
@@ -62,7 +62,7 @@ def hub(code: str):
     )
 
 
-# Rubric -------------------------------------------------------------------------------------------
+# Rubric ------------------------------------------------------------------------------------------
 @bp.route("/calls/<code>/rubric", methods=["GET", "POST"])
 @login_required
 def rubric(code: str):
@@ -105,11 +105,7 @@ def _criterion(call, criterion_id: int) -> Criterion:
 
 
 def _criterion_data(form: CriterionForm) -> dict:
-    return {
-        name: form[name].data
-        for name in operations.CRITERION_FIELDS
-        if name in form._fields
-    }
+    return {name: form[name].data for name in operations.CRITERION_FIELDS if name in form._fields}
 
 
 @bp.route("/calls/<code>/rubric/criteria/new", methods=["GET", "POST"])
@@ -145,9 +141,7 @@ def criterion_edit(code: str, criterion_id: int):
         message=_("The criterion is saved."),
     ):
         return redirect(url_for("reviews.rubric", code=call.code))
-    return render_template(
-        "reviews/criterion_form.html", call=call, form=form, criterion=criterion
-    )
+    return render_template("reviews/criterion_form.html", call=call, form=form, criterion=criterion)
 
 
 @bp.post("/calls/<code>/rubric/criteria/<int:criterion_id>/delete")
@@ -166,14 +160,16 @@ def criterion_delete(code: str, criterion_id: int):
     return redirect(url_for("reviews.rubric", code=call.code))
 
 
-# Panel --------------------------------------------------------------------------------------------
+# Panel -------------------------------------------------------------------------------------------
 def _panel_page(call, panel, settings=None, add=None, invite=None, code: int = 200):
     settings = settings or PanelForm(obj=panel)
     settings.set_members(panel.members if panel else [])
     if panel is not None and not settings.is_submitted():
         settings.chair_id.data = panel.chair_id or 0
     add = add or AddMemberForm()
-    add.user_id.choices = [(u.id, f"{u.full_name} <{u.email}>") for u in operations.reviewer_candidates(panel)]
+    add.user_id.choices = [
+        (u.id, f"{u.full_name} <{u.email}>") for u in operations.reviewer_candidates(panel)
+    ]
     return (
         render_template(
             "reviews/panel.html",
@@ -219,7 +215,14 @@ def panel_add(code: str):
     form.user_id.choices = [(u.id, u.full_name) for u in operations.reviewer_candidates(panel)]
     if form.validate_on_submit():
         user = db.session.get(User, form.user_id.data)
-        if run(form, operations.add_member, call, current_user, user, message=_("The reviewer is on the panel.")):
+        if run(
+            form,
+            operations.add_member,
+            call,
+            current_user,
+            user,
+            message=_("The reviewer is on the panel."),
+        ):
             return redirect(url_for("reviews.panel", code=call.code))
     return _panel_page(call, operations.panel_of(call), add=form, code=422)
 

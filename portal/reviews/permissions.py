@@ -42,6 +42,4 @@ def can_open_application(assignment, user) -> bool:
 
 def can_read_feedback(application, user) -> bool:
     """Members of the applicant organisation, once the application has a decision."""
-    return bool(
-        application.status in DECIDED_STATUSES and application.membership(user) is not None
-    )
+    return bool(application.status in DECIDED_STATUSES and application.membership(user) is not None)

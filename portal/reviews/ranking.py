@@ -25,6 +25,7 @@ from decimal import Decimal
 from sqlalchemy import Numeric, case, func, literal, select
 
 from portal.applications.models import Application
+from portal.core.db import db
 from portal.organisations.models import Organisation
 from portal.reviews import scoring
 from portal.reviews.constants import RANKED_STATUSES, ReviewStatus
@@ -37,7 +38,6 @@ from portal.reviews.models import (
     ReviewScore,
 )
 from portal.reviews.review_operations import specs
-from portal.core.db import db
 
 SUBMITTED = ReviewStatus.SUBMITTED.value
 
@@ -50,6 +50,11 @@ def dec(value) -> Decimal | None:
     if isinstance(value, float):
         return Decimal(repr(value))
     return Decimal(value)
+
+
+def _run(stmt):
+    """Core execution on the session's connection: plain rows, no ORM loading overhead."""
+    return db.session.connection().execute(stmt)
 
 
 @dataclass
@@ -111,7 +116,7 @@ class Ranking:
         return [*self.ranked, *self.failing, *self.unscored]
 
 
-# Statements -----------------------------------------------------------------------------------
+# Statements --------------------------------------------------------------------------------------
 def _applications(call_id: int) -> dict[int, Row]:
     stmt = (
         select(
@@ -132,7 +137,7 @@ def _applications(call_id: int) -> dict[int, Row]:
         .order_by(Application.number, Application.id)
     )
     rows = {}
-    for r in db.session.execute(stmt):
+    for r in _run(stmt):
         rows[r.id] = Row(
             id=r.id,
             reference=r.reference or "",
@@ -149,7 +154,7 @@ def _applications(call_id: int) -> dict[int, Row]:
 
 
 def _criterion_aggregates(call_id: int):
-    return db.session.execute(
+    return _run(
         select(
             Review.application_id,
             ReviewScore.criterion_id,
@@ -165,7 +170,7 @@ def _criterion_aggregates(call_id: int):
 
 
 def _reviewer_stats(call_id: int) -> dict[int, tuple[int, Decimal, Decimal]]:
-    rows = db.session.execute(
+    rows = _run(
         select(
             Review.reviewer_id,
             func.count(Review.id),
@@ -201,16 +206,17 @@ def _normalised_expression(found: dict[int, scoring.Transform], maximum: Decimal
     """normalised total of one review = scale × points × 100 ÷ W + shift, per reviewer."""
     factor = scoring.HUNDRED / maximum
     kind = Numeric(30, 12)
-    branches = [
-        (
-            Review.reviewer_id == reviewer,
-            Review.points * literal(t.scale * factor, kind) + literal(t.shift, kind),
-        )
-        for reviewer, t in sorted(found.items())
-        if not t.is_identity
-    ]
-    identity = Review.points * literal(factor, kind)
-    return case(*branches, else_=identity) if branches else identity
+    scales = {
+        r: literal(t.scale * factor, kind) for r, t in sorted(found.items()) if not t.is_identity
+    }
+    shifts = {r: literal(t.shift, kind) for r, t in sorted(found.items()) if not t.is_identity}
+    identity = literal(factor, kind)
+    if not scales:
+        return Review.points * identity
+    # Two "simple" CASEs (the reviewer id is evaluated once per row, not once per branch).
+    scale = case(scales, value=Review.reviewer_id, else_=identity)
+    shift = case(shifts, value=Review.reviewer_id, else_=literal(0, kind))
+    return Review.points * scale + shift
 
 
 def _review_totals(call_id: int, normalised_expr):
@@ -222,7 +228,7 @@ def _review_totals(call_id: int, normalised_expr):
     ]
     if normalised_expr is not None:
         columns.append(func.avg(normalised_expr))
-    return db.session.execute(
+    return _run(
         select(*columns)
         .where(Review.call_id == call_id, Review.status == SUBMITTED)
         .group_by(Review.application_id)
@@ -230,7 +236,7 @@ def _review_totals(call_id: int, normalised_expr):
 
 
 def _consensus_scores(call_id: int):
-    return db.session.execute(
+    return _run(
         select(Consensus.application_id, ConsensusScore.criterion_id, ConsensusScore.score)
         .join(Consensus, Consensus.id == ConsensusScore.consensus_id)
         .where(Consensus.call_id == call_id)
@@ -238,14 +244,14 @@ def _consensus_scores(call_id: int):
 
 
 def _active_assignments(call_id: int):
-    return db.session.execute(
+    return _run(
         select(Assignment.application_id, func.count(Assignment.id))
         .where(Assignment.call_id == call_id, Assignment.conflict.is_not(True))
         .group_by(Assignment.application_id)
     ).all()
 
 
-# Building -----------------------------------------------------------------------------------
+# Building ----------------------------------------------------------------------------------------
 def build(call, rubric, panel) -> Ranking:
     criteria = list(rubric.criteria) if rubric is not None else []
     crit_specs = specs(rubric) if rubric is not None else []

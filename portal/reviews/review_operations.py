@@ -33,7 +33,7 @@ def review_of(assignment: Assignment) -> Review | None:
     return db.session.scalar(select(Review).where(Review.assignment_id == assignment.id))
 
 
-# Conflict of interest ---------------------------------------------------------------------------
+# Conflict of interest ----------------------------------------------------------------------------
 def declare(assignment: Assignment, actor, *, conflict: bool, note: str | None) -> Assignment:
     if assignment.conflict is not None:
         raise InputError({"": [_("You have already made your declaration for this application.")]})
@@ -60,17 +60,22 @@ def declare(assignment: Assignment, actor, *, conflict: bool, note: str | None) 
     return assignment
 
 
-# Scoring ---------------------------------------------------------------------------------------
+# Scoring -----------------------------------------------------------------------------------------
 def _entry_errors(rubric, entries: dict, submit: bool) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for criterion in rubric.criteria:
         score, comment = entries.get(criterion.id, (None, ""))
         key = f"score_{criterion.id}"
         if score is not None:
-            problem = scoring.score_problems(score, Decimal(criterion.max_score), rubric.half_points)
+            problem = scoring.score_problems(
+                score, Decimal(criterion.max_score), rubric.half_points
+            )
             if problem == "range":
                 errors[key] = [
-                    _("Enter a score from 0 to %(max)s.", max=scoring.rounded(criterion.max_score, Decimal(1)))
+                    _(
+                        "Enter a score from 0 to %(max)s.",
+                        max=scoring.rounded(criterion.max_score, Decimal(1)),
+                    )
                 ]
             elif problem == "step":
                 errors[key] = [
@@ -85,7 +90,9 @@ def _entry_errors(rubric, entries: dict, submit: bool) -> dict[str, list[str]]:
     return errors
 
 
-def save_review(assignment: Assignment, rubric, actor, *, entries: dict, overall_comment: str, submit: bool) -> Review:
+def save_review(
+    assignment: Assignment, rubric, actor, *, entries: dict, overall_comment: str, submit: bool
+) -> Review:
     """Save the draft (any valid scores so far) or submit it (everything scored).
 
     ``entries``: criterion id → (score or None, comment)."""
@@ -206,7 +213,9 @@ def send_reminders(call, actor) -> int:
     from portal.reviews.notifications import notify_reminder
 
     pending = pending_work(call)
-    users = db.session.scalars(select(User).where(User.id.in_(list(pending)))).all() if pending else []
+    users = (
+        db.session.scalars(select(User).where(User.id.in_(list(pending)))).all() if pending else []
+    )
     sent = 0
     for user in sorted(users, key=lambda u: u.id):
         if user.is_active:

@@ -33,10 +33,16 @@ def my_assignments():
         abort(404)
     assignments = assignments_of(current_user.id)
     application_ids = {a.application_id for a in assignments}
-    applications = {
-        a.id: a
-        for a in db.session.scalars(select(Application).where(Application.id.in_(application_ids)))
-    } if application_ids else {}
+    applications = (
+        {
+            a.id: a
+            for a in db.session.scalars(
+                select(Application).where(Application.id.in_(application_ids))
+            )
+        }
+        if application_ids
+        else {}
+    )
     reviews = {
         r.assignment_id: r
         for r in db.session.scalars(select(Review).where(Review.reviewer_id == current_user.id))
@@ -212,4 +218,3 @@ def document(assignment_id: int, document_id: int):
     record_download(doc)
     db.session.commit()
     return response
-

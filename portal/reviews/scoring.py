@@ -45,7 +45,7 @@ def rounded(value: Decimal | None, places: Decimal = CENT) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(places, rounding=ROUND_HALF_UP)
 
 
-# One review -------------------------------------------------------------------------------
+# One review --------------------------------------------------------------------------------------
 def max_points(criteria: Sequence[CriterionSpec]) -> Decimal:
     return sum((c.weight * c.max_score for c in criteria), Decimal(0))
 
@@ -90,7 +90,7 @@ def score_problems(value: Decimal, maximum: Decimal, half_points: bool) -> str |
     return None
 
 
-# One application ------------------------------------------------------------------------
+# One application ---------------------------------------------------------------------------------
 def mean(values: Iterable[Decimal]) -> Decimal | None:
     values = [Decimal(v) for v in values]
     return sum(values, Decimal(0)) / len(values) if values else None
@@ -164,8 +164,7 @@ def aggregate(
         return ApplicationScores(0, {}, None, [], False)
     means = {c.id: mean(r[c.id] for r in reviews) for c in criteria}
     spreads = {
-        c.id: Spread(min(r[c.id] for r in reviews), max(r[c.id] for r in reviews))
-        for c in criteria
+        c.id: Spread(min(r[c.id] for r in reviews), max(r[c.id] for r in reviews)) for c in criteria
     }
     review_totals = [weighted_total(criteria, r) for r in reviews]
     total = total_of_means(criteria, means)
@@ -181,7 +180,7 @@ def aggregate(
     )
 
 
-# Normalisation -------------------------------------------------------------------------------
+# Normalisation -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Stats:
     n: int
@@ -203,7 +202,9 @@ def stats_from_sums(n: int, total: Decimal, total_of_squares: Decimal) -> Stats:
 
 def stats_of(values: Sequence[Decimal]) -> Stats:
     values = [Decimal(v) for v in values]
-    return stats_from_sums(len(values), sum(values, Decimal(0)), sum((v * v for v in values), Decimal(0)))
+    return stats_from_sums(
+        len(values), sum(values, Decimal(0)), sum((v * v for v in values), Decimal(0))
+    )
 
 
 @dataclass(frozen=True)
@@ -239,13 +240,11 @@ def normalise(reviews: Sequence[tuple[int, int, Decimal]]) -> dict[int, Decimal]
     transforms = {r: transform(stats_of(v), pool) for r, v in by_reviewer.items()}
     per_application: dict[int, list[Decimal]] = {}
     for reviewer_id, application_id, total in reviews:
-        per_application.setdefault(application_id, []).append(
-            transforms[reviewer_id].apply(total)
-        )
+        per_application.setdefault(application_id, []).append(transforms[reviewer_id].apply(total))
     return {a: mean(v) for a, v in per_application.items()}
 
 
-# Ranking and ties ------------------------------------------------------------------------------
+# Ranking and ties --------------------------------------------------------------------------------
 @dataclass
 class Rankable:
     """What the tie-break cascade looks at, per application."""
@@ -282,9 +281,12 @@ def rank(items: list[Rankable], use_criterion: bool, use_cofinance: bool) -> lis
         steps.insert(0, ("cofinance", lambda i: i.cofinance_pct))
     if use_criterion:
         steps.insert(0, ("criterion", lambda i: i.tie_criterion))
+    by_score: dict[Decimal, list[Rankable]] = {}
+    for item in ordered:
+        by_score.setdefault(item.score, []).append(item)
     for position, item in enumerate(ordered, start=1):
         item.rank = position
-        group = [o for o in ordered if o.score == item.score and o is not item]
+        group = [o for o in by_score[item.score] if o is not item]
         item.tied_with = [o.id for o in group]
         item.tie_broken_by = _breaker(item, group, steps) if group else None
     return ordered

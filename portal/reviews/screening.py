@@ -79,7 +79,9 @@ def screen(application, actor, *, outcome, reasons=(), note: str = "") -> Screen
     application.updated_dt = now_utc()
     db.session.flush()
     record(
-        "application.screened_in" if outcome == ScreeningOutcome.PASS else "application.screened_out",
+        "application.screened_in"
+        if outcome == ScreeningOutcome.PASS
+        else "application.screened_out",
         application,
         changes={"status": ["submitted", target.value], "reasons": reasons, "note": note},
         organisation_id=application.organisation_id,

@@ -28,9 +28,7 @@ def screening_list(code: str):
     ).all()
     waiting = [a for a in applications if a.status in SCREENING_STATUSES]
     done = [a for a in applications if a.status not in SCREENING_STATUSES]
-    return render_template(
-        "reviews/screening_list.html", call=call, waiting=waiting, done=done
-    )
+    return render_template("reviews/screening_list.html", call=call, waiting=waiting, done=done)
 
 
 @bp.route("/calls/<code>/screening/<int:application_id>", methods=["GET", "POST"])

@@ -3,6 +3,8 @@ globals for the call page's rubric box and the applicant's link to the evaluatio
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from flask import Flask
 from flask_login import current_user
 
@@ -17,14 +19,19 @@ def init_app(app: Flask) -> None:
 
 
 def format_score(value, places: int = 2) -> str:
-    """A score or total for display: up to ``places`` decimals, "—" when missing."""
-    from babel.numbers import format_decimal
-    from flask_babel import get_locale
+    """A score or total for display: rounded half-up to ``places`` decimals without trailing
+    zeros ("3.5", "78", "1,234.25"); "—" when missing.
 
+    Plain Python formatting instead of Babel: the ranking page formats tens of thousands of
+    numbers, and both portal locales (es_MX and en) write "1,234.5" alike.
+    """
     if value is None:
         return "—"
-    pattern = "#,##0." + "#" * places if places else "#,##0"
-    return format_decimal(value, format=pattern, locale=str(get_locale() or "es_MX"))
+    step = Decimal(1).scaleb(-places)
+    text = format(Decimal(value).quantize(step, rounding=ROUND_HALF_UP), ",f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
 
 
 def call_rubric(call):

@@ -71,7 +71,7 @@ def coverage(call) -> list[Coverage]:
     return list(by_id.values())
 
 
-# Assignments ----------------------------------------------------------------------------------------
+# Assignments -------------------------------------------------------------------------------------
 @bp.get("/calls/<code>/assignments")
 @login_required
 def assignments(code: str):
@@ -157,12 +157,16 @@ def unassign(code: str, assignment_id: int):
         abort(404)
     if ActionForm().validate_on_submit():
         run_action(
-            assigning.unassign, call, assignment, current_user, message=_("The assignment is removed.")
+            assigning.unassign,
+            call,
+            assignment,
+            current_user,
+            message=_("The assignment is removed."),
         )
     return redirect(url_for("reviews.assignments", code=call.code))
 
 
-# Progress ---------------------------------------------------------------------------------------------
+# Progress ----------------------------------------------------------------------------------------
 @dataclass
 class ReviewerProgress:
     name: str
@@ -182,7 +186,9 @@ def per_reviewer(items: list[Coverage]) -> list[ReviewerProgress]:
     found: dict[int, ReviewerProgress] = {}
     for item in items:
         for a in item.assignments:
-            p = found.setdefault(a.reviewer_id, ReviewerProgress(a.reviewer.full_name, a.reviewer.email))
+            p = found.setdefault(
+                a.reviewer_id, ReviewerProgress(a.reviewer.full_name, a.reviewer.email)
+            )
             if not a.is_active:
                 p.recused += 1
                 continue
@@ -220,4 +226,3 @@ def remind(code: str):
         if sent is not None:
             flash(_("Reminders sent to %(n)s reviewer(s).", n=sent), "success")
     return redirect(url_for("reviews.progress", code=call.code))
-

@@ -31,7 +31,7 @@ def _setup(state) -> None:
     init_app(state.app)
 
 
-# Loaders ----------------------------------------------------------------------------------------
+# Loaders -----------------------------------------------------------------------------------------
 def managed_call(code: str):
     """The call for its programme's grants managers and administrators (others: 403/404)."""
     if not current_user.is_authenticated or not current_user.is_staff:
@@ -76,7 +76,7 @@ def assignments_of(user_id: int) -> list[Assignment]:
     )
 
 
-# Running operations --------------------------------------------------------------------------------
+# Running operations ------------------------------------------------------------------------------
 def run(form, operation, *args, message: str | None = None, **kwargs):
     """Run an operation; commit and flash on success, or put its refusal on the form."""
     try:

@@ -37,7 +37,7 @@ def test_first_seed_creates_the_whole_cast(ctx):
         "membership": members,
         "programme": 1,
         "call": 3,
-        "application": 2 + 2,  # applications stage + reviews stage
+        "application": 2,
         "rubric": 1,
         "panel": 1,
         "review": 2,

@@ -18,7 +18,9 @@ def programme(app, personas):
 
 @pytest.fixture
 def call(app, programme, personas):
-    return make_call(app, programme, code="CONV-2026-01", status="published", actor=personas["admin"])
+    return make_call(
+        app, programme, code="CONV-2026-01", status="published", actor=personas["admin"]
+    )
 
 
 @pytest.fixture
@@ -29,9 +31,19 @@ def second_reviewer(connection):
 @pytest.fixture
 def applications(ctx, call, personas):
     """Two applications under review (organisation A) and one submitted (organisation B)."""
-    a1 = helpers.make_application(call, personas["org_a"], personas["applicant"], title="Mediación en colonias")
-    a2 = helpers.make_application(call, personas["org_a"], personas["applicant"], title="Asesoría jurídica")
-    b1 = helpers.make_application(call, personas["org_b"], personas["other_applicant"], status="submitted", title="Centro de víctimas")
+    a1 = helpers.make_application(
+        call, personas["org_a"], personas["applicant"], title="Mediación en colonias"
+    )
+    a2 = helpers.make_application(
+        call, personas["org_a"], personas["applicant"], title="Asesoría jurídica"
+    )
+    b1 = helpers.make_application(
+        call,
+        personas["org_b"],
+        personas["other_applicant"],
+        status="submitted",
+        title="Centro de víctimas",
+    )
     return {"a1": a1, "a2": a2, "b1": b1}
 
 

@@ -27,8 +27,17 @@ _numbers = itertools.count(1)
 D = Decimal
 
 
-def make_application(call, organisation, creator, *, status="under_review", title=None,
-                     cofinance_pct="25.00", answers=None, requested="300000.00") -> Application:
+def make_application(
+    call,
+    organisation,
+    creator,
+    *,
+    status="under_review",
+    title=None,
+    cofinance_pct="25.00",
+    answers=None,
+    requested="300000.00",
+) -> Application:
     number = next(_numbers)
     now = now_utc()
     application = Application(
@@ -55,15 +64,28 @@ def make_application(call, organisation, creator, *, status="under_review", titl
     )
     db.session.add(application)
     db.session.flush()
-    db.session.add(StatusChange(application_id=application.id, to_status="submitted", by_id=creator.id))
+    db.session.add(
+        StatusChange(application_id=application.id, to_status="submitted", by_id=creator.id)
+    )
     db.session.commit()
     return application
 
 
-def make_rubric(call, criteria=None, *, half_points=False, overall_threshold=None,
-                tie_index=None, tie_use_cofinance=True) -> Rubric:
+def make_rubric(
+    call,
+    criteria=None,
+    *,
+    half_points=False,
+    overall_threshold=None,
+    tie_index=None,
+    tie_use_cofinance=True,
+) -> Rubric:
     """``criteria``: list of (title, weight, max, min) tuples."""
-    criteria = criteria or [("Pertinencia", "40", "5", "3"), ("Viabilidad", "35", "5", None), ("Cofinanciamiento", "25", "5", None)]
+    criteria = criteria or [
+        ("Pertinencia", "40", "5", "3"),
+        ("Viabilidad", "35", "5", None),
+        ("Cofinanciamiento", "25", "5", None),
+    ]
     rubric = Rubric(
         call_id=call.id,
         half_points=half_points,
@@ -89,7 +111,9 @@ def make_rubric(call, criteria=None, *, half_points=False, overall_threshold=Non
     return rubric
 
 
-def make_panel(call, members, *, chair=None, per_application=2, blind=True, show_scores=False) -> Panel:
+def make_panel(
+    call, members, *, chair=None, per_application=2, blind=True, show_scores=False
+) -> Panel:
     panel = Panel(
         call_id=call.id,
         reviewers_per_application=per_application,
@@ -137,7 +161,9 @@ def add_review(assignment, rubric, scores, *, submitted=True, comment="") -> Rev
         overall_comment=comment,
     )
     for criterion_id, value in values.items():
-        review.scores.append(ReviewScore(criterion_id=criterion_id, score=value, comment=f"comentario {value}"))
+        review.scores.append(
+            ReviewScore(criterion_id=criterion_id, score=value, comment=f"comentario {value}")
+        )
     db.session.add(review)
     db.session.commit()
     return review

@@ -17,7 +17,7 @@ import pytest
 
 from portal.core.db import db
 from tests.reviews import helpers
-from tests.support import factories
+from tests.support import factories, route_coverage
 from tests.support.matrix import PERSONAS, is_success
 
 GRANTS = {"grants_manager", "admin"}
@@ -38,11 +38,22 @@ def world(ctx, call, applications, rubric, personas, second_reviewer):
     from tests.reviews.test_reviewing import upload
 
     document = upload(a1, personas["applicant"])
-    decided = helpers.make_application(call, personas["org_a"], personas["applicant"], status="not_recommended")
+    decided = helpers.make_application(
+        call, personas["org_a"], personas["applicant"], status="not_recommended"
+    )
     return {
-        "panel": panel, "a1": a1, "a2": a2, "b1": applications["b1"], "mine": mine, "theirs": theirs,
-        "draft": draft, "submitted": submitted, "document": document, "decided": decided,
-        "criterion": rubric.criteria[0], "member": panel.members[0],
+        "panel": panel,
+        "a1": a1,
+        "a2": a2,
+        "b1": applications["b1"],
+        "mine": mine,
+        "theirs": theirs,
+        "draft": draft,
+        "submitted": submitted,
+        "document": document,
+        "decided": decided,
+        "criterion": rubric.criteria[0],
+        "member": panel.members[0],
     }
 
 
@@ -50,10 +61,14 @@ def refused(persona, response) -> bool:
     if response.status_code in (401, 403, 404):
         return True
     location = response.headers.get("Location", "")
-    return persona == "anonymous" and response.status_code in (301, 302, 303) and "/login" in location
+    return (
+        persona == "anonymous" and response.status_code in (301, 302, 303) and "/login" in location
+    )
 
 
 def check_post(matrix, url, allowed, data=None, data_for=None):
+    """Like ``matrix.check`` for POST, accepting a 422 from allowed personas (see above)."""
+    route_coverage.note(matrix.app, "POST", url)
     failures = []
     for persona in PERSONAS:
         payload = data_for(persona) if data_for else data
@@ -68,9 +83,18 @@ def check_post(matrix, url, allowed, data=None, data_for=None):
 def test_staff_pages(matrix, call, world):
     base = f"/calls/{call.code}"
     for path in (
-        "/review", "/screening", f"/screening/{world['b1'].id}", "/rubric", "/rubric/criteria/new",
-        f"/rubric/criteria/{world['criterion'].id}", "/panel", "/assignments", "/progress",
-        "/ranking", "/ranking.csv", "/ranking.xlsx",
+        "/review",
+        "/screening",
+        f"/screening/{world['b1'].id}",
+        "/rubric",
+        "/rubric/criteria/new",
+        f"/rubric/criteria/{world['criterion'].id}",
+        "/panel",
+        "/assignments",
+        "/progress",
+        "/ranking",
+        "/ranking.csv",
+        "/ranking.xlsx",
     ):
         matrix.check(base + path, GRANTS)
     # Objects of another call or unknown ids are 404 for everyone.
@@ -81,21 +105,34 @@ def test_staff_pages(matrix, call, world):
 
 def test_staff_posts(matrix, call, world, personas):
     base = f"/calls/{call.code}"
-    check_post(matrix, f"{base}/screening/{world['a1'].id}", GRANTS, {"outcome": "pass"})  # refused: under review
+    check_post(
+        matrix, f"{base}/screening/{world['a1'].id}", GRANTS, {"outcome": "pass"}
+    )  # refused: under review
     check_post(matrix, f"{base}/rubric", GRANTS, {})
     check_post(matrix, f"{base}/rubric/criteria/new", GRANTS, {})
     check_post(matrix, f"{base}/rubric/criteria/{world['criterion'].id}", GRANTS, {})
     check_post(matrix, f"{base}/rubric/criteria/{world['criterion'].id}/delete", GRANTS)  # locked
     check_post(matrix, f"{base}/panel", GRANTS, {})
-    check_post(matrix, f"{base}/panel/members", GRANTS, {"user_id": personas["reviewer"].id})  # already on it
+    check_post(
+        matrix, f"{base}/panel/members", GRANTS, {"user_id": personas["reviewer"].id}
+    )  # already on it
     check_post(matrix, f"{base}/panel/invite", GRANTS, {"email": "not-an-email"})
     check_post(matrix, f"{base}/panel/members/{world['member'].id}/remove", GRANTS)  # busy: refused
     check_post(matrix, f"{base}/assignments/auto", GRANTS)
-    check_post(matrix, f"{base}/assignments/{world['a1'].id}", GRANTS, {"reviewer_id": personas["reviewer"].id})
+    check_post(
+        matrix,
+        f"{base}/assignments/{world['a1'].id}",
+        GRANTS,
+        {"reviewer_id": personas["reviewer"].id},
+    )
     check_post(matrix, f"{base}/assignments/remove/{world['mine'].id}", GRANTS)  # submitted: kept
     check_post(matrix, f"{base}/progress/remind", GRANTS)
-    ties = {"application_id": [world["a1"].id, world["a2"].id], f"pos_{world['a1'].id}": "1",
-            f"pos_{world['a2'].id}": "1", "note": "x"}
+    ties = {
+        "application_id": [world["a1"].id, world["a2"].id],
+        f"pos_{world['a1'].id}": "1",
+        f"pos_{world['a2'].id}": "1",
+        "note": "x",
+    }
     check_post(matrix, f"{base}/ranking/committee", GRANTS, ties)  # equal positions: refused
     check_post(matrix, f"{base}/applications/{world['a1'].id}/consensus", GRANTS, {})
     check_post(matrix, f"{base}/applications/{world['a1'].id}/decision", GRANTS, {})
@@ -142,12 +179,17 @@ def test_reviewer_routes(matrix, world, personas):
 
 def test_reviewer_never_reaches_an_unassigned_application(matrix, world):
     a2 = world["a2"].id
-    for url in (f"/applications/{a2}", f"/applications/{world['a1'].id}",
-                f"/documents/{world['document'].id}/download"):
+    for url in (
+        f"/applications/{a2}",
+        f"/applications/{world['a1'].id}",
+        f"/documents/{world['document'].id}/download",
+    ):
         response = matrix.request("reviewer", "GET", url)
         assert response.status_code in (403, 404), url
     # The reviewer's own page of a1 is blind.
-    body = matrix.request("reviewer", "GET", f"/reviews/assignments/{world['mine'].id}").get_data(as_text=True)
+    body = matrix.request("reviewer", "GET", f"/reviews/assignments/{world['mine'].id}").get_data(
+        as_text=True
+    )
     assert "Org A A.C." not in body and "Ana Aplicante" not in body
     assert "Plan de trabajo Org A" not in body
 
@@ -166,6 +208,8 @@ def test_a_grants_manager_of_another_programme_is_refused(app, call, world):
     login(client, outsider.email)
     assert client.get(f"/calls/{call.code}/review").status_code == 403
     assert client.get(f"/calls/{call.code}/ranking").status_code == 403
-    assert client.get(f"/calls/{call.code}/applications/{world['a1'].id}/reviews").status_code == 404
+    assert (
+        client.get(f"/calls/{call.code}/applications/{world['a1'].id}/reviews").status_code == 404
+    )
     response = client.get(f"/calls/{call.code}/ranking.csv")
     assert not is_success(response)

@@ -44,8 +44,12 @@ def test_never_a_reviewer_with_a_declared_conflict_and_gaps_are_reported():
 
 
 def test_rerun_fills_only_the_gaps():
-    existing = [Existing(1, 10, True), Existing(1, 20, True), Existing(2, 30, True),
-                Existing(2, 10, False)]  # 10 recused on 2
+    existing = [
+        Existing(1, 10, True),
+        Existing(1, 20, True),
+        Existing(2, 30, True),
+        Existing(2, 10, False),
+    ]  # 10 recused on 2
     result = plan(APPS[:2], [10, 20, 30], existing, {}, per_application=2)
     # Application 1 is full; application 2 needs one more, not 10 (recused), least loaded of 20.
     assert result.pairs == [(2, 20)]
@@ -57,8 +61,10 @@ def test_recused_assignments_do_not_count_as_load():
     assert result.pairs == [(2, 10)]  # 10 has no active load; ties go to the lower id
 
 
-# The operation, through the page --------------------------------------------------------------
-def test_auto_assign_through_the_page_and_rerun(client, ctx, call, applications, rubric, panel, personas, second_reviewer, outbox):
+# The operation, through the page -----------------------------------------------------------------
+def test_auto_assign_through_the_page_and_rerun(
+    client, ctx, call, applications, rubric, panel, personas, second_reviewer, outbox
+):
     third = factories.make_user(name="Tere Tercera", roles=("reviewer",))
     from portal.reviews.models import PanelMember
 
@@ -86,7 +92,9 @@ def test_auto_assign_through_the_page_and_rerun(client, ctx, call, applications,
     assert len(db.session.scalars(select(Assignment)).all()) == 4
 
 
-def test_manual_assign_refuses_a_member_of_the_applicant(client, ctx, call, applications, panel, personas):
+def test_manual_assign_refuses_a_member_of_the_applicant(
+    client, ctx, call, applications, panel, personas
+):
     from tests.support.matrix import login
 
     member = factories.make_user(name="Miembro Revisor", roles=("reviewer", "applicant"))
@@ -99,7 +107,10 @@ def test_manual_assign_refuses_a_member_of_the_applicant(client, ctx, call, appl
     a1 = applications["a1"]
     page = f"/calls/{call.code}/assignments"
     response = post_form(
-        client, f"{page}/{a1.id}", {"reviewer_id": member.id}, form_url=page,
+        client,
+        f"{page}/{a1.id}",
+        {"reviewer_id": member.id},
+        form_url=page,
         follow_redirects=True,
     )
     assert "belongs to the applicant organisation" in response.get_data(as_text=True)
@@ -107,6 +118,10 @@ def test_manual_assign_refuses_a_member_of_the_applicant(client, ctx, call, appl
     # A panel member outside the organisation is assigned, and can be removed again.
     post_form(client, f"{page}/{a1.id}", {"reviewer_id": personas["reviewer"].id}, form_url=page)
     row = db.session.scalars(select(Assignment)).one()
-    assert (row.application_id, row.reviewer_id, row.automatic) == (a1.id, personas["reviewer"].id, False)
+    assert (row.application_id, row.reviewer_id, row.automatic) == (
+        a1.id,
+        personas["reviewer"].id,
+        False,
+    )
     post_form(client, f"{page}/remove/{row.id}", {}, form_url=page)
     assert db.session.scalars(select(Assignment)).all() == []

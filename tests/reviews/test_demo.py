@@ -14,31 +14,39 @@ def test_demo_evaluation_is_complete_and_idempotent(ctx):
     seed_all()
     db.session.commit()
     rubric = db.session.scalars(select(Rubric)).one()
-    assert len(rubric.criteria) == 4 and rubric.half_points and rubric.tie_criterion is rubric.criteria[0]
+    assert (
+        len(rubric.criteria) == 4
+        and rubric.half_points
+        and rubric.tie_criterion is rubric.criteria[0]
+    )
     panel = db.session.scalars(select(Panel)).one()
     emails = sorted(m.user.email for m in panel.members)
     assert emails == ["revisor2@cofinancia.example", "revisora1@cofinancia.example"]
     assert panel.chair.email == "revisora1@cofinancia.example"
     statuses = {a.title: a.status for a in db.session.scalars(select(Application))}
-    assert statuses["Asesoría jurídica gratuita en Apodaca"] == "under_review"
-    assert statuses["Centro de mediación empresarial de Sonora"] == "screened_out"
-    assert statuses["Mediación vecinal en colonias de Monterrey"] == "submitted"  # left to screen
+    # The applications stage's submitted application is screened in; no application is added.
+    assert statuses["Mediación vecinal en colonias de Monterrey"] == "under_review"
+    assert len(statuses) == 2
+    assert db.session.scalars(select(ScreeningDecision.outcome)).all() == ["pass"]
     reviews = db.session.scalars(select(Review).order_by(Review.id)).all()
     assert [r.status for r in reviews] == ["submitted", "draft"]
     # 30×4 + 30×3.5 + 20×4 + 20×3 = 365
     assert reviews[0].points == 365
-    counts = {m.__name__: db.session.scalar(select(func.count()).select_from(m))
-              for m in (Rubric, Panel, Assignment, Review, ScreeningDecision, Application)}
+    counts = {
+        m.__name__: db.session.scalar(select(func.count()).select_from(m))
+        for m in (Rubric, Panel, Assignment, Review, ScreeningDecision, Application)
+    }
     again = seed_all()
     db.session.commit()
     assert sum(again.created.values()) == 0
-    assert {m.__name__: db.session.scalar(select(func.count()).select_from(m))
-            for m in (Rubric, Panel, Assignment, Review, ScreeningDecision, Application)} == counts
+    assert {
+        m.__name__: db.session.scalar(select(func.count()).select_from(m))
+        for m in (Rubric, Panel, Assignment, Review, ScreeningDecision, Application)
+    } == counts
 
 
 def test_demo_pages_render(ctx, app):
-    """The reviewer, the chair, the grants manager and the screened-out applicant each have
-    something to look at."""
+    """The grants manager and both reviewers each have something to look at."""
     from portal.demo.data import DEMO_PASSWORD
     from tests.support.matrix import login
 
@@ -47,20 +55,29 @@ def test_demo_pages_render(ctx, app):
     call = "CONV-2026-01"
     manager = app.test_client()
     login(manager, "gestor@cofinancia.example", DEMO_PASSWORD)
-    for url in (f"/calls/{call}/review", f"/calls/{call}/screening", f"/calls/{call}/ranking",
-                f"/calls/{call}/progress", f"/calls/{call}/assignments", f"/calls/{call}"):
+    for url in (
+        f"/calls/{call}/review",
+        f"/calls/{call}/screening",
+        f"/calls/{call}/ranking",
+        f"/calls/{call}/progress",
+        f"/calls/{call}/assignments",
+        f"/calls/{call}",
+    ):
         assert manager.get(url).status_code == 200, url
     reviewer = app.test_client()
     login(reviewer, "revisor2@cofinancia.example", DEMO_PASSWORD)
-    page = reviewer.get("/reviews/").get_data(as_text=True)
-    assert "Asesoría jurídica gratuita en Apodaca" in page
     assignment = db.session.scalar(
-        select(Assignment).join(Review, Review.assignment_id == Assignment.id).where(Review.status == "draft")
+        select(Assignment)
+        .join(Review, Review.assignment_id == Assignment.id)
+        .where(Review.status == "draft")
     )
     page = reviewer.get(f"/reviews/assignments/{assignment.id}").get_data(as_text=True)
     assert "Justicia Cercana" not in page and "Save draft" in page
-    applicant = app.test_client()
-    login(applicant, "direccion@mediasonora.example", DEMO_PASSWORD)
-    refused = db.session.scalar(select(Application).filter_by(status="screened_out"))
-    page = applicant.get(f"/applications/{refused.id}/evaluation?lang=en").get_data(as_text=True)
-    assert "The applicant type is not eligible for this call" in page
+    chair = app.test_client()
+    login(chair, "revisora1@cofinancia.example", DEMO_PASSWORD)
+    page = chair.get("/reviews/").get_data(as_text=True)
+    assert f"/calls/{call}/panel/applications" in page  # she chairs the panel
+    assert chair.get(f"/calls/{call}/panel/applications").status_code == 200
+    assert "Mediación vecinal en colonias de Monterrey" in reviewer.get("/reviews/").get_data(
+        as_text=True
+    )

@@ -44,7 +44,11 @@ def world(ctx, call, personas, second_reviewer):
     apps = {}
     for name, (reviews, cofinance) in CASES.items():
         app = helpers.make_application(
-            call, personas["org_a"], personas["applicant"], title=f"Proyecto {name}", cofinance_pct=cofinance
+            call,
+            personas["org_a"],
+            personas["applicant"],
+            title=f"Proyecto {name}",
+            cofinance_pct=cofinance,
         )
         apps[name] = app
         for reviewer, scores in zip((personas["reviewer"], second_reviewer), reviews, strict=False):
@@ -60,7 +64,9 @@ def _names(rows, apps):
 
 def test_order_ties_thresholds_and_flags(ctx, call, world):
     apps = world["apps"]
-    result = ranking.build(call, db.session.get(Rubric, world["rubric"].id), db.session.get(Panel, world["panel"].id))
+    result = ranking.build(
+        call, db.session.get(Rubric, world["rubric"].id), db.session.get(Panel, world["panel"].id)
+    )
     assert _names(result.ranked, apps) == ["G", "H", "B", "D", "A", "E", "C"]
     assert _names(result.failing, apps) == ["F", "J"]
     assert _names(result.unscored, apps) == ["I"]
@@ -69,14 +75,20 @@ def test_order_ties_thresholds_and_flags(ctx, call, world):
     # H: consensus 14/15 = 93.33 ranks, the raw mean 70 is shown beside it.
     assert (rows["H"].score, rows["H"].basis) == (D("93.33"), "consensus")
     assert D(rows["H"].mean_total).quantize(D("0.01")) == D("70.00")
-    assert rows["H"].disagreement == ["range:{}".format(world["rubric"].criteria[0].id),
-                                      "threshold:{}".format(world["rubric"].criteria[0].id),
-                                      "range:{}".format(world["rubric"].criteria[1].id),
-                                      "range:{}".format(world["rubric"].criteria[2].id),
-                                      "overall"]
+    assert rows["H"].disagreement == [
+        "range:{}".format(world["rubric"].criteria[0].id),
+        "threshold:{}".format(world["rubric"].criteria[0].id),
+        "range:{}".format(world["rubric"].criteria[1].id),
+        "range:{}".format(world["rubric"].criteria[2].id),
+        "overall",
+    ]
     assert rows["A"].disagreement == []
     assert [rows[n].tie_broken_by for n in ("B", "D", "A", "E", "C")] == [
-        "criterion", "cofinance", "unresolved", "unresolved", "criterion"
+        "criterion",
+        "cofinance",
+        "unresolved",
+        "unresolved",
+        "criterion",
     ]
     assert rows["F"].failures == [world["rubric"].criteria[0].id] and not rows["F"].fails_overall
     assert rows["J"].fails_overall and rows["J"].score == D("46.67")
@@ -85,7 +97,9 @@ def test_order_ties_thresholds_and_flags(ctx, call, world):
     assert rows["A"].means == {c.id: D(4) for c in world["rubric"].criteria}
 
 
-def test_ranking_page_shows_the_tie_break_and_records_the_committee_order(client, call, world, personas):
+def test_ranking_page_shows_the_tie_break_and_records_the_committee_order(
+    client, call, world, personas
+):
     apps = world["apps"]
     login(client, personas["grants_manager"].email)
     url = f"/calls/{call.code}/ranking"
@@ -105,11 +119,19 @@ def test_ranking_page_shows_the_tie_break_and_records_the_committee_order(client
     assert "different position" in response.get_data(as_text=True)
     assert db.session.scalars(select(CommitteeOrder)).all() == []
     assert post_form(client, f"{url}/committee", data, form_url=url).status_code == 302
-    result = ranking.build(call, db.session.get(Rubric, world["rubric"].id), db.session.get(Panel, world["panel"].id))
+    result = ranking.build(
+        call, db.session.get(Rubric, world["rubric"].id), db.session.get(Panel, world["panel"].id)
+    )
     assert _names(result.ranked, apps) == ["G", "H", "B", "D", "E", "A", "C"]
-    assert {r.tie_broken_by for r in result.ranked if r.id in (apps["A"].id, apps["E"].id)} == {"committee"}
-    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "review.committee_order_recorded"))
-    assert "committee&#39;s decision" in client.get(url).get_data(as_text=True) or "committee's decision" in client.get(url).get_data(as_text=True)
+    assert {r.tie_broken_by for r in result.ranked if r.id in (apps["A"].id, apps["E"].id)} == {
+        "committee"
+    }
+    assert db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "review.committee_order_recorded")
+    )
+    assert "committee&#39;s decision" in client.get(url).get_data(
+        as_text=True
+    ) or "committee's decision" in client.get(url).get_data(as_text=True)
 
 
 def test_consensus_through_the_form_by_the_chair(app, call, world, second_reviewer, outbox):
@@ -125,13 +147,22 @@ def test_consensus_through_the_form_by_the_chair(app, call, world, second_review
     data = {f"score_{c.id}": v for c, v in zip(crit, ["5", "4", "4"], strict=True)}
     url = f"/calls/{call.code}/applications/{a.id}/consensus"
     response = post_form(chair, url, {**data, "summary": ""}, form_url=page)
-    assert response.status_code == 422 and "Write the consensus summary." in response.get_data(as_text=True)
-    response = post_form(chair, url, {**data, "summary": "Proyecto sólido.", "minority_views": "Un revisor dudó."}, form_url=page)
+    assert response.status_code == 422 and "Write the consensus summary." in response.get_data(
+        as_text=True
+    )
+    response = post_form(
+        chair,
+        url,
+        {**data, "summary": "Proyecto sólido.", "minority_views": "Un revisor dudó."},
+        form_url=page,
+    )
     assert response.status_code == 302
     consensus = db.session.scalar(select(Consensus).where(Consensus.application_id == a.id))
     assert consensus.points == D("13.000") and consensus.summary == "Proyecto sólido."
     # The individual reviews are unchanged; A now ranks second on 86.67.
-    result = ranking.build(call, db.session.get(Rubric, world["rubric"].id), db.session.get(Panel, world["panel"].id))
+    result = ranking.build(
+        call, db.session.get(Rubric, world["rubric"].id), db.session.get(Panel, world["panel"].id)
+    )
     row = next(r for r in result.ranked if r.id == a.id)
     assert (row.score, row.basis, row.rank) == (D("86.67"), "consensus", 3)
     assert D(row.mean_total) == D(80)
@@ -146,11 +177,28 @@ def test_exports(client, call, world, personas):
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     header = rows[0]
     assert header[:4] == ["group", "rank", "reference", "title"]
-    assert header[-6:] == ["c1_mean", "c1_consensus", "c2_mean", "c2_consensus", "c3_mean", "c3_consensus"]
+    assert header[-6:] == [
+        "c1_mean",
+        "c1_consensus",
+        "c2_mean",
+        "c2_consensus",
+        "c3_mean",
+        "c3_consensus",
+    ]
     first = dict(zip(header, rows[1], strict=True))
-    assert (first["group"], first["rank"], first["title"], first["score"]) == ("ranked", "1", "Proyecto G", "100.00")
+    assert (first["group"], first["rank"], first["title"], first["score"]) == (
+        "ranked",
+        "1",
+        "Proyecto G",
+        "100.00",
+    )
     second = dict(zip(header, rows[2], strict=True))
-    assert (second["basis"], second["c1_consensus"], second["c1_mean"], second["disagreement"]) == ("consensus", "5.0", "3.50", "yes")
+    assert (second["basis"], second["c1_consensus"], second["c1_mean"], second["disagreement"]) == (
+        "consensus",
+        "5.0",
+        "3.50",
+        "yes",
+    )
     assert [r[0] for r in rows[1:]].count("failing") == 2
     response = client.get(f"/calls/{call.code}/ranking.xlsx")
     book = load_workbook(io.BytesIO(response.data))
@@ -159,17 +207,23 @@ def test_exports(client, call, world, personas):
     assert list(values[0]) == header
     assert values[1][4] == "Org A A.C."
     assert [r[0] for r in book["criteria"].values][1:] == ["c1", "c2", "c3"]
-    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "review.ranking_exported"))
+    assert db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "review.ranking_exported")
+    )
 
 
 def _populate(call, personas, reviewers, n, rubric):
     for i in range(n):
-        app = helpers.make_application(call, personas["org_b"], personas["other_applicant"], title=f"Q{i}")
+        app = helpers.make_application(
+            call, personas["org_b"], personas["other_applicant"], title=f"Q{i}"
+        )
         for reviewer in reviewers:
             helpers.add_review(helpers.assign(app, reviewer), rubric, [str(i % 6), "3", "4"])
 
 
-def test_ranking_page_runs_a_fixed_number_of_statements(client, ctx, call, personas, second_reviewer, count_queries):
+def test_ranking_page_runs_a_fixed_number_of_statements(
+    client, ctx, call, personas, second_reviewer, count_queries
+):
     rubric = helpers.make_rubric(call, overall_threshold="40", tie_index=1)
     helpers.make_panel(call, [personas["reviewer"], second_reviewer])
     reviewers = (personas["reviewer"], second_reviewer)
@@ -188,7 +242,9 @@ def test_ranking_page_runs_a_fixed_number_of_statements(client, ctx, call, perso
     assert small.count <= 25, "\n".join(s[:120] for s in small.statements)
 
 
-def test_normalisation_in_sql_matches_the_hand_computed_values(ctx, call, personas, second_reviewer):
+def test_normalisation_in_sql_matches_the_hand_computed_values(
+    ctx, call, personas, second_reviewer
+):
     """Totals on 100 = the score (one criterion, weight 1, out of 100); see test_scoring."""
     rubric = helpers.make_rubric(call, [("Único", "1", "100", None)])
     panel = helpers.make_panel(call, [personas["reviewer"], second_reviewer])

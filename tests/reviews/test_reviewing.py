@@ -63,9 +63,15 @@ def test_nothing_is_readable_before_the_declaration(reviewer, setup):
     assert "Record my declaration" in page
     assert "Resumen del proyecto" not in page  # answers hidden
     assert "Org A A.C." not in page
-    assert reviewer.get(f"/reviews/assignments/{assignment.id}/documents/{document.id}").status_code == 404
+    assert (
+        reviewer.get(f"/reviews/assignments/{assignment.id}/documents/{document.id}").status_code
+        == 404
+    )
     response = post_form(
-        reviewer, f"/reviews/assignments/{assignment.id}/review", {}, form_url=f"/reviews/assignments/{assignment.id}"
+        reviewer,
+        f"/reviews/assignments/{assignment.id}/review",
+        {},
+        form_url=f"/reviews/assignments/{assignment.id}",
     )
     assert response.status_code == 403
 
@@ -75,7 +81,9 @@ def test_declare_no_conflict_then_read_blind(reviewer, setup, personas):
     assert _declare(reviewer, assignment, {"conflict": "no"}).status_code == 302
     row = helpers.reload(Assignment, assignment.id)
     assert row.conflict is False and row.declared_dt is not None
-    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "review.no_conflict_declared"))
+    assert db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "review.no_conflict_declared")
+    )
     page = reviewer.get(f"/reviews/assignments/{assignment.id}").get_data(as_text=True)
     assert "Resumen del proyecto" in page
     for hidden in ("Org A A.C.", personas["org_a"].rfc, "Plan de trabajo Org A", "Ana Aplicante"):
@@ -105,13 +113,17 @@ def test_conflict_recuses_and_flags_the_gap(reviewer, setup, personas, outbox):
     assert response.status_code == 422
     assert "Describe the conflict of interest." in response.get_data(as_text=True)
     assert helpers.reload(Assignment, assignment.id).conflict is None
-    response = _declare(reviewer, assignment, {"conflict": "yes", "note": "Trabajé con la organización."})
+    response = _declare(
+        reviewer, assignment, {"conflict": "yes", "note": "Trabajé con la organización."}
+    )
     assert response.status_code == 302
     assert helpers.reload(Assignment, assignment.id).conflict is True
     mails = outbox(personas["grants_manager"].email)
     assert [m.template for m in mails] == ["review_conflict"]
     assert "Trabajé con la organización." in mails[0].body_text
-    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "review.conflict_declared"))
+    entry = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "review.conflict_declared")
+    )
     assert entry.changes["note"] == "Trabajé con la organización."
     # The application stays closed to them.
     page = reviewer.get(f"/reviews/assignments/{assignment.id}").get_data(as_text=True)
@@ -121,15 +133,22 @@ def test_conflict_recuses_and_flags_the_gap(reviewer, setup, personas, outbox):
 def test_save_draft_validate_and_submit(reviewer, setup, rubric, personas):
     assignment = setup["assignment"]
     _declare(reviewer, assignment, {"conflict": "no"})
-    url, page = f"/reviews/assignments/{assignment.id}/review", f"/reviews/assignments/{assignment.id}"
+    url, page = (
+        f"/reviews/assignments/{assignment.id}/review",
+        f"/reviews/assignments/{assignment.id}",
+    )
     # Half points are not allowed in this rubric; out of range refused.
-    response = post_form(reviewer, url, {**_scores(rubric, ["4.5", "6", ""]), "action": "save"}, form_url=page)
+    response = post_form(
+        reviewer, url, {**_scores(rubric, ["4.5", "6", ""]), "action": "save"}, form_url=page
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Use whole points" in body and "Enter a score from 0 to 5" in body
     assert db.session.scalars(select(Review)).all() == []
     # A partial draft saves (Spanish decimal comma accepted).
-    response = post_form(reviewer, url, {**_scores(rubric, ["4", "3,0", ""]), "action": "save"}, form_url=page)
+    response = post_form(
+        reviewer, url, {**_scores(rubric, ["4", "3,0", ""]), "action": "save"}, form_url=page
+    )
     assert response.status_code == 302
     review = db.session.scalars(select(Review)).one()
     assert review.status == "draft" and review.points is None
@@ -139,12 +158,22 @@ def test_save_draft_validate_and_submit(reviewer, setup, rubric, personas):
 
     db.session.get(Criterion, helpers_rubric.id).comments_required = True
     db.session.commit()
-    response = post_form(reviewer, url, {**_scores(rubric, ["4", "3", ""], ("", "", "")), "action": "submit"}, form_url=page)
+    response = post_form(
+        reviewer,
+        url,
+        {**_scores(rubric, ["4", "3", ""], ("", "", "")), "action": "submit"},
+        form_url=page,
+    )
     body = response.get_data(as_text=True)
     assert "Score this criterion before submitting." in body
     assert "A comment is required for this criterion." in body
     assert helpers.reload(Review, review.id).status == "draft"
-    response = post_form(reviewer, url, {**_scores(rubric, ["4", "3", "5"]), "action": "submit", "overall_comment": "Bien."}, form_url=page)
+    response = post_form(
+        reviewer,
+        url,
+        {**_scores(rubric, ["4", "3", "5"]), "action": "submit", "overall_comment": "Bien."},
+        form_url=page,
+    )
     assert response.status_code == 302
     review = helpers.reload(Review, review.id)
     # 40×4 + 35×3 + 25×5 = 390
@@ -152,7 +181,9 @@ def test_save_draft_validate_and_submit(reviewer, setup, rubric, personas):
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "review.submitted"))
     assert entry.changes["total"] == "78.00"
     # Immutable once submitted.
-    response = post_form(reviewer, url, {**_scores(rubric, ["1", "1", "1"]), "action": "submit"}, form_url=page)
+    response = post_form(
+        reviewer, url, {**_scores(rubric, ["1", "1", "1"]), "action": "submit"}, form_url=page
+    )
     assert response.status_code == 422
     assert "can no longer be changed" in response.get_data(as_text=True)
     assert helpers.reload(Review, review.id).points == Decimal("390.000")
@@ -168,13 +199,19 @@ def test_staff_reopen_with_a_logged_reason(client, app, setup, rubric, call, per
     assert helpers.reload(Review, review.id).is_submitted
     post_form(client, url, {"reason": "Puntuación de C3 fuera de escala."}, form_url=page)
     row = helpers.reload(Review, review.id)
-    assert (row.status, row.points, row.reopen_reason) == ("draft", None, "Puntuación de C3 fuera de escala.")
+    assert (row.status, row.points, row.reopen_reason) == (
+        "draft",
+        None,
+        "Puntuación de C3 fuera de escala.",
+    )
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "review.reopened"))
     assert entry.changes["reason"] == "Puntuación de C3 fuera de escala."
     assert [m.template for m in outbox(personas["reviewer"].email)] == ["review_reopened"]
 
 
-def test_other_scores_only_after_submitting_and_never_drafts(ctx, reviewer, setup, rubric, personas, second_reviewer):
+def test_other_scores_only_after_submitting_and_never_drafts(
+    ctx, reviewer, setup, rubric, personas, second_reviewer
+):
     panel = db.session.scalars(select(Panel)).one()
     panel.show_scores_after_submit = True
     db.session.commit()

@@ -35,7 +35,13 @@ def test_add_criteria_and_publish_them_on_the_call_page(client, app, call, perso
     _manager(client, personas)
     url = f"/calls/{call.code}/rubric/criteria/new"
     assert post_form(client, url, CRITERION, form_url=url).status_code == 302
-    second = {**CRITERION, "title_es": "Viabilidad", "title_en": "Feasibility", "weight": "35,5", "min_score": ""}
+    second = {
+        **CRITERION,
+        "title_es": "Viabilidad",
+        "title_en": "Feasibility",
+        "weight": "35,5",
+        "min_score": "",
+    }
     assert post_form(client, url, second, form_url=url).status_code == 302
     rows = db.session.scalars(select(Criterion).order_by(Criterion.position)).all()
     assert [(c.title_en, c.weight, c.max_score, c.min_score, c.position) for c in rows] == [
@@ -43,7 +49,9 @@ def test_add_criteria_and_publish_them_on_the_call_page(client, app, call, perso
         ("Feasibility", Decimal("35.50"), Decimal("5.0"), None, 1),
     ]
     assert rows[0].comments_required
-    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "review.criterion_added"))
+    assert db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "review.criterion_added")
+    )
 
     anonymous = app.test_client()
     page = anonymous.get(f"/calls/{call.code}?lang=en").get_data(as_text=True)
@@ -73,7 +81,12 @@ def test_rubric_settings_and_tie_break(client, ctx, call, personas):
     _manager(client, personas)
     url = f"/calls/{call.code}/rubric"
     tie = rubric.criteria[1].id
-    data = {"half_points": "y", "overall_threshold": "60", "tie_criterion_id": tie, "tie_use_cofinance": "y"}
+    data = {
+        "half_points": "y",
+        "overall_threshold": "60",
+        "tie_criterion_id": tie,
+        "tie_use_cofinance": "y",
+    }
     assert post_form(client, url, data, form_url=url).status_code == 302
     rubric = helpers.reload(Rubric, rubric.id)
     assert rubric.half_points and rubric.overall_threshold == Decimal("60.00")
@@ -82,7 +95,9 @@ def test_rubric_settings_and_tie_break(client, ctx, call, personas):
     assert "between 0 and 100" in response.get_data(as_text=True)
 
 
-def test_structure_locks_after_the_first_submitted_review(client, ctx, call, applications, personas):
+def test_structure_locks_after_the_first_submitted_review(
+    client, ctx, call, applications, personas
+):
     rubric = helpers.make_rubric(call)
     assignment = helpers.assign(applications["a1"], personas["reviewer"])
     helpers.add_review(assignment, rubric, ["4", "4", "4"])
@@ -93,18 +108,25 @@ def test_structure_locks_after_the_first_submitted_review(client, ctx, call, app
     assert "can no longer change" in response.get_data(as_text=True)
     assert helpers.reload(Criterion, first.id).weight == Decimal("40.00")
     # Text and thresholds may still change.
-    response = post_form(client, url, {**CRITERION, "title_en": "Relevance (revised)", "weight": "40"}, form_url=url)
+    response = post_form(
+        client, url, {**CRITERION, "title_en": "Relevance (revised)", "weight": "40"}, form_url=url
+    )
     assert response.status_code == 302
     assert helpers.reload(Criterion, first.id).title_en == "Relevance (revised)"
     new = f"/calls/{call.code}/rubric/criteria/new"
-    assert "can no longer change" in post_form(client, new, CRITERION, form_url=new).get_data(as_text=True)
+    assert "can no longer change" in post_form(client, new, CRITERION, form_url=new).get_data(
+        as_text=True
+    )
 
 
 def test_panel_settings_members_and_chair(client, ctx, call, personas, second_reviewer, outbox):
     _manager(client, personas)
     url = f"/calls/{call.code}/panel"
     add = f"/calls/{call.code}/panel/members"
-    assert post_form(client, add, {"user_id": personas["reviewer"].id}, form_url=url).status_code == 302
+    assert (
+        post_form(client, add, {"user_id": personas["reviewer"].id}, form_url=url).status_code
+        == 302
+    )
     assert post_form(client, add, {"user_id": second_reviewer.id}, form_url=url).status_code == 302
     # Someone without the reviewer role is not offered and is refused.
     response = post_form(client, add, {"user_id": personas["applicant"].id}, form_url=url)
@@ -113,7 +135,11 @@ def test_panel_settings_members_and_chair(client, ctx, call, personas, second_re
     assert post_form(client, url, settings, form_url=url).status_code == 302
     panel = db.session.scalars(select(Panel)).one()
     assert panel.member_ids() == [personas["reviewer"].id, second_reviewer.id]
-    assert (panel.reviewers_per_application, panel.blind, panel.show_scores_after_submit) == (2, True, False)
+    assert (panel.reviewers_per_application, panel.blind, panel.show_scores_after_submit) == (
+        2,
+        True,
+        False,
+    )
     assert panel.chair_id == second_reviewer.id
     assert {m.template for m in outbox(second_reviewer.email)} == {"review_panel_added"}
     # The chair must be on the panel.
@@ -134,13 +160,17 @@ def test_invite_an_external_expert(client, ctx, call, personas, outbox):
     assert response.status_code == 422
 
 
-def test_member_with_assignments_cannot_be_removed(client, ctx, call, applications, personas, second_reviewer):
+def test_member_with_assignments_cannot_be_removed(
+    client, ctx, call, applications, personas, second_reviewer
+):
     panel = helpers.make_panel(call, [personas["reviewer"], second_reviewer], chair=second_reviewer)
     helpers.assign(applications["a1"], second_reviewer)
     _manager(client, personas)
     member = next(m for m in panel.members if m.user_id == second_reviewer.id)
     url = f"/calls/{call.code}/panel"
-    response = post_form(client, f"{url}/members/{member.id}/remove", {}, form_url=url, follow_redirects=True)
+    response = post_form(
+        client, f"{url}/members/{member.id}/remove", {}, form_url=url, follow_redirects=True
+    )
     assert "remove them first" in response.get_data(as_text=True)
     other = next(m for m in panel.members if m.user_id == personas["reviewer"].id)
     post_form(client, f"{url}/members/{other.id}/remove", {}, form_url=url)

@@ -54,8 +54,16 @@ def test_overall_threshold():
 
 @pytest.mark.parametrize(
     ("value", "half", "problem"),
-    [("3", False, None), ("3.5", False, "step"), ("3.5", True, None), ("3.25", True, "step"),
-     ("-1", True, "range"), ("5.5", True, "range"), ("0", False, None), ("5", False, None)],
+    [
+        ("3", False, None),
+        ("3.5", False, "step"),
+        ("3.5", True, None),
+        ("3.25", True, "step"),
+        ("-1", True, "range"),
+        ("5.5", True, "range"),
+        ("0", False, None),
+        ("5", False, None),
+    ],
 )
 def test_score_problems(value, half, problem):
     assert scoring.score_problems(D(value), D(5), half) == problem
@@ -94,7 +102,7 @@ def test_straddling_requires_one_below_and_one_at_or_above():
     assert not scoring.straddles(D(1), D(5), None)
 
 
-# Normalisation ------------------------------------------------------------------------------------
+# Normalisation -----------------------------------------------------------------------------------
 # Reviewer 1 totals 40 40 40 50 60: mean 46, σ 8. Reviewer 2: 40 40 40 60 80: mean 52, σ 16.
 # Pool of the ten: mean 49, σ 13 (Σ(x−49)² = 6×81 + 1 + 2×121 + 961 = 1690; /10 = 169).
 # R1: 13/8 × t + (49 − 46 × 13/8) = 1.625 t − 25.75; R2: 0.8125 t + 6.75.
@@ -143,10 +151,16 @@ def test_stats_from_sums_matches_the_values():
     assert got == scoring.Stats(5, D(52), D(16))
 
 
-# Ranking and ties -------------------------------------------------------------------------------
+# Ranking and ties --------------------------------------------------------------------------------
 def item(i, score, crit=None, cof=None, committee=None, ref=None):
-    return Rankable(i, D(score), D(crit) if crit is not None else None,
-                    D(cof) if cof is not None else None, committee, ref or f"R-{i:02d}")
+    return Rankable(
+        i,
+        D(score),
+        D(crit) if crit is not None else None,
+        D(cof) if cof is not None else None,
+        committee,
+        ref or f"R-{i:02d}",
+    )
 
 
 def test_cascade_criterion_then_cofinance_then_committee():

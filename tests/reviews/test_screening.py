@@ -34,11 +34,14 @@ def test_pass_sends_to_review(client, call, applications, personas, outbox):
     assert reload(Application, b1.id).status == "under_review"
     decision = db.session.scalars(select(ScreeningDecision)).one()
     assert (decision.outcome, decision.reasons) == ("pass", [])
-    moves = db.session.scalars(select(StatusChange).where(StatusChange.application_id == b1.id)).all()
+    moves = db.session.scalars(
+        select(StatusChange).where(StatusChange.application_id == b1.id)
+    ).all()
     assert [m.to_status for m in moves][-1] == "under_review"
-    assert db.session.scalar(
-        select(AuditEntry).where(AuditEntry.action == "application.screened_in")
-    ) is not None
+    assert (
+        db.session.scalar(select(AuditEntry).where(AuditEntry.action == "application.screened_in"))
+        is not None
+    )
     assert [m.template for m in outbox(personas["other_applicant"].email)] == ["screening_decision"]
 
 
@@ -56,7 +59,11 @@ def test_fail_with_reasons_is_shown_to_the_applicant_in_their_language(
         client,
         call,
         b1,
-        {"outcome": "fail", "reasons": ["cofinance_shortfall", "other"], "note": "Falta la carta compromiso."},
+        {
+            "outcome": "fail",
+            "reasons": ["cofinance_shortfall", "other"],
+            "note": "Falta la carta compromiso.",
+        },
     )
     assert response.status_code == 302
     assert reload(Application, b1.id).status == "screened_out"
@@ -64,7 +71,9 @@ def test_fail_with_reasons_is_shown_to_the_applicant_in_their_language(
     assert mail.locale == "es"
     assert "Falta la carta compromiso." in mail.body_text
     assert f"/applications/{b1.id}/evaluation" in mail.body_text
-    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "application.screened_out"))
+    entry = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "application.screened_out")
+    )
     assert entry.changes["reasons"] == ["cofinance_shortfall", "other"]
 
     # The applicant reads the decision with the reasons.
@@ -97,7 +106,9 @@ def test_request_more_information_uses_the_thread(client, call, applications, pe
 
     login(client, personas["grants_manager"].email)
     b1 = applications["b1"]
-    response = _screen(client, call, b1, {"outcome": "more_information", "note": "¿Quién firma la carta?"})
+    response = _screen(
+        client, call, b1, {"outcome": "more_information", "note": "¿Quién firma la carta?"}
+    )
     assert response.status_code == 302
     assert reload(Application, b1.id).status == "more_information_requested"
     message = db.session.scalars(select(ApplicationMessage)).one()
@@ -107,7 +118,9 @@ def test_request_more_information_uses_the_thread(client, call, applications, pe
 
 def test_an_application_under_review_cannot_be_screened_again(client, call, applications, personas):
     login(client, personas["grants_manager"].email)
-    response = _screen(client, call, applications["a1"], {"outcome": "fail", "reasons": ["duplicate"]})
+    response = _screen(
+        client, call, applications["a1"], {"outcome": "fail", "reasons": ["duplicate"]}
+    )
     assert response.status_code == 422
     assert "Only submitted applications are screened." in response.get_data(as_text=True)
     assert reload(Application, applications["a1"].id).status == "under_review"

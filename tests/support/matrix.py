@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tests.support import route_coverage
 from tests.support.factories import DEFAULT_PASSWORD
 from tests.support.forms import csrf_token
 
@@ -53,6 +54,7 @@ class AccessMatrix:
     ) -> None:
         allowed = set(allowed)
         assert allowed <= set(PERSONAS), allowed - set(PERSONAS)
+        route_coverage.note(self.app, method, url)
         failures = []
         for persona in PERSONAS:
             payload = data_for(persona) if data_for else data

@@ -1,0 +1,64 @@
+"""Public verification of agreements: ``/verify/<hash>`` (no login).
+
+Accepts the content hash printed in a PDF's footer, the signed content hash, or the SHA-256
+of a stored PDF file. Says only whether the portal issued it, the agreement number, version
+and status: nothing personal (no names, amounts or organisation)."""
+
+from __future__ import annotations
+
+import re
+
+from flask import redirect, render_template, request, url_for
+from sqlalchemy import or_, select
+
+from portal.awards.forms import VerifyForm
+from portal.awards.models import Agreement
+from portal.awards.views import bp
+from portal.core.db import db
+
+HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def find(digest: str) -> tuple[Agreement | None, str | None]:
+    """The agreement with this hash and what the hash identifies."""
+    if not HEX64.match(digest):
+        return None, None
+    agreement = db.session.scalar(
+        select(Agreement)
+        .where(
+            or_(
+                Agreement.content_hash == digest,
+                Agreement.file_sha256 == digest,
+                Agreement.signed_content_hash == digest,
+                Agreement.signed_file_sha256 == digest,
+            )
+        )
+        .limit(1)
+    )
+    if agreement is None:
+        return None, None
+    kind = {
+        agreement.content_hash: "content",
+        agreement.file_sha256: "file",
+        agreement.signed_content_hash: "signed_content",
+        agreement.signed_file_sha256: "signed_file",
+    }.get(digest)
+    return agreement, kind
+
+
+@bp.get("/verify")
+def verify_form():
+    form = VerifyForm(request.args)
+    if request.args.get("hash") and form.validate():
+        return redirect(url_for("awards.verify", digest=form.hash.data.strip().lower()))
+    return render_template("awards/verify.html", form=form, digest=None, agreement=None)
+
+
+@bp.get("/verify/<digest>")
+def verify(digest: str):
+    digest = digest.strip().lower()
+    agreement, kind = find(digest)
+    form = VerifyForm(data={"hash": digest})
+    return render_template(
+        "awards/verify.html", form=form, digest=digest, agreement=agreement, kind=kind
+    ), (200 if agreement else 404)
