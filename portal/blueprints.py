@@ -8,6 +8,7 @@ from portal.awards.views import bp as awards_bp
 from portal.calls.views import bp as calls_bp
 from portal.dashboard.views import bp as dashboard_bp
 from portal.documents.views import bp as documents_bp
+from portal.finance.views import bp as finance_bp
 from portal.organisations.views import bp as organisations_bp
 from portal.reviews.views import bp as reviews_bp
 
@@ -22,4 +23,5 @@ BLUEPRINTS = (
     applications_bp,
     reviews_bp,
     awards_bp,
+    finance_bp,
 )

@@ -161,8 +161,9 @@ def _sections(view: View, language: str) -> list[Markup]:
             language=language,
             amount_text=lambda a: _amount_text(a, view.content["currency"], language),
             fig=lambda a: figures(a, view.content["currency"]),
-            schedule_total=sum((Decimal(m["amount"]) for m in view.content["milestones"]),
-                               Decimal("0")),
+            schedule_total=sum(
+                (Decimal(m["amount"]) for m in view.content["milestones"]), Decimal("0")
+            ),
             signatures=view.signatures,
             signed=view.signed,
         )

@@ -54,8 +54,8 @@ def _top_application(call) -> Application | None:
     from portal.awards.views import _ranking_positions
 
     candidates = db.session.scalars(
-        select(Application).where(Application.call_id == call.id,
-                                  Application.status.in_([*PATH, "awarded"]))
+        select(Application)
+        .where(Application.call_id == call.id, Application.status.in_([*PATH, "awarded"]))
         .order_by(Application.number)
     ).all()
     ranks = _ranking_positions(call)
@@ -65,9 +65,16 @@ def _top_application(call) -> Application | None:
 
 def _advance(application, manager) -> None:
     for step in [*PATH.get(application.status, ()), "awarded"]:
-        db.session.add(StatusChange(application_id=application.id, from_status=application.status,
-                                    to_status=step, by_id=manager.id, created_dt=now_utc(),
-                                    note="Demo"))
+        db.session.add(
+            StatusChange(
+                application_id=application.id,
+                from_status=application.status,
+                to_status=step,
+                by_id=manager.id,
+                created_dt=now_utc(),
+                note="Demo",
+            )
+        )
         application.status = step
 
 
@@ -77,29 +84,54 @@ def _award(application, call, manager) -> Award:
     amount = min(application.requested_total or Decimal("500000.00"), call.max_award)
     start = date(2027, 2, 1)
     award = Award(
-        application_id=application.id, call_id=call.id, programme_id=call.programme_id,
-        organisation_id=application.organisation_id, status=AwardStatus.ISSUED.value,
-        instrument="fixed_amount", amount=amount, currency=call.programme.currency,
-        start_date=start, end_date=date(2028, 1, 31),
+        application_id=application.id,
+        call_id=call.id,
+        programme_id=call.programme_id,
+        organisation_id=application.organisation_id,
+        status=AwardStatus.ISSUED.value,
+        instrument="fixed_amount",
+        amount=amount,
+        currency=call.programme.currency,
+        start_date=start,
+        end_date=date(2028, 1, 31),
         special_conditions="Informe trimestral de avance.",
         justification="Primer lugar del ranking de la convocatoria.",
-        proposed_by_id=manager.id, proposed_dt=now_utc(),
+        proposed_by_id=manager.id,
+        proposed_dt=now_utc(),
     )
     db.session.add(award)
     db.session.flush()
     _prefill_commitments(award, application)
     first = (amount * Decimal("0.4")).quantize(Decimal("0.01"))
-    award.milestones.extend([
-        Milestone(position=1, deliverable="Plan de trabajo y diagnóstico de las cinco colonias",
-                  verification="Plan firmado y diagnóstico entregado", due_date=start
-                  + timedelta(days=45), amount=first, currency=award.currency),
-        Milestone(position=2, deliverable="Informe final con 300 mediaciones concluidas",
-                  verification="Informe final, actas de mediación y listas de asistencia",
-                  due_date=date(2028, 1, 15), amount=amount - first, currency=award.currency),
-    ])
-    db.session.add(RiskAssessment(award_id=award.id, answers=dict.fromkeys(RISK_ITEMS,
-                                  "satisfactory"), level="low", proposed_conditions=[],
-                                  assessed_by_id=manager.id))
+    award.milestones.extend(
+        [
+            Milestone(
+                position=1,
+                deliverable="Plan de trabajo y diagnóstico de las cinco colonias",
+                verification="Plan firmado y diagnóstico entregado",
+                due_date=start + timedelta(days=45),
+                amount=first,
+                currency=award.currency,
+            ),
+            Milestone(
+                position=2,
+                deliverable="Informe final con 300 mediaciones concluidas",
+                verification="Informe final, actas de mediación y listas de asistencia",
+                due_date=date(2028, 1, 15),
+                amount=amount - first,
+                currency=award.currency,
+            ),
+        ]
+    )
+    db.session.add(
+        RiskAssessment(
+            award_id=award.id,
+            answers=dict.fromkeys(RISK_ITEMS, "satisfactory"),
+            level="low",
+            proposed_conditions=[],
+            assessed_by_id=manager.id,
+        )
+    )
     db.session.flush()
     return award
 
@@ -110,10 +142,17 @@ def _agreement(award, manager) -> None:
     number = f"{award.application.reference}-A1"
     language = "bilingual" if award.application.call.programme.bilingual_agreement else "es"
     content = content_of(award, number, 1, language, now_utc().date())
-    agreement = Agreement(award_id=award.id, number=number, version=1,
-                          status=AgreementStatus.ISSUED.value, language=language,
-                          content=content, content_hash=sha256_hex(canonical_json(content)),
-                          issued_by_id=manager.id, issued_dt=now_utc())
+    agreement = Agreement(
+        award_id=award.id,
+        number=number,
+        version=1,
+        status=AgreementStatus.ISSUED.value,
+        language=language,
+        content=content,
+        content_hash=sha256_hex(canonical_json(content)),
+        issued_by_id=manager.id,
+        issued_dt=now_utc(),
+    )
     db.session.add(agreement)
     db.session.flush()
     render_and_store(agreement, manager)

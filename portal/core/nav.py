@@ -47,6 +47,16 @@ NAV: list[NavItem] = [
         lambda u: u.has_role(Role.GRANTS_MANAGER, Role.ADMIN),
         "admin",
     ),
+    NavItem(
+        "finance.index",
+        _l("Finance"),
+        lambda u: u.has_role(Role.FINANCE_OFFICER, Role.GRANTS_MANAGER, Role.ADMIN),
+    ),
+    NavItem(
+        "finance.mine",
+        _l("My grants"),
+        lambda u: u.is_authenticated and u.has_role(Role.APPLICANT),
+    ),
     NavItem("audit.index", _l("Audit log"), lambda u: u.is_staff),
     NavItem("admin.users", _l("Users"), lambda u: u.has_role(Role.ADMIN), "admin"),
     NavItem("admin.outbox", _l("E-mail outbox"), lambda u: u.has_role(Role.ADMIN), "admin"),

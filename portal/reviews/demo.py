@@ -1,17 +1,21 @@
-"""Demo evaluation for ``make run`` (the last stage of ``portal.demo.seed.STAGES``).
+"""Demo evaluation for ``make run`` (a stage of ``portal.demo.seed.STAGES``, after the
+applications stage and before the awards stage).
 
 On CONV-2026-01: a published rubric (four criteria, half points, thresholds, tie-break on the
 first criterion then co-finance) and a blind panel with the two demo reviewers (the first one
-chairs, two reviewers per application, scores visible to each other after submitting). The
-applications stage's submitted application (Justicia Cercana's "Mediación vecinal en colonias
-de Monterrey") is screened in and assigned to both reviewers: the first one has submitted her
-review, the second has a draft. Applications the applicant submits in the walk-through are
-left for the grants manager to screen.
+chairs, two reviewers per application, scores visible to each other after submitting); and
+two applications of Justicia Cercana under review:
 
-No application is created here, so the applications stage's reference numbers stay as they
-are. Idempotent (rubric and panel looked up by call; the application is only screened if
-nobody has screened it yet); like the rest of the seed it writes no audit entries, sends no
-e-mail and does not commit.
+- the applications stage's submitted "Mediación vecinal en colonias de Monterrey", screened
+  in here: the first reviewer has submitted her review, the second has a draft;
+- "Asesoría jurídica gratuita en Apodaca", created here (the next reference number of the
+  call), screened in, both reviews submitted and a consensus recorded, so it heads the
+  ranking (the awards stage awards it, and the applicant can read its evaluation summary).
+
+Applications submitted later in the walk-through are left for the grants manager to screen.
+Idempotent (rubric and panel looked up by call, applications by call, organisation and title;
+an application is only screened if nobody has screened it yet); like the rest of the seed it
+writes no audit entries, sends no e-mail and does not commit.
 """
 
 from __future__ import annotations
@@ -22,12 +26,17 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from portal.applications.demo import SUBMITTED
-from portal.applications.models import Application, StatusChange
+from portal.applications.models import Application, BudgetLine, CofinanceSource, StatusChange
+from portal.applications.operations import refresh_totals
+from portal.applications.references import format_reference, next_number
 from portal.calls.models import Call
+from portal.calls.rules import form_snapshot
 from portal.core.db import db, now_utc
 from portal.reviews import scoring
 from portal.reviews.models import (
     Assignment,
+    Consensus,
+    ConsensusScore,
     Criterion,
     Panel,
     PanelMember,
@@ -83,6 +92,35 @@ CRITERIA = (
 SUBMITTED_SCORES = (("4", "La necesidad está bien documentada."), ("3.5", ""), ("4", ""), ("3", ""))
 DRAFT_SCORES = (("2", "No queda clara la demanda."), ("3", ""), (None, ""), (None, ""))
 
+AGREED = {
+    "rfc": "JCE150312LT4",
+    "by": "direccion@justiciacercana.example",
+    "title": "Asesoría jurídica gratuita en Apodaca",
+    "answers": {
+        "project_title": "Asesoría jurídica gratuita en Apodaca",
+        "summary": "Módulos de asesoría jurídica gratuita en tres centros comunitarios de "
+        "Apodaca, con abogadas voluntarias y canalización a la defensoría pública.",
+        "themes": ["legal_aid"],
+        "beneficiaries": "800",
+        "start_date": "2027-03-01",
+        "has_partners": "no",
+    },
+    "lines": [
+        ("personnel", "Abogadas asesoras (10 meses)", "300000.00", "90000.00"),
+        ("travel", "Traslados a centros comunitarios", "30000.00", "0.00"),
+    ],
+    "sources": [
+        ("Justicia Cercana, A.C.", "applicant", "cash", "cost_share", "90000.00", None),
+    ],
+    "reviews": (
+        (("4.5", "Necesidad muy clara."), ("4", ""), ("4", ""), ("4", "")),
+        (("4", ""), ("4", ""), ("3.5", ""), ("4", "")),
+    ),
+    "consensus": ("4.5", "4", "4", "4"),
+    "summary": "El panel valora la cobertura en centros comunitarios y la articulación con la "
+    "defensoría pública; recomienda precisar los indicadores de seguimiento.",
+}
+
 
 def seed_reviews(world) -> None:
     call = db.session.scalar(select(Call).filter_by(code=CALL))
@@ -90,10 +128,15 @@ def seed_reviews(world) -> None:
         return
     rubric = _rubric(world, call)
     _panel(world, call)
+    manager = world.user(MANAGER)
     application = _submitted_demo_application(world, call)
     if application is not None:
-        _screen(application, world.user(MANAGER))
+        _screen(application, manager)
         _assign_and_review(world, call, rubric, application)
+    agreed = _new_application(world, call, AGREED)
+    if agreed is not None:
+        _screen(agreed, manager)
+        _agree(world, call, rubric, agreed, manager)
     db.session.flush()
 
 
@@ -113,6 +156,113 @@ def _submitted_demo_application(world, call) -> Application | None:
         select(ScreeningDecision.id).filter_by(application_id=application.id)
     )
     return None if screened is not None else application
+
+
+def _new_application(world, call, spec) -> Application | None:
+    """A new submitted application, or None when it exists already."""
+    organisation = world.organisations.get(spec["rfc"])
+    if organisation is None:
+        return None
+    found = db.session.scalar(
+        select(Application.id).filter_by(
+            call_id=call.id, organisation_id=organisation.id, title=spec["title"]
+        )
+    )
+    if found is not None:
+        return None
+    user = world.user(spec["by"])
+    when = now_utc() - timedelta(days=2)
+    application = Application(
+        call=call,
+        organisation=organisation,
+        created_by_id=user.id,
+        currency=call.currency,
+        title=spec["title"],
+        answers=dict(spec["answers"]),
+        eligibility_answers={"legal_entity": "yes", "elected_office": "no"},
+        eligible=True,
+        ineligibility=[],
+        eligibility_dt=when,
+        created_dt=when,
+        updated_dt=when,
+        lines=[],
+        sources=[],
+    )
+    for position, (category, text, requested, cofinance) in enumerate(spec["lines"]):
+        application.lines.append(
+            BudgetLine(
+                category=category,
+                description=text,
+                requested=Decimal(requested),
+                cofinance=Decimal(cofinance),
+                position=position,
+            )
+        )
+    for position, (name, kind, nature, counts, amount, basis) in enumerate(spec["sources"]):
+        application.sources.append(
+            CofinanceSource(
+                contributor_name=name,
+                contributor_type=kind,
+                nature=nature,
+                counts_as=counts,
+                amount=Decimal(amount),
+                valuation_basis=basis,
+                position=position,
+            )
+        )
+    refresh_totals(application)
+    db.session.add(application)
+    db.session.flush()
+    application.form_snapshot = form_snapshot(call)
+    application.form_version = call.form_version
+    application.number = next_number(call.id)
+    application.reference = format_reference(call.code, application.number)
+    application.submitted_dt = when
+    application.submitted_by_id = user.id
+    application.status = "submitted"
+    for before, after, at in (
+        (None, "draft", when - timedelta(hours=2)),
+        ("draft", "submitted", when),
+    ):
+        db.session.add(
+            StatusChange(
+                application_id=application.id,
+                from_status=before,
+                to_status=after,
+                by_id=user.id,
+                created_dt=at,
+            )
+        )
+    world.created["application"] += 1
+    return application
+
+
+def _agree(world, call, rubric, application, manager) -> None:
+    """Both reviews submitted and the consensus recorded."""
+    when = now_utc() - timedelta(hours=12)
+    for email, scores in zip(REVIEWERS, AGREED["reviews"], strict=True):
+        _review(world.user(email), call, rubric, application, scores, submitted=True, when=when)
+    world.created["review"] += 2
+    values = {c.id: Decimal(v) for c, v in zip(rubric.criteria, AGREED["consensus"], strict=True)}
+    consensus = Consensus(
+        application_id=application.id,
+        call_id=call.id,
+        points=scoring.weighted_points(_specs(rubric), values),
+        summary=AGREED["summary"],
+        minority_views="",
+        recorded_by_id=world.user(REVIEWERS[0]).id,
+        recorded_dt=when,
+    )
+    consensus.scores = [ConsensusScore(criterion_id=k, score=v) for k, v in values.items()]
+    db.session.add(consensus)
+    world.created["consensus"] += 1
+
+
+def _specs(rubric) -> list:
+    return [
+        scoring.CriterionSpec(c.id, Decimal(c.weight), Decimal(c.max_score))
+        for c in rubric.criteria
+    ]
 
 
 def _rubric(world, call) -> Rubric:
@@ -186,43 +336,42 @@ def _screen(application, manager) -> None:
 
 
 def _assign_and_review(world, call, rubric, application) -> None:
-    first, second = (world.user(e) for e in REVIEWERS)
+    """The first reviewer submitted, the second has a draft."""
     when = now_utc() - timedelta(hours=20)
-    for user, scores, submitted in ((first, SUBMITTED_SCORES, True), (second, DRAFT_SCORES, False)):
-        assignment = Assignment(
-            call_id=call.id,
-            application_id=application.id,
-            reviewer_id=user.id,
-            automatic=True,
-            assigned_dt=when,
-            conflict=False,
-            declared_dt=when,
-        )
-        db.session.add(assignment)
-        db.session.flush()
-        review = Review(
-            assignment_id=assignment.id,
-            call_id=call.id,
-            application_id=application.id,
-            reviewer_id=user.id,
-            created_dt=when,
-            updated_dt=when,
-        )
-        values = {}
-        for criterion, (score, comment) in zip(rubric.criteria, scores, strict=True):
-            value = Decimal(score) if score is not None else None
-            values[criterion.id] = value
-            review.scores.append(
-                ReviewScore(criterion_id=criterion.id, score=value, comment=comment)
-            )
-        if submitted:
-            review.status = "submitted"
-            review.submitted_dt = when
-            review.overall_comment = "Proyecto pertinente; conviene precisar los indicadores."
-            specs = [
-                scoring.CriterionSpec(c.id, Decimal(c.weight), Decimal(c.max_score))
-                for c in rubric.criteria
-            ]
-            review.points = scoring.weighted_points(specs, values)
-        db.session.add(review)
+    first, second = (world.user(e) for e in REVIEWERS)
+    _review(first, call, rubric, application, SUBMITTED_SCORES, submitted=True, when=when)
+    _review(second, call, rubric, application, DRAFT_SCORES, submitted=False, when=when)
     world.created["review"] += 2
+
+
+def _review(user, call, rubric, application, scores, *, submitted: bool, when) -> None:
+    assignment = Assignment(
+        call_id=call.id,
+        application_id=application.id,
+        reviewer_id=user.id,
+        automatic=True,
+        assigned_dt=when,
+        conflict=False,
+        declared_dt=when,
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    review = Review(
+        assignment_id=assignment.id,
+        call_id=call.id,
+        application_id=application.id,
+        reviewer_id=user.id,
+        created_dt=when,
+        updated_dt=when,
+    )
+    values = {}
+    for criterion, (score, comment) in zip(rubric.criteria, scores, strict=True):
+        value = Decimal(score) if score is not None else None
+        values[criterion.id] = value
+        review.scores.append(ReviewScore(criterion_id=criterion.id, score=value, comment=comment))
+    if submitted:
+        review.status = "submitted"
+        review.submitted_dt = when
+        review.overall_comment = "Proyecto pertinente; conviene precisar los indicadores."
+        review.points = scoring.weighted_points(_specs(rubric), values)
+    db.session.add(review)

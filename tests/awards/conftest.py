@@ -23,8 +23,14 @@ def programme(app, personas, second_manager):
 
 @pytest.fixture
 def call(app, programme, personas):
-    return make_call(app, programme, code="CONV-2026-01", status="published",
-                     actor=personas["admin"], offers_cost_reimbursable=True)
+    return make_call(
+        app,
+        programme,
+        code="CONV-2026-01",
+        status="published",
+        actor=personas["admin"],
+        offers_cost_reimbursable=True,
+    )
 
 
 @pytest.fixture

@@ -18,43 +18,94 @@ HOSTILE = (
 )
 
 
-def recommended_application(call, organisation, user, *, title="Mediación vecinal",
-                            requested="300000.00", status="recommended"):
-    application = make_application(call, organisation, user, status=status, title=title,
-                                   requested=requested)
-    db.session.add_all([
-        CofinanceSource(application_id=application.id, contributor_name="Municipio de Monterrey",
-                        contributor_type="state_institution", nature="in_kind",
-                        counts_as="cost_share", amount=D("90000.00"),
-                        valuation_basis="Renta de salones", position=0),
-        CofinanceSource(application_id=application.id, contributor_name="Fundación Norte",
-                        contributor_type="other_donor", nature="cash", counts_as="leverage",
-                        amount=D("50000.00"), position=1),
-    ])
+def recommended_application(
+    call,
+    organisation,
+    user,
+    *,
+    title="Mediación vecinal",
+    requested="300000.00",
+    status="recommended",
+):
+    application = make_application(
+        call, organisation, user, status=status, title=title, requested=requested
+    )
+    db.session.add_all(
+        [
+            CofinanceSource(
+                application_id=application.id,
+                contributor_name="Municipio de Monterrey",
+                contributor_type="state_institution",
+                nature="in_kind",
+                counts_as="cost_share",
+                amount=D("90000.00"),
+                valuation_basis="Renta de salones",
+                position=0,
+            ),
+            CofinanceSource(
+                application_id=application.id,
+                contributor_name="Fundación Norte",
+                contributor_type="other_donor",
+                nature="cash",
+                counts_as="leverage",
+                amount=D("50000.00"),
+                position=1,
+            ),
+        ]
+    )
     db.session.commit()
     return application
 
 
 def ready_award(application, manager, *, amount="300000.00", conditions="Informe final."):
     """An approved award with terms, risk assessment and a schedule that adds up."""
-    award = operations.decide(application, manager, decision="award", justification="Primer lugar",
-                              amount=D(amount), instrument="fixed_amount")
-    operations.update_terms(award, manager, instrument="fixed_amount", amount=D(amount),
-                            start_date=date(2027, 2, 1), end_date=date(2028, 1, 31),
-                            special_conditions=conditions)
+    award = operations.decide(
+        application,
+        manager,
+        decision="award",
+        justification="Primer lugar",
+        amount=D(amount),
+        instrument="fixed_amount",
+    )
+    operations.update_terms(
+        award,
+        manager,
+        instrument="fixed_amount",
+        amount=D(amount),
+        start_date=date(2027, 2, 1),
+        end_date=date(2028, 1, 31),
+        special_conditions=conditions,
+    )
     operations.assess_risk(award, manager, {k: "satisfactory" for k in RISK_KEYS}, "")
     half = (D(amount) / 2).quantize(D("0.01"))
-    operations.add_milestone(award, manager, deliverable="Plan de trabajo aprobado",
-                             verification="Plan firmado", due_date=date(2027, 3, 1), amount=half)
-    operations.add_milestone(award, manager, deliverable="Informe final de mediaciones",
-                             verification="Informe y listas de asistencia",
-                             due_date=date(2028, 1, 15), amount=D(amount) - half)
+    operations.add_milestone(
+        award,
+        manager,
+        deliverable="Plan de trabajo aprobado",
+        verification="Plan firmado",
+        due_date=date(2027, 3, 1),
+        amount=half,
+    )
+    operations.add_milestone(
+        award,
+        manager,
+        deliverable="Informe final de mediaciones",
+        verification="Informe y listas de asistencia",
+        due_date=date(2028, 1, 15),
+        amount=D(amount) - half,
+    )
     db.session.commit()
     return award
 
 
-RISK_KEYS = ("financial_management", "past_performance", "audits", "capacity", "registration",
-             "exclusion")
+RISK_KEYS = (
+    "financial_management",
+    "past_performance",
+    "audits",
+    "capacity",
+    "registration",
+    "exclusion",
+)
 
 
 def pdf_text(data: bytes) -> str:

@@ -49,37 +49,56 @@ def test_award_posts(ctx, matrix, application, personas):
     matrix.check(f"/awards/{a}/issue", MANAGERS, method="POST")
     matrix.check(f"/awards/{a}/approve", MANAGERS, method="POST")
     matrix.check(f"/awards/{a}/refuse", MANAGERS, method="POST", data={"reason": "no"})
-    terms = {"instrument": "fixed_amount", "amount": "300000.00", "start_date": "2027-02-01",
-             "end_date": "2028-01-31", "special_conditions": "Ninguna"}
+    terms = {
+        "instrument": "fixed_amount",
+        "amount": "300000.00",
+        "start_date": "2027-02-01",
+        "end_date": "2028-01-31",
+        "special_conditions": "Ninguna",
+    }
     matrix.check(f"/awards/{a}/terms", MANAGERS, method="POST", data=terms)
-    commitment_data = {"c-contributor_name": "Empresa", "c-nature": "cash",
-                       "c-counts_as": "leverage", "c-amount": "1000.00"}
+    commitment_data = {
+        "c-contributor_name": "Empresa",
+        "c-nature": "cash",
+        "c-counts_as": "leverage",
+        "c-amount": "1000.00",
+    }
     matrix.check(f"/awards/{a}/commitments", MANAGERS, method="POST", data=commitment_data)
-    milestone_data = {"deliverable": "D", "verification": "V", "due_date": "2027-05-01",
-                      "amount": "10.00"}
+    milestone_data = {
+        "deliverable": "D",
+        "verification": "V",
+        "due_date": "2027-05-01",
+        "amount": "10.00",
+    }
     matrix.check(f"/awards/{a}/milestones", MANAGERS, method="POST", data=milestone_data)
     # Deleting: the grants manager (asked before the admin) removes the row; the admin then
     # gets a 404 for the row that no longer exists.
-    matrix.check(f"/awards/{a}/milestones/{milestone.id}/delete", {"grants_manager"},
-                 method="POST")
-    matrix.check(f"/awards/{a}/commitments/{commitment.id}/delete", {"grants_manager"},
-                 method="POST")
+    matrix.check(f"/awards/{a}/milestones/{milestone.id}/delete", {"grants_manager"}, method="POST")
+    matrix.check(
+        f"/awards/{a}/commitments/{commitment.id}/delete", {"grants_manager"}, method="POST"
+    )
     from portal.awards.clauses import clauses
 
     clause = clauses()[0]
     db.session.commit()
     matrix.check(f"/awards/clauses/{clause.id}", MANAGERS)
-    clause_data = {"title_es": "Objeto", "title_en": "Purpose", "body_es": "Texto",
-                   "body_en": "Text"}
+    clause_data = {
+        "title_es": "Objeto",
+        "title_en": "Purpose",
+        "body_es": "Texto",
+        "body_en": "Text",
+    }
     matrix.check(f"/awards/clauses/{clause.id}", MANAGERS, method="POST", data=clause_data)
     assert db.session.get(Agreement, agreement.id) is not None
 
 
 def test_decline_letter_access_and_content(ctx, matrix, call, personas, outbox):
-    application = helpers.recommended_application(call, personas["org_a"], personas["applicant"],
-                                                  status="not_recommended")
-    operations.decide(application, personas["grants_manager"], decision="decline",
-                      justification="Puntaje bajo")
+    application = helpers.recommended_application(
+        call, personas["org_a"], personas["applicant"], status="not_recommended"
+    )
+    operations.decide(
+        application, personas["grants_manager"], decision="decline", justification="Puntaje bajo"
+    )
     db.session.commit()
     assert application.status == "declined"
     url = f"/awards/applications/{application.id}/decline-letter"

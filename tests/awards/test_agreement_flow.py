@@ -64,8 +64,12 @@ def test_award_to_signed_agreement(ctx, application, personas, as_user, outbox):
     # Public verification: content hash, file hash, signed file; a tampered file does not.
     from hashlib import sha256
 
-    for digest in (agreement.content_hash, agreement.file_sha256, agreement.signed_file_sha256,
-                   sha256(signed).hexdigest()):
+    for digest in (
+        agreement.content_hash,
+        agreement.file_sha256,
+        agreement.signed_file_sha256,
+        sha256(signed).hexdigest(),
+    ):
         page = ctx_client(ctx).get(f"/verify/{digest}")
         assert page.status_code == 200
         assert agreement.number.encode() in page.data

@@ -25,30 +25,60 @@ def _setup(engine, n: int) -> dict:
     from portal.accounts.models import User
 
     with Session(engine) as s:
-        user = User(email="concurrency@example.org", full_name="C", password_hash=hash_password("x"))
+        user = User(
+            email="concurrency@example.org", full_name="C", password_hash=hash_password("x")
+        )
         s.add(user)
-        programme = Programme(name_es="P", name_en="P", donor="D", currency="MXN",
-                              envelope=Decimal("5000.00"))
+        programme = Programme(
+            name_es="P", name_en="P", donor="D", currency="MXN", envelope=Decimal("5000.00")
+        )
         s.add(programme)
         s.flush()
-        call = Call(programme_id=programme.id, code="CONC-2026-01", title_es="C", title_en="C",
-                    currency="MXN", budget=Decimal("1000.00"))
-        org = Organisation(kind="cso", legal_name="Conc A.C.", rfc="GODE561231GR8",
-                           state_code="19", municipality="M", address="A", legal_rep_name="R")
+        call = Call(
+            programme_id=programme.id,
+            code="CONC-2026-01",
+            title_es="C",
+            title_en="C",
+            currency="MXN",
+            budget=Decimal("1000.00"),
+        )
+        org = Organisation(
+            kind="cso",
+            legal_name="Conc A.C.",
+            rfc="GODE561231GR8",
+            state_code="19",
+            municipality="M",
+            address="A",
+            legal_rep_name="R",
+        )
         s.add_all([call, org])
         s.flush()
         ids = []
         for i in range(n):
-            a = Application(call_id=call.id, organisation_id=org.id, created_by_id=user.id,
-                            number=i + 1, reference=f"CONC-2026-01-{i + 1:04d}", title="t",
-                            status="awarded", currency="MXN", submitted_dt=now_utc(),
-                            form_snapshot={}, form_version=1)
+            a = Application(
+                call_id=call.id,
+                organisation_id=org.id,
+                created_by_id=user.id,
+                number=i + 1,
+                reference=f"CONC-2026-01-{i + 1:04d}",
+                title="t",
+                status="awarded",
+                currency="MXN",
+                submitted_dt=now_utc(),
+                form_snapshot={},
+                form_version=1,
+            )
             s.add(a)
             s.flush()
             ids.append(a.id)
         s.commit()
-        return {"user": user.id, "programme": programme.id, "call": call.id, "org": org.id,
-                "applications": ids}
+        return {
+            "user": user.id,
+            "programme": programme.id,
+            "call": call.id,
+            "org": org.id,
+            "applications": ids,
+        }
 
 
 def _award(engine, world, application_id, barrier, results):
@@ -56,10 +86,20 @@ def _award(engine, world, application_id, barrier, results):
         barrier.wait()
         try:
             lock_and_check(s, world["call"], Decimal("200.00"))
-            s.add(Award(application_id=application_id, call_id=world["call"],
-                        programme_id=world["programme"], organisation_id=world["org"],
-                        status="approved", instrument="fixed_amount", amount=Decimal("200.00"),
-                        currency="MXN", justification="x", proposed_by_id=world["user"]))
+            s.add(
+                Award(
+                    application_id=application_id,
+                    call_id=world["call"],
+                    programme_id=world["programme"],
+                    organisation_id=world["org"],
+                    status="approved",
+                    instrument="fixed_amount",
+                    amount=Decimal("200.00"),
+                    currency="MXN",
+                    justification="x",
+                    proposed_by_id=world["user"],
+                )
+            )
             s.commit()
             results.append(True)
         except BudgetExceededError:
@@ -86,8 +126,10 @@ def test_concurrent_awards_never_exceed_the_budget(app, engine, postgres_only):
     try:
         barrier = threading.Barrier(n)
         results: list[bool] = []
-        threads = [threading.Thread(target=_award, args=(engine, world, a, barrier, results))
-                   for a in world["applications"]]
+        threads = [
+            threading.Thread(target=_award, args=(engine, world, a, barrier, results))
+            for a in world["applications"]
+        ]
         for t in threads:
             t.start()
         for t in threads:

@@ -31,15 +31,31 @@ def test_amounts_in_words():
 
 def test_over_commitment_is_refused(ctx, call, personas):
     manager = personas["grants_manager"]
-    apps = [helpers.recommended_application(call, personas["org_a"], personas["applicant"],
-                                            title=f"P{i}") for i in range(5)]
+    apps = [
+        helpers.recommended_application(
+            call, personas["org_a"], personas["applicant"], title=f"P{i}"
+        )
+        for i in range(5)
+    ]
     for application in apps[:4]:
-        operations.decide(application, manager, decision="award", justification="ok",
-                          amount=D("500000.00"), instrument="fixed_amount")
+        operations.decide(
+            application,
+            manager,
+            decision="award",
+            justification="ok",
+            amount=D("500000.00"),
+            instrument="fixed_amount",
+        )
     db.session.commit()
     with pytest.raises(InputError) as refused:
-        operations.decide(apps[4], manager, decision="award", justification="ok",
-                          amount=D("100000.00"), instrument="fixed_amount")
+        operations.decide(
+            apps[4],
+            manager,
+            decision="award",
+            justification="ok",
+            amount=D("100000.00"),
+            instrument="fixed_amount",
+        )
     message = refused.value.errors["amount"][0]
     assert "exceed the call's budget of MXN 2,000,000.00" in message
     assert "MXN 0.00 is still uncommitted" in message
@@ -48,12 +64,20 @@ def test_over_commitment_is_refused(ctx, call, personas):
 def test_schedule_that_does_not_add_up_is_refused(ctx, application, personas, as_user):
     manager = personas["grants_manager"]
     award = helpers.ready_award(application, manager)
-    operations.add_milestone(award, manager, deliverable="Extra", verification="x",
-                             due_date=date(2027, 6, 1), amount=D("1000.00"))
+    operations.add_milestone(
+        award,
+        manager,
+        deliverable="Extra",
+        verification="x",
+        due_date=date(2027, 6, 1),
+        amount=D("1000.00"),
+    )
     db.session.commit()
     problems = operations.schedule_problems(award)
-    assert problems == ["The milestones add up to MXN 301,000.00 but the award is "
-                        "MXN 300,000.00: MXN 1,000.00 too much."]
+    assert problems == [
+        "The milestones add up to MXN 301,000.00 but the award is "
+        "MXN 300,000.00: MXN 1,000.00 too much."
+    ]
     client = as_user(manager)
     response = post_form(client, f"/awards/{award.id}/issue", {}, form_url=f"/awards/{award.id}")
     page = client.get(response.headers["Location"])
@@ -64,20 +88,33 @@ def test_schedule_that_does_not_add_up_is_refused(ctx, application, personas, as
 def test_cost_reimbursable_tranches_may_stay_below_the_award(ctx, application, personas):
     manager = personas["grants_manager"]
     award = helpers.ready_award(application, manager)
-    operations.update_terms(award, manager, instrument="cost_reimbursable", amount=D("400000"),
-                            start_date=award.start_date, end_date=award.end_date,
-                            special_conditions="")
+    operations.update_terms(
+        award,
+        manager,
+        instrument="cost_reimbursable",
+        amount=D("400000"),
+        start_date=award.start_date,
+        end_date=award.end_date,
+        special_conditions="",
+    )
     assert operations.schedule_problems(award) == []
 
 
 def test_large_award_needs_a_second_manager(ctx, app, call, personas, second_manager):
     app.config["AWARD_SECOND_APPROVAL_THRESHOLD"] = 200000
     try:
-        application = helpers.recommended_application(call, personas["org_a"],
-                                                      personas["applicant"])
+        application = helpers.recommended_application(
+            call, personas["org_a"], personas["applicant"]
+        )
         manager = personas["grants_manager"]
-        award = operations.decide(application, manager, decision="award", justification="ok",
-                                  amount=D("300000.00"), instrument="fixed_amount")
+        award = operations.decide(
+            application,
+            manager,
+            decision="award",
+            justification="ok",
+            amount=D("300000.00"),
+            instrument="fixed_amount",
+        )
         assert award.status == "pending_approval"
         assert application.status == "recommended"
         with pytest.raises(InputError, match="second grants manager"):
@@ -93,10 +130,17 @@ def test_pending_awards_reserve_the_budget(ctx, app, call, personas):
 
     app.config["AWARD_SECOND_APPROVAL_THRESHOLD"] = 1
     try:
-        application = helpers.recommended_application(call, personas["org_a"],
-                                                      personas["applicant"])
-        operations.decide(application, personas["grants_manager"], decision="award",
-                          justification="ok", amount=D("300000.00"), instrument="fixed_amount")
+        application = helpers.recommended_application(
+            call, personas["org_a"], personas["applicant"]
+        )
+        operations.decide(
+            application,
+            personas["grants_manager"],
+            decision="award",
+            justification="ok",
+            amount=D("300000.00"),
+            instrument="fixed_amount",
+        )
         assert headroom(db.session, application.call).committed == D("300000.00")
     finally:
         app.config["AWARD_SECOND_APPROVAL_THRESHOLD"] = 1_000_000
@@ -116,9 +160,12 @@ def test_someone_who_is_not_the_signatory_cannot_sign(ctx, application, personas
     client = as_user(editor)
     assert client.get(f"/agreements/{agreement.id}/sign").status_code == 403
     url = f"/agreements/{agreement.id}/sign"
-    response = post_form(client, url, {"typed_name": "Eva Editora", "accept": "y",
-                                       "password": factories.DEFAULT_PASSWORD},
-                         form_url=f"/awards/{agreement.award_id}")
+    response = post_form(
+        client,
+        url,
+        {"typed_name": "Eva Editora", "accept": "y", "password": factories.DEFAULT_PASSWORD},
+        form_url=f"/awards/{agreement.award_id}",
+    )
     page = client.get(response.headers["Location"])
     assert b"Only the organisation&#39;s designated signatory can sign" in page.data
     assert db.session.get(Agreement, agreement.id).signatures == []
@@ -131,14 +178,26 @@ def test_wrong_password_or_name_is_refused(ctx, application, personas, as_user):
     agreement = _issued(application, personas, as_user)
     client = as_user(personas["applicant"])
     url = f"/agreements/{agreement.id}/sign"
-    response = post_form(client, url, {"typed_name": "Ana Aplicante", "accept": "y",
-                                       "password": "wrong password 123"}, form_url=url)
+    response = post_form(
+        client,
+        url,
+        {"typed_name": "Ana Aplicante", "accept": "y", "password": "wrong password 123"},
+        form_url=url,
+    )
     assert response.status_code == 422 and b"The password is not correct." in response.data
-    response = post_form(client, url, {"typed_name": "Otra Persona", "accept": "y",
-                                       "password": factories.DEFAULT_PASSWORD}, form_url=url)
+    response = post_form(
+        client,
+        url,
+        {"typed_name": "Otra Persona", "accept": "y", "password": factories.DEFAULT_PASSWORD},
+        form_url=url,
+    )
     assert response.status_code == 422 and b"Type your full name exactly" in response.data
-    response = post_form(client, url, {"typed_name": "ÁNA  Aplicánte",
-                                       "password": factories.DEFAULT_PASSWORD}, form_url=url)
+    response = post_form(
+        client,
+        url,
+        {"typed_name": "ÁNA  Aplicánte", "password": factories.DEFAULT_PASSWORD},
+        form_url=url,
+    )
     assert response.status_code == 422 and b"Tick the statement" in response.data
     assert db.session.get(Agreement, agreement.id).status == "issued"
 
@@ -147,9 +206,15 @@ def test_amendment_makes_a_new_version_and_keeps_the_old(ctx, application, perso
     first = _issued(application, personas, as_user)
     award = db.session.get(Award, first.award_id)
     manager = personas["grants_manager"]
-    operations.update_terms(award, manager, instrument="fixed_amount", amount=award.amount,
-                            start_date=award.start_date, end_date=award.end_date,
-                            special_conditions="Informes mensuales.")
+    operations.update_terms(
+        award,
+        manager,
+        instrument="fixed_amount",
+        amount=award.amount,
+        start_date=award.start_date,
+        end_date=award.end_date,
+        special_conditions="Informes mensuales.",
+    )
     second = operations.issue_agreement(award, manager)
     db.session.commit()
     assert second.version == 2 and second.number.endswith("-A2")
@@ -179,8 +244,7 @@ def test_hostile_text_never_reaches_files_or_urls(ctx, application, personas, mo
 
     monkeypatch.setattr(fetcher_mod, "make_fetcher", spy)
     monkeypatch.setattr("portal.pdf.render.make_fetcher", spy)
-    award = helpers.ready_award(application, personas["grants_manager"],
-                                conditions=helpers.HOSTILE)
+    award = helpers.ready_award(application, personas["grants_manager"], conditions=helpers.HOSTILE)
     agreement = operations.issue_agreement(award, personas["grants_manager"])
     pdf = helpers.stored_bytes(agreement.document_id)
     text = helpers.flat_text(pdf)

@@ -166,7 +166,7 @@ def test_screen_build_assign_review_consensus_rank_and_feedback(page, shot, es, 
     page.goto(f"/calls/{CODE}/panel")
     for email, name in (FIRST, SECOND):
         page.get_by_label(es("Reviewer"), exact=True).select_option(label=f"{name} <{email}>")
-        page.get_by_role("button", name=es("Add to the panel")).click()
+        page.get_by_role("button", name=es("Add to the panel"), exact=True).click()
         expect(page.get_by_text(es("The reviewer is on the panel."))).to_be_visible()
     page.get_by_label(es("Reviewers per application")).fill("2")
     page.get_by_label(es("Chair of the panel")).select_option(label=FIRST[1])

@@ -1,0 +1,198 @@
+"""Disbursements (finance officers only: append-only, a resubmission records once), reversing
+entries, advances, and co-finance contributions (reported by the grantee, verified by finance)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from portal.calls.operations import InputError
+from portal.core.db import db
+from portal.finance import cofinance, forms, ledger, operations, permissions
+from portal.finance.models import CofinanceContribution, Disbursement
+from portal.finance.views import (
+    bp,
+    grant_context,
+    load_award,
+    load_request,
+    refused,
+    request_context,
+    require,
+)
+
+
+def entry_of(form) -> ledger.Entry:
+    rate = None
+    if (form.exchange_rate.data or "").strip():
+        try:
+            rate = Decimal(form.exchange_rate.data.strip().replace(",", ""))
+        except InvalidOperation:
+            raise InputError({"exchange_rate": [_("Enter a rate such as 17.1234.")]}) from None
+    return ledger.Entry(
+        paid_on=form.paid_on.data,
+        amount=form.amount.data,
+        currency=form.currency.data,
+        bank_reference=form.bank_reference.data or "",
+        clabe=form.clabe.data or "",
+        idempotency_key=form.idempotency_key.data,
+        exchange_rate=rate,
+        rate_source=form.rate_source.data or None,
+    )
+
+
+def _recorded(created: bool) -> None:
+    if created:
+        flash(_("Disbursement recorded."), "success")
+    else:
+        flash(
+            _("This form was already submitted: the disbursement was recorded once (below)."),
+            "info",
+        )
+
+
+@bp.route("/requests/<int:request_id>/disburse", methods=["POST"])
+@login_required
+def disburse(request_id: int):
+    payment_request = load_request(request_id)
+    require(permissions.is_finance(current_user))
+    form = forms.DisbursementForm()
+    if form.validate_on_submit():
+        try:
+            _row, created = operations.pay_request(payment_request, current_user, entry_of(form))
+        except InputError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            _recorded(created)
+            return redirect(url_for("finance.request", request_id=request_id))
+    db.session.rollback()
+    payment_request = load_request(request_id)
+    context = request_context(payment_request, disbursement_form=form)
+    return render_template("finance/request.html", **context)
+
+
+@bp.route("/grants/<int:award_id>/advance", methods=["POST"])
+@login_required
+def advance(award_id: int):
+    award = load_award(award_id)
+    require(permissions.is_finance(current_user))
+    form = forms.DisbursementForm()
+    if form.validate_on_submit():
+        try:
+            _row, created = operations.record_advance(award, current_user, entry_of(form))
+        except InputError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            _recorded(created)
+            return redirect(url_for("finance.grant", award_id=award_id))
+    db.session.rollback()
+    award = load_award(award_id)
+    return render_template("finance/grant.html", **grant_context(award, advance_form=form))
+
+
+@bp.route("/disbursements/<int:disbursement_id>/reverse", methods=["POST"])
+@login_required
+def reverse(disbursement_id: int):
+    original = db.session.get(Disbursement, disbursement_id)
+    if original is None:
+        from flask import abort
+
+        abort(404)
+    award = load_award(original.award_id)
+    require(permissions.is_finance(current_user))
+    form = forms.ReversalForm()
+    if form.validate_on_submit():
+        try:
+            operations.reverse(
+                original,
+                current_user,
+                paid_on=form.paid_on.data,
+                bank_reference=form.bank_reference.data or "",
+                note=form.note.data,
+                key=form.idempotency_key.data,
+            )
+        except InputError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("Reversing entry recorded."), "success")
+            return redirect(url_for("finance.grant", award_id=award.id))
+    else:
+        flash(_("Give the date and the reason of the reversal."), "danger")
+    db.session.rollback()
+    return redirect(url_for("finance.grant", award_id=original.award_id))
+
+
+@bp.route("/grants/<int:award_id>/contributions", methods=["POST"])
+@login_required
+def report_contribution(award_id: int):
+    award = load_award(award_id)
+    require(permissions.can_prepare(award, current_user))
+    form = forms.ContributionForm()
+    form.commitment_id.choices = [(0, "—")] + [
+        (c.id, c.contributor_name) for c in award.commitments
+    ]
+    if form.validate_on_submit():
+        try:
+            cofinance.report(
+                award,
+                current_user,
+                commitment_id=form.commitment_id.data or None,
+                contributor_name=form.contributor_name.data,
+                nature=form.nature.data,
+                counts_as=form.counts_as.data,
+                amount=form.amount.data,
+                valuation_basis=form.valuation_basis.data,
+                contributed_on=form.contributed_on.data,
+                description=form.description.data,
+            )
+        except InputError as error:
+            refused(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _("Contribution reported: add its evidence; a finance officer will verify it."),
+                "success",
+            )
+            return redirect(url_for("finance.grant", award_id=award_id))
+    db.session.rollback()
+    award = load_award(award_id)
+    return render_template("finance/grant.html", **grant_context(award, contribution_form=form))
+
+
+@bp.route("/contributions/<int:contribution_id>/verify", methods=["POST"])
+@login_required
+def verify_contribution(contribution_id: int):
+    contribution = db.session.get(CofinanceContribution, contribution_id)
+    if contribution is None:
+        from flask import abort
+
+        abort(404)
+    load_award(contribution.award_id)
+    require(permissions.is_finance(current_user))
+    form = forms.VerifyForm()
+    if form.validate_on_submit():
+        try:
+            cofinance.verify(
+                contribution, current_user, decision=form.decision.data, reason=form.reason.data
+            )
+        except InputError as error:
+            db.session.rollback()
+            for messages in error.errors.values():
+                for message in messages:
+                    flash(str(message), "danger")
+        else:
+            db.session.commit()
+            flash(
+                _("Contribution verified.")
+                if form.decision.data == "verify"
+                else _("Contribution rejected."),
+                "success",
+            )
+    else:
+        flash(_("Choose a decision."), "danger")
+    return redirect(url_for("finance.grant", award_id=contribution.award_id))

@@ -1,0 +1,218 @@
+"""Blueprint ``finance``: the finance index, each grant's money page and payment requests.
+
+Loaders answer 404 to whoever may not know a grant exists (other organisations, reviewers)
+and 403 to people who see it but may not take the action (e.g. a grants manager recording a
+disbursement). Actions on requests are in ``request_views.py``, ledger and co-finance actions
+in ``ledger_views.py``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, render_template
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from portal.awards.models import Award
+from portal.calls.operations import InputError
+from portal.core.db import db
+from portal.finance import figures, forms, operations, permissions
+from portal.finance.constants import KIND_LABELS, RequestStatus
+from portal.finance.documents import contribution_owner, request_owner
+from portal.finance.models import CofinanceContribution, Disbursement, PaymentRequest
+
+bp = Blueprint("finance", __name__, url_prefix="/finance")
+
+
+@bp.record_once
+def _setup(state) -> None:
+    from portal.finance import documents
+
+    documents.register()
+
+
+# Loaders ------------------------------------------------------------------------------------
+def load_award(award_id: int) -> Award:
+    award = db.session.get(Award, award_id)
+    if award is None or not permissions.can_view(award, current_user):
+        abort(404)
+    return award
+
+
+def load_request(request_id: int) -> PaymentRequest:
+    request = db.session.get(PaymentRequest, request_id)
+    if request is None or not permissions.can_view(request.award, current_user):
+        abort(404)
+    return request
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        abort(403)
+
+
+def refused(form, error: InputError) -> None:
+    from portal.calls.forms import apply_errors
+
+    apply_errors(form, error.errors)
+    flash(_first(error), "danger")
+
+
+def _first(error: InputError) -> str:
+    for messages in error.errors.values():
+        for message in messages:
+            return str(message)
+    return ""
+
+
+# Index --------------------------------------------------------------------------------------
+def _visible_award_ids(user) -> list[int] | None:
+    """Finance officers and administrators see every grant; managers their programmes'."""
+    from portal.accounts.roles import Role
+    from portal.calls.models import programme_managers
+
+    if user.has_role(Role.FINANCE_OFFICER, Role.ADMIN):
+        return None
+    return list(
+        db.session.scalars(
+            select(Award.id)
+            .join(programme_managers, programme_managers.c.programme_id == Award.programme_id)
+            .where(programme_managers.c.user_id == user.id)
+        )
+    )
+
+
+@bp.route("/")
+@login_required
+def index():
+    require(permissions.sees_index(current_user))
+    grants = list(figures.grant_figures(_visible_award_ids(current_user)).values())
+    queue = db.session.scalars(
+        select(PaymentRequest)
+        .where(
+            PaymentRequest.status.in_(
+                (
+                    RequestStatus.SUBMITTED.value,
+                    RequestStatus.DELIVERABLE_APPROVED.value,
+                    RequestStatus.PAYMENT_APPROVED.value,
+                )
+            ),
+            PaymentRequest.award_id.in_([g.award_id for g in grants]),
+        )
+        .order_by(PaymentRequest.certified_dt)
+    ).all()
+    return render_template("finance/index.html", grants=grants, queue=queue)
+
+
+@bp.route("/mine")
+@login_required
+def mine():
+    """The active grants of the organisations the user belongs to."""
+    from portal.organisations.models import Membership
+
+    ids = list(
+        db.session.scalars(
+            select(Award.id)
+            .join(Membership, Membership.organisation_id == Award.organisation_id)
+            .where(Membership.user_id == current_user.id)
+        )
+    )
+    grants = list(figures.grant_figures(ids).values()) if ids else []
+    return render_template("finance/mine.html", grants=grants)
+
+
+# A grant's money page ------------------------------------------------------------------------
+def grant_context(award: Award, **forms_) -> dict:
+    request_form = forms_.get("request_form") or forms.RequestForm()
+    request_form.milestone_id.choices = [
+        (m.id, f"{m.position + 1}. {m.deliverable[:80]}") for m in award.milestones
+    ]
+    contribution_form = forms_.get("contribution_form") or forms.ContributionForm()
+    contribution_form.commitment_id.choices = [(0, "—")] + [
+        (c.id, f"{c.contributor_name} ({c.counts_as_label})") for c in award.commitments
+    ]
+    advance_form = forms_.get("advance_form") or forms.DisbursementForm(
+        idempotency_key=forms.new_key(), currency=award.currency, formdata=None
+    )
+    ledger_rows = db.session.scalars(
+        select(Disbursement).where(Disbursement.award_id == award.id).order_by(Disbursement.id)
+    ).all()
+    return {
+        "award": award,
+        "application": award.application,
+        "figures": figures.grant_figures([award.id]).get(award.id),
+        "requests": db.session.scalars(
+            select(PaymentRequest)
+            .where(PaymentRequest.award_id == award.id)
+            .order_by(PaymentRequest.id)
+        ).all(),
+        "ledger": ledger_rows,
+        "reversed_ids": {r.reverses_id for r in ledger_rows if r.reverses_id},
+        "contributions": db.session.scalars(
+            select(CofinanceContribution)
+            .where(CofinanceContribution.award_id == award.id)
+            .order_by(CofinanceContribution.id)
+        ).all(),
+        "contribution_owner": contribution_owner,
+        "request_form": request_form,
+        "contribution_form": contribution_form,
+        "advance_form": advance_form,
+        "verify_form": forms.VerifyForm(formdata=None),
+        "reversal_form": forms.ReversalForm(idempotency_key=forms.new_key(), formdata=None),
+        "kind_labels": KIND_LABELS,
+        "can_prepare": permissions.can_prepare(award, current_user),
+        "is_finance": permissions.is_finance(current_user),
+        "advances_allowed": operations.advances_allowed(award),
+        "outstanding_advance": operations.outstanding_advance(award.id),
+    }
+
+
+@bp.route("/grants/<int:award_id>")
+@login_required
+def grant(award_id: int):
+    award = load_award(award_id)
+    return render_template("finance/grant.html", **grant_context(award))
+
+
+def request_context(request: PaymentRequest, **forms_) -> dict:
+    from portal.documents.operations import listing
+    from portal.finance import ledger
+
+    award = request.award
+    return {
+        "request": request,
+        "award": award,
+        "application": award.application,
+        "documents": listing(request_owner(request)),
+        "owner": request_owner(request),
+        "expense_form": forms_.get("expense_form") or forms.ExpenseForm(formdata=None),
+        "cfdi_form": forms_.get("cfdi_form") or forms.CfdiForm(formdata=None),
+        "submit_form": forms_.get("submit_form") or forms.SubmitForm(formdata=None),
+        "deliverable_form": forms_.get("deliverable_form") or forms.DeliverableForm(formdata=None),
+        "approve_form": forms_.get("approve_form")
+        or forms.ApprovePaymentForm(amount=request.amount, formdata=None),
+        "disbursement_form": forms_.get("disbursement_form")
+        or forms.DisbursementForm(
+            idempotency_key=forms.new_key(), currency=award.currency, formdata=None
+        ),
+        "paid": ledger.paid_on_request(request.id),
+        "liquidated": ledger.liquidated_on(request.milestone_id),
+        "can_prepare": permissions.can_prepare(award, current_user),
+        "can_certify": permissions.can_certify(award, current_user),
+        "can_manage": permissions.can_manage(award, current_user),
+        "is_finance": permissions.is_finance(current_user),
+        "payments": db.session.scalars(
+            select(Disbursement)
+            .where(Disbursement.request_id == request.id)
+            .order_by(Disbursement.id)
+        ).all(),
+    }
+
+
+@bp.route("/requests/<int:request_id>")
+@login_required
+def request(request_id: int):
+    payment_request = load_request(request_id)
+    return render_template("finance/request.html", **request_context(payment_request))
+
+
+from portal.finance import ledger_views, request_views  # noqa: E402, F401 - registers routes

@@ -1,0 +1,75 @@
+"""Builders for the finance tests: an active (signed by both parties) award of organisation A
+with two milestones of MXN 150,000 and the application's two co-finance commitments."""
+
+from __future__ import annotations
+
+from datetime import date  # noqa: F401 - used by the tests
+from decimal import Decimal
+
+from portal.awards.constants import AgreementStatus, AwardStatus, MilestoneStatus
+from portal.awards.models import Agreement, Award
+from portal.core.db import db, now_utc
+from portal.finance import ledger
+from tests.awards import helpers as award_helpers
+
+D = Decimal
+CLABE = "032180000118359719"
+BAD_CLABE = "032180000118359718"
+
+
+def activate(award: Award, manager) -> Award:
+    agreement = Agreement(
+        award_id=award.id,
+        number=f"AGR-{award.id}-A1",
+        version=1,
+        status=AgreementStatus.ACTIVE.value,
+        language="es",
+        content={},
+        content_hash="0" * 64,
+        issued_by_id=manager.id,
+        frozen=True,
+    )
+    award.status = AwardStatus.ACTIVE.value
+    db.session.add(agreement)
+    db.session.commit()
+    return award
+
+
+def active_award(call, organisation, applicant, manager, *, amount="300000.00", title=None):
+    application = award_helpers.recommended_application(
+        call, organisation, applicant, title=title or "Mediación vecinal", requested=amount
+    )
+    award = award_helpers.ready_award(application, manager, amount=amount)
+    return activate(award, manager)
+
+
+def entry(amount, key, *, currency="MXN", rate=None, source=None, clabe=CLABE):
+    return ledger.Entry(
+        paid_on=date(2027, 3, 5),
+        amount=D(amount),
+        currency=currency,
+        bank_reference="SPEI 123",
+        clabe=clabe,
+        idempotency_key=key,
+        exchange_rate=D(rate) if rate else None,
+        rate_source=source,
+    )
+
+
+def approved_request(award, applicant, manager, finance, *, amount=None, milestone=None):
+    """A payment request carried through certification and both approvals."""
+    from portal.finance import operations
+
+    milestone = milestone or award.milestones[0]
+    request = operations.create_request(
+        award, applicant, milestone_id=milestone.id, narrative="Plan entregado",
+        amount=D(amount or milestone.amount),
+    )
+    operations.submit_request(request, applicant, certified=True, typed_name=applicant.full_name)
+    operations.decide_deliverable(request, manager, decision="approve", comment="Bien")
+    operations.approve_payment(request, finance, amount=request.amount, comment="")
+    db.session.commit()
+    return request
+
+
+__all__ = ["CLABE", "BAD_CLABE", "MilestoneStatus", "now_utc", "active_award", "entry"]

@@ -1,0 +1,115 @@
+"""The whole chain through real forms with CSRF: the grantee requests and certifies, the grants
+manager approves the deliverable, the finance officer approves and records the disbursement
+(over-payment, bad CLABE and a repeated submission each handled), co-finance is verified."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from portal.audit.models import AuditEntry
+from portal.core.db import db
+from portal.finance.models import CofinanceContribution, Disbursement, PaymentRequest
+from tests.finance.helpers import BAD_CLABE, CLABE
+from tests.support.forms import post_form
+
+D = Decimal
+
+
+def _key(page: str) -> str:
+    return re.search(r'name="idempotency_key" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_request_to_payment(award, personas, as_user, outbox):
+    a = award.id
+    milestone_id = award.milestones[0].id
+    grantee = as_user(personas["applicant"])
+    page = f"/finance/grants/{a}"
+    response = post_form(
+        grantee, f"/finance/grants/{a}/requests",
+        {"milestone_id": milestone_id, "amount": "150,000.00", "narrative": "Plan de trabajo firmado"},
+        form_url=page,
+    )
+    assert response.status_code == 302
+    request_id = db.session.scalar(select(PaymentRequest.id))
+    url = f"/finance/requests/{request_id}"
+
+    # Missing certification: refused, nothing changes.
+    response = post_form(grantee, f"{url}/submit", {"typed_name": "x"}, form_url=url)
+    body = response.get_data(as_text=True)
+    assert "Tick the certification" in body and "Type your full name" in body
+    assert db.session.get(PaymentRequest, request_id).status == "draft"
+    response = post_form(
+        grantee, f"{url}/submit",
+        {"certified": "y", "typed_name": personas["applicant"].full_name}, form_url=url,
+    )
+    assert response.status_code == 302
+    request = db.session.get(PaymentRequest, request_id)
+    assert request.status == "submitted" and request.certification_text.startswith("By signing")
+    assert any(m.template == "finance_request_submitted" for m in outbox())
+
+    manager = as_user(personas["grants_manager"])
+    response = post_form(manager, f"{url}/deliverable", {"decision": "approve", "comment": "Bien"}, form_url=url)
+    assert response.status_code == 302
+    assert any(m.template == "finance_payment_to_approve" for m in outbox())
+    # Grants managers never record disbursements.
+    assert post_form(manager, f"{url}/disburse", {}, form_url=url).status_code == 403
+
+    officer = as_user(personas["finance_officer"])
+    assert post_form(officer, f"{url}/approve", {"amount": "150000.00"}, form_url=url).status_code == 302
+    form = officer.get(url).get_data(as_text=True)
+    key = _key(form)
+    payment = {
+        "idempotency_key": key, "paid_on": "2027-03-05", "currency": "MXN",
+        "bank_reference": "SPEI 99", "clabe": CLABE,
+    }
+    over = post_form(officer, f"{url}/disburse", {**payment, "amount": "150000.01"}, form_url=url)
+    assert "Over-payment refused" in over.get_data(as_text=True)
+    bad = post_form(officer, f"{url}/disburse", {**payment, "amount": "100.00", "clabe": BAD_CLABE}, form_url=url)
+    assert "check digit" in bad.get_data(as_text=True)
+    assert _count(Disbursement) == 0
+
+    first = post_form(officer, f"{url}/disburse", {**payment, "amount": "150000.00"}, form_url=url)
+    again = post_form(officer, f"{url}/disburse", {**payment, "amount": "150000.00"}, form_url=url, follow_redirects=True)
+    assert first.status_code == 302
+    assert "recorded once" in again.get_data(as_text=True)
+    assert _count(Disbursement) == 1
+    assert db.session.get(PaymentRequest, request_id).status == "paid"
+    assert any(m.template == "finance_disbursed" for m in outbox())
+    actions = set(db.session.scalars(select(AuditEntry.action)))
+    assert {"payment_request.submitted", "payment_request.deliverable_approved",
+            "payment_request.payment_approved", "disbursement.recorded", "payment_request.paid"} <= actions
+
+    grant_page = officer.get(page).get_data(as_text=True)
+    assert "MXN 150,000.00" in grant_page
+
+
+def test_cofinance_reported_and_verified(award, personas, as_user):
+    a = award.id
+    page = f"/finance/grants/{a}"
+    grantee = as_user(personas["applicant"])
+    commitment = award.commitments[0]  # in kind, cost share, 90,000
+    data = {
+        "commitment_id": commitment.id, "nature": "in_kind", "counts_as": "cost_share",
+        "amount": "45000.00", "contributed_on": "2027-03-01",
+    }
+    refused = post_form(grantee, f"{page}/contributions", data, form_url=page)
+    assert "valuation basis" in refused.get_data(as_text=True)
+    assert _count(CofinanceContribution) == 0
+    response = post_form(grantee, f"{page}/contributions", {**data, "valuation_basis": "Renta de salones"}, form_url=page)
+    assert response.status_code == 302
+    contribution_id = db.session.scalar(select(CofinanceContribution.id))
+
+    officer = as_user(personas["finance_officer"])
+    no_reason = post_form(officer, f"/finance/contributions/{contribution_id}/verify", {"decision": "reject"}, form_url=page, follow_redirects=True)
+    assert "Give the reason" in no_reason.get_data(as_text=True)
+    post_form(officer, f"/finance/contributions/{contribution_id}/verify", {"decision": "verify"}, form_url=page)
+    assert db.session.get(CofinanceContribution, contribution_id).status == "verified"
+    text = officer.get(page).get_data(as_text=True)
+    assert "MXN 90,000.00 / MXN 45,000.00 / MXN 45,000.00" in text
