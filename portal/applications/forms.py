@@ -293,7 +293,7 @@ class StaffFilterForm(Form):
     state = SelectField(_l("State"), choices=[])
     kind = SelectField(_l("Applicant type"), choices=[])
     pct_min = IntegerField(
-        _l("Co-finance % from"), validators=[Optional(), NumberRange(min=0, max=100)]
+        _l("Co-finance (percentage) from"), validators=[Optional(), NumberRange(min=0, max=100)]
     )
     pct_max = IntegerField(_l("to"), validators=[Optional(), NumberRange(min=0, max=100)])
     requested_min = MoneyField(_l("Requested from"), validators=[Optional()], render_kw=MONEY_INPUT)

@@ -25,6 +25,7 @@ from portal.awards.demo import seed_awards
 from portal.calls.demo import seed_calls
 from portal.core.db import db, now_utc
 from portal.demo.data import ACCOUNTS, DEMO_PASSWORD, ORGANISATIONS, DemoOrganisation
+from portal.finance.demo import seed_finance
 from portal.organisations.models import Membership, Organisation, TaxResidence
 from portal.reviews.demo import seed_reviews
 
@@ -131,6 +132,7 @@ STAGES: list[Callable[[DemoWorld], None]] = [
     seed_applications,
     seed_reviews,
     seed_awards,
+    seed_finance,
 ]
 
 

@@ -121,7 +121,6 @@ class ContributionForm(FlaskForm):
     )
     contributed_on = DateField(_l("Date of the contribution"), validators=[InputRequired()])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
-    evidence = FileField(_l("Evidence document (optional)"))
 
 
 class VerifyForm(FlaskForm):

@@ -79,7 +79,7 @@ def disburse(request_id: int):
 def advance(award_id: int):
     award = load_award(award_id)
     require(permissions.is_finance(current_user))
-    form = forms.DisbursementForm()
+    form = forms.DisbursementForm(prefix="advance")
     if form.validate_on_submit():
         try:
             _row, created = operations.record_advance(award, current_user, entry_of(form))
@@ -104,7 +104,7 @@ def reverse(disbursement_id: int):
         abort(404)
     award = load_award(original.award_id)
     require(permissions.is_finance(current_user))
-    form = forms.ReversalForm()
+    form = forms.ReversalForm(prefix=f"reverse{disbursement_id}")
     if form.validate_on_submit():
         try:
             operations.reverse(
@@ -132,7 +132,7 @@ def reverse(disbursement_id: int):
 def report_contribution(award_id: int):
     award = load_award(award_id)
     require(permissions.can_prepare(award, current_user))
-    form = forms.ContributionForm()
+    form = forms.ContributionForm(prefix="contribution")
     form.commitment_id.choices = [(0, "—")] + [
         (c.id, c.contributor_name) for c in award.commitments
     ]
@@ -174,7 +174,7 @@ def verify_contribution(contribution_id: int):
         abort(404)
     load_award(contribution.award_id)
     require(permissions.is_finance(current_user))
-    form = forms.VerifyForm()
+    form = forms.VerifyForm(prefix=f"verify{contribution_id}")
     if form.validate_on_submit():
         try:
             cofinance.verify(

@@ -36,7 +36,7 @@ def _again(payment_request, **form):
 def create_request(award_id: int):
     award = load_award(award_id)
     require(permissions.can_prepare(award, current_user))
-    form = forms.RequestForm()
+    form = forms.RequestForm(prefix="request")
     form.milestone_id.choices = [(m.id, m.deliverable) for m in award.milestones]
     if form.validate_on_submit():
         try:

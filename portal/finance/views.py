@@ -122,19 +122,26 @@ def mine():
 
 # A grant's money page ------------------------------------------------------------------------
 def grant_context(award: Award, **forms_) -> dict:
-    request_form = forms_.get("request_form") or forms.RequestForm()
+    request_form = forms_.get("request_form") or forms.RequestForm(prefix="request", formdata=None)
     request_form.milestone_id.choices = [
         (m.id, f"{m.position + 1}. {m.deliverable[:80]}") for m in award.milestones
     ]
-    contribution_form = forms_.get("contribution_form") or forms.ContributionForm()
+    contribution_form = forms_.get("contribution_form") or forms.ContributionForm(
+        prefix="contribution", formdata=None
+    )
     contribution_form.commitment_id.choices = [(0, "—")] + [
         (c.id, f"{c.contributor_name} ({c.counts_as_label})") for c in award.commitments
     ]
     advance_form = forms_.get("advance_form") or forms.DisbursementForm(
-        idempotency_key=forms.new_key(), currency=award.currency, formdata=None
+        idempotency_key=forms.new_key(), currency=award.currency, prefix="advance", formdata=None
     )
     ledger_rows = db.session.scalars(
         select(Disbursement).where(Disbursement.award_id == award.id).order_by(Disbursement.id)
+    ).all()
+    contributions = db.session.scalars(
+        select(CofinanceContribution)
+        .where(CofinanceContribution.award_id == award.id)
+        .order_by(CofinanceContribution.id)
     ).all()
     return {
         "award": award,
@@ -147,17 +154,20 @@ def grant_context(award: Award, **forms_) -> dict:
         ).all(),
         "ledger": ledger_rows,
         "reversed_ids": {r.reverses_id for r in ledger_rows if r.reverses_id},
-        "contributions": db.session.scalars(
-            select(CofinanceContribution)
-            .where(CofinanceContribution.award_id == award.id)
-            .order_by(CofinanceContribution.id)
-        ).all(),
+        "contributions": contributions,
         "contribution_owner": contribution_owner,
         "request_form": request_form,
         "contribution_form": contribution_form,
         "advance_form": advance_form,
-        "verify_form": forms.VerifyForm(formdata=None),
-        "reversal_form": forms.ReversalForm(idempotency_key=forms.new_key(), formdata=None),
+        "verify_forms": {
+            c.id: forms.VerifyForm(prefix=f"verify{c.id}", formdata=None) for c in contributions
+        },
+        "reversal_forms": {
+            d.id: forms.ReversalForm(
+                idempotency_key=forms.new_key(), prefix=f"reverse{d.id}", formdata=None
+            )
+            for d in ledger_rows
+        },
         "kind_labels": KIND_LABELS,
         "can_prepare": permissions.can_prepare(award, current_user),
         "is_finance": permissions.is_finance(current_user),

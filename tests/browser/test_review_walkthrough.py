@@ -86,6 +86,9 @@ def _prepare(live_server) -> dict:
 
 
 def _log_in(page, email: str) -> None:
+    """Log in as ``email``, dropping the previous session. Requests still in flight (static
+    files) would set the old session cookie again, so wait for them before clearing."""
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
     page.goto("/login")
     page.locator("input[name=email]").fill(email)

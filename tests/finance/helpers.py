@@ -3,12 +3,12 @@ with two milestones of MXN 150,000 and the application's two co-finance commitme
 
 from __future__ import annotations
 
-from datetime import date  # noqa: F401 - used by the tests
+from datetime import date
 from decimal import Decimal
 
-from portal.awards.constants import AgreementStatus, AwardStatus, MilestoneStatus
+from portal.awards.constants import AgreementStatus, AwardStatus
 from portal.awards.models import Agreement, Award
-from portal.core.db import db, now_utc
+from portal.core.db import db
 from portal.finance import ledger
 from tests.awards import helpers as award_helpers
 
@@ -62,7 +62,10 @@ def approved_request(award, applicant, manager, finance, *, amount=None, milesto
 
     milestone = milestone or award.milestones[0]
     request = operations.create_request(
-        award, applicant, milestone_id=milestone.id, narrative="Plan entregado",
+        award,
+        applicant,
+        milestone_id=milestone.id,
+        narrative="Plan entregado",
         amount=D(amount or milestone.amount),
     )
     operations.submit_request(request, applicant, certified=True, typed_name=applicant.full_name)
@@ -70,6 +73,3 @@ def approved_request(award, applicant, manager, finance, *, amount=None, milesto
     operations.approve_payment(request, finance, amount=request.amount, comment="")
     db.session.commit()
     return request
-
-
-__all__ = ["CLABE", "BAD_CLABE", "MilestoneStatus", "now_utc", "active_award", "entry"]

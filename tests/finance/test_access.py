@@ -15,14 +15,23 @@ EVERYONE_LOGGED_IN = {"applicant", "other_applicant", "reviewer"} | STAFF
 
 def _world(award, personas):
     request = helpers.approved_request(
-        award, personas["applicant"], personas["grants_manager"], personas["finance_officer"],
+        award,
+        personas["applicant"],
+        personas["grants_manager"],
+        personas["finance_officer"],
         amount="1000.00",
     )
     operations.pay_request(request, personas["finance_officer"], helpers.entry("500.00", "acc-1"))
     contribution = cofinance.report(
-        award, personas["applicant"], commitment_id=award.commitments[0].id, contributor_name="",
-        nature="in_kind", counts_as="cost_share", amount=helpers.D("1000.00"),
-        valuation_basis="Renta", contributed_on=helpers.date(2027, 3, 1),
+        award,
+        personas["applicant"],
+        commitment_id=award.commitments[0].id,
+        contributor_name="",
+        nature="in_kind",
+        counts_as="cost_share",
+        amount=helpers.D("1000.00"),
+        valuation_basis="Renta",
+        contributed_on=helpers.date(2027, 3, 1),
     )
     from portal.core.db import db
 

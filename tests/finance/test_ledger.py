@@ -59,9 +59,17 @@ def test_duplicate_insert_caught_in_savepoint(award, personas):
     officer = personas["finance_officer"]
     first, _ = ledger.record(award.id, entry("10.00", "twin"), officer)
     twin = Disbursement(
-        award_id=award.id, kind="payment", paid_on=first.paid_on, amount=D("10.00"),
-        currency="MXN", award_amount=D("10.00"), award_currency="MXN", bank_reference="x",
-        clabe=CLABE, idempotency_key="twin", recorded_by_id=officer.id,
+        award_id=award.id,
+        kind="payment",
+        paid_on=first.paid_on,
+        amount=D("10.00"),
+        currency="MXN",
+        award_amount=D("10.00"),
+        award_currency="MXN",
+        bank_reference="x",
+        clabe=CLABE,
+        idempotency_key="twin",
+        recorded_by_id=officer.id,
     )
     found, created = ledger._insert(twin)
     assert not created and found.id == first.id
@@ -74,7 +82,8 @@ def test_other_currency_needs_rate_and_keeps_equivalent(award, personas):
         ledger.record(award.id, entry("100.00", "usd0", currency="USD"), officer)
     assert set(refused.value.errors) == {"exchange_rate", "rate_source"}
     row, _ = ledger.record(
-        award.id, entry("100.00", "usd1", currency="USD", rate="17.123456", source="banxico_fix"),
+        award.id,
+        entry("100.00", "usd1", currency="USD", rate="17.123456", source="banxico_fix"),
         officer,
     )
     assert row.award_amount == D("1712.35")  # 1712.3456 rounded half up
@@ -92,23 +101,29 @@ def test_reversal_once_and_not_of_a_reversal(award, personas):
     officer = personas["finance_officer"]
     original, _ = ledger.record(award.id, entry("300000.00", "o1"), officer)
     reversal, _ = ledger.reverse(
-        original, officer, paid_on=original.paid_on, bank_reference="", note="Wrong account",
+        original,
+        officer,
+        paid_on=original.paid_on,
+        bank_reference="",
+        note="Wrong account",
         key="r1",
     )
     assert reversal.award_amount == D("-300000.00") and reversal.reverses_id == original.id
     assert ledger.paid_on_award(award.id) == 0
     with pytest.raises(ledger.LedgerError, match="already reversed"):
-        ledger.reverse(original, officer, paid_on=original.paid_on, bank_reference="", note="x", key="r2")
+        ledger.reverse(
+            original, officer, paid_on=original.paid_on, bank_reference="", note="x", key="r2"
+        )
     with pytest.raises(ledger.LedgerError, match="cannot itself"):
-        ledger.reverse(reversal, officer, paid_on=original.paid_on, bank_reference="", note="x", key="r3")
+        ledger.reverse(
+            reversal, officer, paid_on=original.paid_on, bank_reference="", note="x", key="r3"
+        )
     ledger.record(award.id, entry("300000.00", "o2"), officer)  # paid again, correctly
 
 
 def test_ledger_refuses_update_and_delete_on_postgres(postgres_only, award, personas):
     row, _ = ledger.record(award.id, entry("10.00", "pg"), personas["finance_officer"])
-    with pytest.raises(Exception, match="append-only"):
-        with db.session.begin_nested():
-            db.session.execute(text("UPDATE disbursements SET amount = 1 WHERE id = :i"), {"i": row.id})
-    with pytest.raises(Exception, match="append-only"):
-        with db.session.begin_nested():
-            db.session.execute(text("DELETE FROM disbursements WHERE id = :i"), {"i": row.id})
+    with pytest.raises(Exception, match="append-only"), db.session.begin_nested():
+        db.session.execute(text("UPDATE disbursements SET amount = 1 WHERE id = :i"), {"i": row.id})
+    with pytest.raises(Exception, match="append-only"), db.session.begin_nested():
+        db.session.execute(text("DELETE FROM disbursements WHERE id = :i"), {"i": row.id})

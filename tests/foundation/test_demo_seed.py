@@ -44,6 +44,9 @@ def test_first_seed_creates_the_whole_cast(ctx):
         "consensus": 1,
         "award": 1,
         "agreement": 1,
+        "finance_grant": 4,  # no payment, partly paid, fully paid, co-finance shortfall
+        "disbursement": 4,
+        "cofinance_contribution": 4,
     }
     after = _counts()
     assert after["User"] == before["User"] + len(ACCOUNTS)

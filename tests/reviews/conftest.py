@@ -25,7 +25,7 @@ def call(app, programme, personas):
 
 @pytest.fixture
 def second_reviewer(connection):
-    return factories.make_user(name="Sergio Segundo", roles=("reviewer",), locale="es")
+    return factories.make_user(name="Sergio Segundo", roles=("reviewer",), locale="en")
 
 
 @pytest.fixture

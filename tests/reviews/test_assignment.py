@@ -125,3 +125,36 @@ def test_manual_assign_refuses_a_member_of_the_applicant(
     )
     post_form(client, f"{page}/remove/{row.id}", {}, form_url=page)
     assert db.session.scalars(select(Assignment)).all() == []
+
+
+def test_progress_and_reminders(
+    client, ctx, call, applications, rubric, panel, personas, second_reviewer, outbox
+):
+    from portal.audit.models import AuditEntry
+    from tests.reviews import helpers
+
+    a1, a2 = applications["a1"], applications["a2"]
+    helpers.add_review(helpers.assign(a1, personas["reviewer"]), rubric, ["4", "4", "4"])
+    helpers.assign(a2, personas["reviewer"])  # not declared yet: pending
+    helpers.add_review(
+        helpers.assign(a1, second_reviewer), rubric, ["3", "3", "3"], submitted=False
+    )
+    helpers.assign(a2, second_reviewer, conflict=True)  # recused: not pending
+    from tests.support.matrix import login
+
+    login(client, personas["grants_manager"].email)
+    page = client.get(f"/calls/{call.code}/progress").get_data(as_text=True)
+    assert "Rita Revisora" in page and "Sergio Segundo" in page
+    assert "1 recused" in page
+    url = f"/calls/{call.code}/progress/remind"
+    response = post_form(
+        client, url, {}, form_url=f"/calls/{call.code}/progress", follow_redirects=True
+    )
+    assert "Reminders sent to 2 reviewer(s)." in response.get_data(as_text=True)
+    reminders = [m for m in outbox() if m.template == "review_reminder"]
+    # Rita: a2 pending (a1 submitted); Sergio: a1 draft (a2 recused).
+    assert sorted(m.recipient for m in reminders) == sorted(
+        [personas["reviewer"].email, second_reviewer.email]
+    )
+    assert all("1 application(s)" in m.body_text or "1 solicitud" in m.body_text for m in reminders)
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "review.reminders_sent"))
