@@ -10,7 +10,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from portal.applications.constants import CountsAs, Nature
+from portal.applications.constants import BudgetCategory, CountsAs, Nature
 from portal.calls.forms import MoneyField
 from portal.finance.constants import CERTIFICATION, RATE_SOURCES
 
@@ -28,7 +28,9 @@ class RequestForm(FlaskForm):
 
 
 class ExpenseForm(FlaskForm):
-    category = StringField(_l("Budget category"), validators=[InputRequired(), Length(max=60)])
+    category = SelectField(
+        _l("Budget category"), choices=[(c.value, c.label) for c in BudgetCategory]
+    )
     description = StringField(_l("Description"), validators=[InputRequired(), Length(max=300)])
     amount = MoneyField(_l("Amount"), validators=[InputRequired()])
 

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from portal.applications.constants import BudgetCategory
 from portal.audit.operations import record
 from portal.awards.constants import MilestoneStatus
 from portal.calls.operations import InputError
@@ -37,6 +38,7 @@ from portal.finance.models import (
 )
 
 S = RequestStatus
+CATEGORIES = {c.value for c in BudgetCategory}
 
 
 def _raise_if(errors: dict) -> None:
@@ -121,7 +123,7 @@ def add_expense(
     _require_editable(request)
     _raise_if(
         {
-            "category": [] if (category or "").strip() else [_l("Choose a budget category.")],
+            "category": [] if category in CATEGORIES else [_l("Choose a budget category.")],
             "description": [] if (description or "").strip() else [_l("Describe the expense.")],
             "amount": []
             if amount and amount > 0
@@ -188,6 +190,18 @@ def attach_cfdi(request, actor, data: bytes) -> Cfdi:
     return row
 
 
+def _attach_receipts(request) -> bool:
+    """Link each expense to the receipt version being certified; False if one is missing."""
+    from portal.documents.operations import latest
+
+    complete = True
+    for line in request.expenses:
+        receipt = latest("payment_request", request.id, f"receipt_{line.id}")
+        complete = complete and receipt is not None
+        line.receipt_document_id = receipt.id if receipt is not None else None
+    return complete
+
+
 def _normal(name: str) -> str:
     return " ".join((name or "").split()).casefold()
 
@@ -210,6 +224,8 @@ def submit_request(request, actor, *, certified: bool, typed_name: str) -> None:
         errors["amount"] = [
             _l("A cost-reimbursable request lists expenses at least equal to the amount requested.")
         ]
+    if award.instrument == "cost_reimbursable" and not _attach_receipts(request):
+        errors["receipts"] = [_l("Upload the receipt of every expense before submitting.")]
     errors.setdefault("amount", []).extend(
         _check_amount(request.milestone, request.amount, exclude=request.id)
     )
@@ -354,7 +370,15 @@ def reverse(original: Disbursement, actor, *, paid_on, bank_reference: str, note
     except ledger.LedgerError as exc:
         raise _ledger_refused(exc) from exc
     if created:
-        record("disbursement.reversed", row, changes=_entry_changes(row))
+        from portal.awards.models import Award
+
+        award = db.session.get(Award, row.award_id)
+        record(
+            "disbursement.reversed",
+            row,
+            changes=_entry_changes(row),
+            organisation_id=award.organisation_id,
+        )
         if row.request_id:
             _settle(db.session.get(PaymentRequest, row.request_id))
     return row, created

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, flash, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from portal.applications.constants import BudgetCategory
 from portal.awards.models import Award
 from portal.calls.operations import InputError
 from portal.core.db import db
@@ -191,6 +192,7 @@ def request_context(request: PaymentRequest, **forms_) -> dict:
     return {
         "request": request,
         "award": award,
+        "category_labels": {c.value: c.label for c in BudgetCategory},
         "application": award.application,
         "documents": listing(request_owner(request)),
         "owner": request_owner(request),

@@ -20,6 +20,7 @@ from portal.applications.models import Application
 from portal.core.db import db
 from portal.reviews import operations, ranking, scoring
 from portal.reviews.consensus import consensus_of, decide, record_consensus
+from portal.reviews.constants import RANKED_STATUSES
 from portal.reviews.forms import ActionForm, DecisionForm, ReopenForm, consensus_form_class
 from portal.reviews.models import Assignment, Review
 from portal.reviews.permissions import can_manage_reviews
@@ -105,11 +106,19 @@ def _page(call, panel, application, consensus_form=None, decision_form=None, cod
     )
 
 
+def _reviewed(call, application_id: int):
+    """The application, if it passed screening (the chair sees nothing else; 404)."""
+    application = application_in(call, application_id)
+    if application.status not in RANKED_STATUSES and not can_manage_reviews(call, current_user):
+        abort(404)
+    return application
+
+
 @bp.get("/calls/<code>/applications/<int:application_id>/reviews")
 @login_required
 def application_reviews(code: str, application_id: int):
     call, panel = consensus_call(code)
-    application = application_in(call, application_id)
+    application = _reviewed(call, application_id)
     return _page(call, panel, application)
 
 
@@ -117,7 +126,7 @@ def application_reviews(code: str, application_id: int):
 @login_required
 def consensus(code: str, application_id: int):
     call, panel = consensus_call(code)
-    application = application_in(call, application_id)
+    application = _reviewed(call, application_id)
     rubric = operations.rubric_of(call)
     if rubric is None:
         abort(404)

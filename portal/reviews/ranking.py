@@ -351,9 +351,18 @@ def _ordered(rows: list[Row], tie, use_cofinance: bool) -> list[Row]:
     return ordered
 
 
-def tie_groups(rows: list[Row]) -> list[list[Row]]:
-    """Groups of two or more applications with the same score, in ranking order."""
-    groups: dict[Decimal, list[Row]] = defaultdict(list)
-    for row in rows:
-        groups[row.score].append(row)
+def committee_groups(result: Ranking) -> list[list[Row]]:
+    """Ranked applications still tied after the criterion and co-finance steps of the
+    cascade (same score, same named-criterion score, same co-finance percentage): the
+    committee orders these, in ranking order."""
+    tie = result.tie_criterion
+
+    def key(row: Row) -> tuple:
+        criterion = scoring.rounded(row.basis_scores.get(tie.id)) if tie is not None else None
+        cofinance = row.cofinance_pct if result.tie_use_cofinance else None
+        return (row.score, criterion, cofinance)
+
+    groups: dict[tuple, list[Row]] = defaultdict(list)
+    for row in result.ranked:
+        groups[key(row)].append(row)
     return [g for g in groups.values() if len(g) > 1]

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from math import ceil
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.audit.operations import record
 from portal.core.db import db
+from portal.core.pagination import Page, requested_page
 from portal.reviews import exports, operations, ranking
 from portal.reviews.consensus import record_committee_order
 from portal.reviews.forms import committee_form_class
 from portal.reviews.views import bp, managed_call, run_action
+
+PER_PAGE = 200
 
 
 def _build(call):
@@ -19,16 +24,33 @@ def _build(call):
 
 
 def _committee_forms(result) -> list[tuple[list, object]]:
-    """A form per group of applications still tied after the cascade."""
+    """A form per group of applications left to the committee by the cascade."""
     forms = []
-    for group in ranking.tie_groups(result.ranked):
-        if any(r.tie_broken_by in ("unresolved", "committee") for r in group):
-            form = committee_form_class(group)()
-            if not form.is_submitted():
-                for row in group:
-                    form[f"pos_{row.id}"].data = row.committee_position
-            forms.append((group, form))
+    for group in ranking.committee_groups(result):
+        form = committee_form_class(group)()
+        if not form.is_submitted():
+            for row in group:
+                form[f"pos_{row.id}"].data = row.committee_position
+        forms.append((group, form))
     return forms
+
+
+def _page_of(result) -> tuple[Page, dict[str, list]]:
+    """One page of the ranking (ranked, then failing, then unscored rows): ranks stay global,
+    and a call with thousands of applications still renders quickly (exports hold all)."""
+    rows = [
+        *(("ranked", r) for r in result.ranked),
+        *(("failing", r) for r in result.failing),
+        *(("unscored", r) for r in result.unscored),
+    ]
+    pages = max(1, ceil(len(rows) / PER_PAGE))
+    number = min(requested_page(), pages)
+    items = rows[(number - 1) * PER_PAGE : number * PER_PAGE]
+    page = Page(items=items, number=number, per_page=PER_PAGE, total=len(rows))
+    groups: dict[str, list] = {"ranked": [], "failing": [], "unscored": []}
+    for group, row in items:
+        groups[group].append(row)
+    return page, groups
 
 
 @bp.get("/calls/<code>/ranking")
@@ -36,11 +58,20 @@ def _committee_forms(result) -> list[tuple[list, object]]:
 def ranking_page(code: str):
     call = managed_call(code)
     result = _build(call)
+    page, shown = _page_of(result)
+    on_page = {r.id for r in shown["ranked"]}
+    committee_forms = [
+        (group, form)
+        for group, form in _committee_forms(result)
+        if any(r.id in on_page for r in group)
+    ]
     return render_template(
         "reviews/ranking.html",
         call=call,
         ranking=result,
-        committee_forms=_committee_forms(result),
+        page=page,
+        shown=shown,
+        committee_forms=committee_forms,
     )
 
 

@@ -116,7 +116,8 @@ def test_apply_fill_budget_checklist_submit(page, shot, es, tmp_path, mail_to):
         es("I confirm that the information in this application is true, complete and accurate.")
     ).check()
     page.get_by_role("button", name=es("Submit the application")).click()
-    expect(page.locator(".alert-success")).to_contain_text("CONV-2026-01-0002")
+    # The demo already holds two submitted applications on this call (0001 and 0002).
+    expect(page.locator(".alert-success")).to_contain_text("CONV-2026-01-0003")
     expect(page.locator("#timeline")).to_contain_text(es("Submitted"))
     shot(page, "submitted")
 
@@ -124,4 +125,4 @@ def test_apply_fill_budget_checklist_submit(page, shot, es, tmp_path, mail_to):
         page.get_by_role("link", name=es("Download the acknowledgement (PDF)")).click()
     assert download.value.suggested_filename.endswith(".pdf")
     (subject, body) = mail_to(OWNER)[-1]
-    assert "CONV-2026-01-0002" in subject and "/acknowledgement" in body
+    assert "CONV-2026-01-0003" in subject and "/acknowledgement" in body

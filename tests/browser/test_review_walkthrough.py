@@ -58,15 +58,33 @@ def _prepare(live_server) -> dict:
         programme = db.session.scalars(select(Programme)).first()
         now = now_utc()
         call = Call(
-            programme_id=programme.id, code=CODE, status="closed",
-            title_es="Justicia de proximidad 2026", title_en="Proximity justice 2026",
-            currency="MXN", opens_dt=now - timedelta(days=40), closes_dt=now - timedelta(days=2),
-            budget=Decimal("3000000"), min_award=Decimal("100000"), max_award=Decimal("600000"),
-            cofinance_min_pct=Decimal("20"), offers_fixed_amount=True, applicant_kinds=["cso"],
-            published_dt=now - timedelta(days=40), closed_dt=now - timedelta(days=2),
+            programme_id=programme.id,
+            code=CODE,
+            status="closed",
+            title_es="Justicia de proximidad 2026",
+            title_en="Proximity justice 2026",
+            currency="MXN",
+            opens_dt=now - timedelta(days=40),
+            closes_dt=now - timedelta(days=2),
+            budget=Decimal("3000000"),
+            min_award=Decimal("100000"),
+            max_award=Decimal("600000"),
+            cofinance_min_pct=Decimal("20"),
+            offers_fixed_amount=True,
+            applicant_kinds=["cso"],
+            published_dt=now - timedelta(days=40),
+            closed_dt=now - timedelta(days=2),
         )
-        call.questions.append(FormQuestion(key="summary", kind="long_text", label_es="Resumen",
-                                           label_en="Summary", required=True, max_chars=2000))
+        call.questions.append(
+            FormQuestion(
+                key="summary",
+                kind="long_text",
+                label_es="Resumen",
+                label_en="Summary",
+                required=True,
+                max_chars=2000,
+            )
+        )
         db.session.add(call)
         db.session.commit()
         orgs = {o.rfc: o for o in db.session.scalars(select(Organisation))}
@@ -78,8 +96,14 @@ def _prepare(live_server) -> dict:
         for key, title in TITLES.items():
             org = ms if key == "ms" else jc
             creator = db.session.get(User, owners[org.id])
-            app = make_application(call, org, creator, status="submitted", title=title,
-                                   answers={"summary": f"Resumen: {title}."})
+            app = make_application(
+                call,
+                org,
+                creator,
+                status="submitted",
+                title=title,
+                answers={"summary": f"Resumen: {title}."},
+            )
             made[key] = (app.id, app.reference)
         db.session.remove()
     return made
@@ -95,6 +119,7 @@ def _log_in(page, email: str) -> None:
     page.locator("input[name=password]").fill(DEMO_PASSWORD)
     page.locator("main form button[type=submit]").first.click()
     expect(page).not_to_have_url(re.compile(r"/login"))
+    page.goto("/dashboard?lang=es")  # the walk-through reads Spanish, whatever the profile says
 
 
 def _screen(page, es, reference: str, outcome: str, reasons=(), note: str = "") -> None:
@@ -125,7 +150,9 @@ def _review(page, es, reference: str, scores, submit: bool = True) -> None:
     page.get_by_role("link", name=es("Open %(ref)s", ref=reference)).click()
     page.get_by_label(es("I have no conflict of interest with this application")).check()
     page.get_by_role("button", name=es("Record my declaration")).click()
-    expect(page.get_by_text(es("Thank you. You can now read and score the application."))).to_be_visible()
+    expect(
+        page.get_by_text(es("Thank you. You can now read and score the application."))
+    ).to_be_visible()
     for title, score in zip(CRITERIA, scores, strict=True):
         group = page.get_by_role("group", name=re.compile("^" + title))
         group.get_by_label(es("Score (0–%(max)s)", max="5")).fill(score)
@@ -133,7 +160,9 @@ def _review(page, es, reference: str, scores, submit: bool = True) -> None:
     expect(page.get_by_text(es("Your review is submitted. Thank you."))).to_be_visible()
 
 
-def test_screen_build_assign_review_consensus_rank_and_feedback(page, shot, es, live_server, mail_to):
+def test_screen_build_assign_review_consensus_rank_and_feedback(
+    page, shot, es, live_server, mail_to
+):
     apps = _prepare(live_server)
     ref = {k: v[1] for k, v in apps.items()}
 
@@ -147,9 +176,14 @@ def test_screen_build_assign_review_consensus_rank_and_feedback(page, shot, es, 
     # Screening: three pass, one is screened out with reasons.
     for key in ("jc1", "jc2", "jc3"):
         _screen(page, es, ref[key], es("Passes screening: send to review"))
-    _screen(page, es, ref["ms"], es("Fails screening: screen out"),
-            reasons=[es("The applicant type is not eligible for this call")],
-            note="La convocatoria es sólo para organizaciones civiles.")
+    _screen(
+        page,
+        es,
+        ref["ms"],
+        es("Fails screening: screen out"),
+        reasons=[es("The applicant type is not eligible for this call")],
+        note="La convocatoria es sólo para organizaciones civiles.",
+    )
     shot(page, "screened")
     (subject, body) = mail_to("direccion@mediasonora.example")[-1]
     assert ref["ms"] in subject and "sólo para organizaciones civiles" in body
@@ -160,7 +194,9 @@ def test_screen_build_assign_review_consensus_rank_and_feedback(page, shot, es, 
     _add_criterion(page, es, CRITERIA[1])
     _add_criterion(page, es, CRITERIA[2])
     page.get_by_label(es("Overall threshold (weighted total on 100)")).fill("50")
-    page.get_by_label(es("Ties: first compare the score on this criterion")).select_option(label=CRITERIA[0])
+    page.get_by_label(es("Ties: first compare the score on this criterion")).select_option(
+        label=CRITERIA[0]
+    )
     page.get_by_role("button", name=es("Save the settings")).click()
     expect(page.get_by_text(es("The rubric settings are saved."))).to_be_visible()
     shot(page, "rubric")
@@ -211,7 +247,9 @@ def test_screen_build_assign_review_consensus_rank_and_feedback(page, shot, es, 
     page.get_by_role("link", name=es("Consensus of %(code)s", code=CODE)).click()
     row = page.get_by_role("row").filter(has_text=ref["jc3"])
     expect(row).to_contain_text(es("Reviewers disagree"))
-    expect(page.get_by_role("row").filter(has_text=ref["jc1"])).not_to_contain_text(es("Reviewers disagree"))
+    expect(page.get_by_role("row").filter(has_text=ref["jc1"])).not_to_contain_text(
+        es("Reviewers disagree")
+    )
     shot(page, "disagreement")
     page.get_by_role("link", name=ref["jc3"]).click()
     for title, score in zip(CRITERIA, ("4", "5", "4"), strict=True):
@@ -241,7 +279,11 @@ def test_screen_build_assign_review_consensus_rank_and_feedback(page, shot, es, 
     path = download.value.path()
     with open(path, encoding="utf-8-sig") as handle:
         exported = list(csv.DictReader(handle))
-    assert [r["reference"] for r in exported if r["group"] == "ranked"] == [ref["jc3"], ref["jc1"], ref["jc2"]]
+    assert [r["reference"] for r in exported if r["group"] == "ranked"] == [
+        ref["jc3"],
+        ref["jc1"],
+        ref["jc2"],
+    ]
     assert exported[0]["c1_consensus"] == "4.0" and exported[1]["tie_broken_by"] == "criterion"
     with page.expect_download() as download:
         page.get_by_role("link", name=es("Export XLSX")).click()
@@ -251,7 +293,11 @@ def test_screen_build_assign_review_consensus_rank_and_feedback(page, shot, es, 
     rows.nth(0).get_by_role("link", name=ref["jc3"]).click()
     page.get_by_label(es("Recommended"), exact=True).check()
     page.get_by_role("button", name=es("Record the decision")).click()
-    expect(page.get_by_text(es("The decision is recorded; the applicant can read the evaluation summary."))).to_be_visible()
+    expect(
+        page.get_by_text(
+            es("The decision is recorded; the applicant can read the evaluation summary.")
+        )
+    ).to_be_visible()
 
     _log_in(page, APPLICANT)
     page.goto(f"/applications/{apps['jc3'][0]}")

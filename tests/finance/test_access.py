@@ -40,11 +40,13 @@ def _world(award, personas):
 
 
 def test_pages(ctx, matrix, award, personas):
-    request, _ = _world(award, personas)
+    request, contribution = _world(award, personas)
     matrix.check("/finance/", STAFF)
     matrix.check("/finance/mine", EVERYONE_LOGGED_IN)
     matrix.check(f"/finance/grants/{award.id}", READERS)
     matrix.check(f"/finance/requests/{request.id}", READERS)
+    matrix.check(f"/documents/payment_request/{request.id}/", READERS)
+    matrix.check(f"/documents/cofinance_contribution/{contribution.id}/", READERS)
 
 
 def test_posts(ctx, matrix, award, personas):

@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 
 from portal.audit.models import AuditEntry
 from portal.core.db import db
+from portal.finance import operations
 from portal.finance.models import CofinanceContribution, Disbursement, PaymentRequest
+from tests.finance import helpers
 from tests.finance.helpers import BAD_CLABE, CLABE
 from tests.support.forms import post_form
 
@@ -164,3 +166,28 @@ def test_cofinance_reported_and_verified(award, personas, as_user):
     text = officer.get(page).get_data(as_text=True)
     start = text.find('data-figure="cost-share"')
     assert "90,000.00" in text[start : start + 200], text[start : start + 200]
+
+
+def test_reversal_through_the_form(award, personas, as_user):
+    request = helpers.approved_request(
+        award, personas["applicant"], personas["grants_manager"], personas["finance_officer"]
+    )
+    operations.pay_request(request, personas["finance_officer"], helpers.entry("150000.00", "rv"))
+    db.session.commit()
+    paid_id = db.session.scalar(select(Disbursement.id))
+    page = f"/finance/grants/{award.id}"
+    officer = as_user(personas["finance_officer"])
+    html = officer.get(page).get_data(as_text=True)
+    key = re.search(rf'name="reverse{paid_id}-idempotency_key" type="hidden" value="([^"]+)"', html)
+    data = {
+        f"reverse{paid_id}-idempotency_key": key.group(1),
+        f"reverse{paid_id}-paid_on": "2027-03-10",
+        f"reverse{paid_id}-note": "Cuenta equivocada",
+    }
+    url = f"/finance/disbursements/{paid_id}/reverse"
+    assert post_form(officer, url, data, form_url=page).status_code == 302
+    assert post_form(officer, url, data, form_url=page).status_code == 302  # resubmitted
+    assert _count(Disbursement) == 2
+    assert db.session.get(PaymentRequest, request.id).status == "payment_approved"
+    manager = as_user(personas["grants_manager"])
+    assert post_form(manager, url, data, form_url=page).status_code == 403

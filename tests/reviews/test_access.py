@@ -150,6 +150,8 @@ def test_consensus_pages_and_chair(matrix, call, world, personas):
     chair = GRANTS | {"reviewer"}
     matrix.check(f"{base}/panel/applications", chair)
     matrix.check(f"{base}/applications/{world['a2'].id}/reviews", chair)
+    # An application that has not passed screening is not the chair's business.
+    matrix.check(f"{base}/applications/{world['b1'].id}/reviews", GRANTS)
     check_post(matrix, f"{base}/applications/{world['a1'].id}/consensus", chair, {})
     check_post(matrix, f"{base}/applications/{world['a1'].id}/decision", GRANTS, {})
     check_post(matrix, f"{base}/reviews/{world['submitted'].id}/reopen", GRANTS, {"reason": ""})

@@ -261,3 +261,23 @@ def test_normalisation_in_sql_matches_the_hand_computed_values(
     assert [got[a.id] for a in apps] == [D("39.25"), D("39.25"), D("39.25"), D("55.50"), D("71.75")]
     raw = {r.id: r.mean_total for r in result.rows}
     assert [D(raw[a.id]) for a in apps] == [D(40), D(40), D(40), D(55), D(70)]
+
+
+def test_ranking_page_is_paginated_with_global_ranks(client, call, world, personas, monkeypatch):
+    from portal.reviews import ranking_views
+
+    monkeypatch.setattr(ranking_views, "PER_PAGE", 4)
+    apps = world["apps"]
+    login(client, personas["grants_manager"].email)
+    url = f"/calls/{call.code}/ranking"
+    first = client.get(url).get_data(as_text=True)
+    assert apps["G"].reference in first and apps["A"].reference not in first
+    assert "Page 1 of 3" in first and f"{url}?page=2" in first
+    second = client.get(f"{url}?page=2").get_data(as_text=True)
+    # A, E, C ranked 5 to 7 (global ranks), then F, the first below a threshold.
+    assert apps["A"].reference in second and apps["F"].reference in second
+    assert '<td class="fw-semibold">5</td>' in second
+    assert "Still tied: record the committee" in second  # A and E are on this page
+    last = client.get(f"{url}?page=99").get_data(as_text=True)  # past the end: the last page
+    assert apps["I"].reference in last and apps["J"].reference in last
+    assert "Listed on the other pages." in last
