@@ -12,9 +12,9 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from portal.demo.data import DEMO_PASSWORD
-from tests.support.browser import TIMEOUT_MS, _prepare_database
 from tests.documents import samples
 from tests.documents.conftest import BUCKET
+from tests.support.browser import TIMEOUT_MS, _prepare_database
 
 pytestmark = pytest.mark.browser
 
