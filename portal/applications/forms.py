@@ -12,7 +12,6 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -35,6 +34,7 @@ from portal.applications.constants import (
 )
 from portal.calls.constants import NO, YES, YES_NO_LABELS, QuizKind
 from portal.calls.forms import MoneyField
+from portal.core.forms import TranslatedForm
 from portal.core.i18n import current_language
 
 
@@ -126,7 +126,7 @@ def _choices(labels: dict, blank: bool = False) -> list[tuple[str, object]]:
     return [("", _l("— choose —")), *items] if blank else items
 
 
-class LineForm(Form):
+class LineForm(TranslatedForm):
     id = IntegerField(validators=[Optional()])
     category = SelectField(_l("Category"), choices=_choices(CATEGORY_LABELS, blank=True))
     description = StringField(
@@ -143,7 +143,7 @@ class LineForm(Form):
         return not (self.id.data or self.description.data) and all(a is None for a in amounts)
 
 
-class SourceForm(Form):
+class SourceForm(TranslatedForm):
     id = IntegerField(validators=[Optional()])
     contributor_name = StringField(
         _l("Contributor"), filters=[_strip], validators=[Optional(), Length(max=200)]
@@ -282,7 +282,7 @@ SORTS = {
 }
 
 
-class StaffFilterForm(Form):
+class StaffFilterForm(TranslatedForm):
     """Read from the query string (GET; changes nothing, so no CSRF token)."""
 
     q = StringField(_l("Search title or organisation"), filters=[_strip])

@@ -148,7 +148,9 @@ class Application(Base):
     def snapshot(self) -> dict:
         """The form this application answers: frozen once submitted, the call's live form before."""
         if self.form_snapshot is not None:
-            return self.form_snapshot
+            # Records imported without a form (e.g. grants carried over from an earlier
+            # call) hold an empty snapshot: read it as a form with no questions.
+            return {"questions": [], "document_slots": [], **self.form_snapshot}
         from portal.calls.rules import form_snapshot
 
         return form_snapshot(self.call)

@@ -102,6 +102,7 @@ ACTIONS: frozenset[str] = frozenset(
         "award.activated",
         "award.decline_letter_generated",
         "agreement.issued",
+        "agreement.withdrawn",
         "agreement.rendered",
         "agreement.signed",
         "agreement.downloaded",

@@ -311,6 +311,25 @@ def _require_editable(award: Award) -> None:
                 ]
             }
         )
+    _withdraw_unsigned_agreement(award)
+
+
+def _withdraw_unsigned_agreement(award: Award) -> None:
+    """Terms change after an agreement was issued: that agreement no longer says what the award
+    says, so it is superseded before anyone can sign it, and must be issued again."""
+    if award.status != AwardStatus.ISSUED.value:
+        return
+    for agreement in agreements_of(award):
+        if agreement.status == AgreementStatus.ISSUED.value:
+            agreement.status = AgreementStatus.SUPERSEDED.value
+            record(
+                "agreement.withdrawn",
+                agreement,
+                changes={"status": ["issued", "superseded"], "reason": "terms changed"},
+                organisation_id=award.organisation_id,
+            )
+    award.status = AwardStatus.APPROVED.value
+    award.updated_dt = now_utc()
 
 
 def update_terms(

@@ -57,7 +57,10 @@ def sign(agreement_id: int):
         if form.is_submitted():
             flash(signing.refusal(agreement, current_user), "danger")
             return redirect(url_for("awards.award", award_id=award.id)), 303
-        abort(403)
+        # Say why (e.g. "only the designated signatory can sign"), not just "access denied".
+        return render_template(
+            "errors/403.html", message=signing.refusal(agreement, current_user)
+        ), 403
     if form.validate_on_submit():
         try:
             signing.sign(

@@ -22,7 +22,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from portal.calls.constants import (
     APPLICANT_KIND_LABELS,
@@ -62,7 +62,16 @@ def _upper(value):
 
 
 class MoneyField(DecimalField):
-    """An amount typed as "1,500,000.00" (grouping commas, spaces and "$" are ignored)."""
+    """An amount typed as "1,500,000.00" (grouping commas, spaces and "$" are ignored).
+
+    Rendered as a text input with a decimal keypad: a number input would refuse the commas."""
+
+    widget = TextInput()
+
+    def __init__(self, *args, **kwargs):
+        extra = kwargs.pop("render_kw", None) or {}
+        render_kw = {"inputmode": "decimal", "autocomplete": "off", **extra}
+        super().__init__(*args, render_kw=render_kw, **kwargs)
 
     def process_formdata(self, valuelist):
         self.data = None

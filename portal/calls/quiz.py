@@ -7,10 +7,11 @@ stores the answers with the application.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Form, RadioField
+from wtforms import RadioField
 from wtforms.validators import InputRequired
 
 from portal.calls.constants import NO, YES, YES_NO_LABELS, QuizKind
+from portal.core.forms import TranslatedForm
 from portal.core.i18n import localized
 
 PREFIX = "q_"
@@ -25,7 +26,7 @@ def _choices(question) -> list[tuple[str, str]]:
     return [(o["key"], o.get(lang) or o["es"]) for o in question.options]
 
 
-class QuizAnswers(Form):
+class QuizAnswers(TranslatedForm):
     @classmethod
     def for_call(cls, call, args) -> QuizAnswers:
         """A form class with one radio group per quiz question, bound to ``args`` on check."""

@@ -9,6 +9,8 @@ application reference. Like the rest of the seed: no audit entries, no e-mail, n
 
 from __future__ import annotations
 
+import hashlib
+
 from datetime import date
 from decimal import Decimal
 
@@ -140,8 +142,9 @@ def _grant(call, organisation, manager, signatory, reference, spec) -> Award:
             number=f"{reference}-A1",
             version=1,
             status=AgreementStatus.ACTIVE.value,
-            content={"demo": True},
-            content_hash="0" * 64,
+            content={"demo": True, "number": f"{reference}-A1"},
+            # Each demo agreement gets its own hash so /verify/<hash> finds exactly one.
+            content_hash=hashlib.sha256(f"demo agreement {reference}-A1".encode()).hexdigest(),
             frozen=True,
             issued_by_id=manager.id,
         )

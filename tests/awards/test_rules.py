@@ -226,6 +226,34 @@ def test_amendment_makes_a_new_version_and_keeps_the_old(ctx, application, perso
     assert b"Superseded" in page.data
 
 
+def test_changing_terms_withdraws_an_unsigned_agreement(ctx, application, personas, as_user):
+    """Nobody may sign an agreement that no longer says what the award says."""
+    first = _issued(application, personas, as_user)
+    award = db.session.get(Award, first.award_id)
+    operations.update_terms(
+        award,
+        personas["grants_manager"],
+        instrument="fixed_amount",
+        amount=award.amount,
+        start_date=award.start_date,
+        end_date=award.end_date,
+        special_conditions="Condición añadida después de emitir.",
+    )
+    db.session.commit()
+    assert db.session.get(Agreement, first.id).status == "superseded"
+    assert db.session.get(Award, award.id).status == "approved"
+    signatory = as_user(personas["applicant"])
+    url = f"/agreements/{first.id}/sign"
+    response = post_form(
+        signatory,
+        url,
+        {"typed_name": "Ana Aplicante", "accept": "y", "password": factories.DEFAULT_PASSWORD},
+        form_url="/",
+    )
+    assert db.session.get(Agreement, first.id).status == "superseded"
+    assert response.status_code in (302, 303, 403, 422)
+
+
 def test_hostile_text_never_reaches_files_or_urls(ctx, application, personas, monkeypatch):
     from portal.awards import agreement as agreement_mod
 

@@ -1,0 +1,250 @@
+"""Walk-through of the agreement signature (issue 6) in the browser, with the demo data.
+
+On the demo award of CONV-2026-01 (CONV-2026-01-0002: terms, milestones and an issued
+agreement): the grants manager is refused a payment schedule that does not add up; an editor
+of the organisation who is not its signatory is refused the signature with a clear message;
+the signatory signs (name, acceptance, password); the grants manager countersigns; the signed
+agreement shows and the public /verify/<hash> page confirms it, while the hash of a tampered
+copy is not verified. No other walk-through uses this award.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from portal.demo.data import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+REFERENCE = "CONV-2026-01-0002"
+SIGNATORY = ("direccion@justiciacercana.example", "Lucía Garza Treviño")
+EDITOR = "proyectos@justiciacercana.example"
+MANAGER = "gestor@cofinancia.example"
+EXTRA = "Taller adicional no previsto"
+
+
+def _ids(live_server) -> tuple[int, int, str, str, str]:
+    """The demo award's id, its latest agreement's id and number, the award amount in figures
+    and the manager's full name."""
+    from sqlalchemy import select
+
+    from portal.accounts.models import User
+    from portal.applications.models import Application
+    from portal.awards.amounts_in_words import figures
+    from portal.awards.models import Agreement, Award
+    from portal.core.db import db
+
+    with live_server.app.app_context():
+        award = db.session.scalar(
+            select(Award).join(Application).where(Application.reference == REFERENCE)
+        )
+        agreement = db.session.scalar(
+            select(Agreement).filter_by(award_id=award.id).order_by(Agreement.version.desc())
+        )
+        manager = db.session.scalar(select(User).filter_by(email=MANAGER))
+        found = (
+            award.id,
+            agreement.id,
+            agreement.number,
+            figures(award.amount, award.currency),
+            manager.full_name,
+        )
+        db.session.remove()
+    return found
+
+
+def _log_in(page, email: str) -> None:
+    """Log in as ``email`` (dropping the previous session once static requests are done)."""
+    page.wait_for_load_state("networkidle")
+    page.context.clear_cookies()
+    page.goto("/login")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(DEMO_PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    expect(page).not_to_have_url(re.compile(r"/login"))
+    page.goto("/dashboard?lang=es")  # the walk-through reads Spanish, whatever the profile says
+
+
+def _sign(page, es, name: str, accept: bool = True, password: str = DEMO_PASSWORD) -> None:
+    page.get_by_label(es("Your full name")).fill(name)
+    if accept:
+        page.get_by_label(
+            es("I have read the agreement and accept it on behalf of the party I represent.")
+        ).check()
+    page.get_by_label(es("Your password")).fill(password)
+    page.get_by_role("button", name=es("Sign"), exact=True).click()
+
+
+def _forge_signature(page, action: str) -> None:
+    """Post the signature form the page does not offer (as a hand-made request would), with the
+    session's CSRF token, and let the browser follow the answer."""
+    page.evaluate(
+        """([action, name, password]) => {
+            const form = document.createElement("form");
+            form.method = "post";
+            form.action = action;
+            const token = document.querySelector("input[name=csrf_token]").value;
+            const values = {csrf_token: token, typed_name: name, accept: "y", password};
+            for (const [key, value] of Object.entries(values)) {
+                const input = document.createElement("input");
+                input.type = "hidden";
+                input.name = key;
+                input.value = value;
+                form.appendChild(input);
+            }
+            document.body.appendChild(form);
+            form.submit();
+        }""",
+        [action, "Marco Villarreal Salinas", DEMO_PASSWORD],
+    )
+    page.wait_for_load_state("load")
+
+
+def _schedule_that_does_not_add_up(page, es, shot, award_url: str, amount: str) -> None:
+    """The manager adds a milestone beyond the award: the schedule is flagged and the agreement
+    cannot be issued again; removing the milestone restores the schedule."""
+    page.goto(award_url)
+    page.get_by_role("link", name=es("Payment schedule"), exact=True).click()
+    page.get_by_label(es("Deliverable")).fill(EXTRA)
+    page.get_by_label(es("Means of verification")).fill("Lista de asistencia")
+    page.get_by_label(es("Due date")).fill("2027-06-01")
+    page.get_by_label(es("Amount")).fill("1000.00")
+    page.get_by_role("button", name=es("Add"), exact=True).click()
+    expect(page.get_by_text(es("The milestone was added."))).to_be_visible()
+    total = f"MXN {float(amount.split()[1].replace(',', '')) + 1000:,.2f}"
+    problem = es(
+        "The milestones add up to %(total)s but the award is %(award)s: %(difference)s too much.",
+        total=total,
+        award=amount,
+        difference="MXN 1,000.00",
+    )
+    expect(page.locator(".alert-warning")).to_have_text(problem)
+    shot(page, "schedule-does-not-add-up")
+    page.goto(award_url)
+    agreements = page.locator("#agreements")
+    expect(agreements).to_contain_text(es("Before issuing the agreement:"))
+    expect(agreements).to_contain_text(problem)
+    expect(page.get_by_role("button", name=es("Issue a new amendment"))).to_have_count(0)
+    shot(page, "agreement-blocked")
+    page.get_by_role("link", name=es("Payment schedule"), exact=True).click()
+    page.get_by_role("row").filter(has_text=EXTRA).get_by_role("button", name=es("Remove")).click()
+    expect(page.get_by_text(es("The milestone was removed."))).to_be_visible()
+    expect(page.locator(".alert-warning")).to_have_count(0)
+
+
+def test_signatory_signs_manager_countersigns_and_verify(live_server, page, es, shot, mail_to):
+    award_id, _, _, amount, manager_name = _ids(live_server)
+    award_url = f"/awards/{award_id}"
+
+    # The grants manager: a schedule that does not add up is refused. Changing the schedule
+    # withdrew the agreement waiting for signatures, so the manager issues it again.
+    _log_in(page, MANAGER)
+    _schedule_that_does_not_add_up(page, es, shot, award_url, amount)
+    shot(page, "schedule-restored")
+    page.goto(award_url)
+    page.get_by_role("button", name=es("Issue a new amendment")).click()
+    _, agreement_id, NUMBER, _, _ = _ids(live_server)  # noqa: N806 - reads as the constant it was
+    sign_url = f"/agreements/{agreement_id}/sign"
+    expect(page.locator("#agreements")).to_contain_text(NUMBER)
+
+    # An editor of the organisation (not its signatory) is refused.
+    _log_in(page, EDITOR)
+    page.goto(award_url)
+    expect(page.locator("#agreements")).to_contain_text(NUMBER)
+    expect(page.get_by_role("link", name=es("Review and sign the agreement"))).to_have_count(0)
+    response = page.goto(sign_url)
+    assert response.status == 403
+    expect(page.get_by_role("heading", name=es("Access denied"))).to_be_visible()
+    refusal = es(
+        "Only the organisation's designated signatory can sign this agreement. Ask an "
+        "owner of the organisation to designate you, or ask the signatory to sign."
+    )
+    expect(page.locator("main")).to_contain_text(refusal)
+    shot(page, "editor-sign-page-refused")
+    page.goto(award_url)
+    _forge_signature(page, sign_url)
+    expect(page).to_have_url(re.compile(rf"{award_url}$"))
+    expect(
+        page.get_by_text(
+            es(
+                "Only the organisation's designated signatory can sign this agreement. Ask an "
+                "owner of the organisation to designate you, or ask the signatory to sign."
+            )
+        )
+    ).to_be_visible()
+    expect(page.locator("#agreements")).to_contain_text(es("Issued, not signed yet"))
+    shot(page, "editor-refused")
+
+    # The signatory reviews and signs: a wrong name and password are refused first.
+    _log_in(page, SIGNATORY[0])
+    page.goto(award_url)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(REFERENCE)
+    page.get_by_role("link", name=es("Review and sign the agreement")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(NUMBER)
+    expect(page.get_by_role("link", name=es("Agreement (PDF)"))).to_be_visible()
+    shot(page, "sign-page")
+    _sign(page, es, "Otra Persona", accept=False, password="incorrecta")
+    main = page.locator("main")
+    expect(main).to_contain_text(
+        es("Type your full name exactly as in your account: %(name)s.", name=SIGNATORY[1])
+    )
+    expect(main).to_contain_text(es("Tick the statement to accept the agreement."))
+    expect(main).to_contain_text(es("The password is not correct."))
+    shot(page, "sign-refused")
+    _sign(page, es, SIGNATORY[1])
+    expect(page.get_by_text(es("Thank you: your signature was recorded."))).to_be_visible()
+    expect(page.locator("#agreements")).to_contain_text(es("Signed by the grantee"))
+    expect(page.locator("#agreements")).to_contain_text(SIGNATORY[1])
+    shot(page, "signed-by-grantee")
+
+    # The grants manager countersigns.
+    _log_in(page, MANAGER)
+    page.goto(award_url)
+    page.get_by_role("link", name=es("Review and countersign the agreement")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        es("Countersign agreement %(number)s", number=NUMBER)
+    )
+    _sign(page, es, manager_name)
+    expect(page.get_by_text(es("Thank you: your signature was recorded."))).to_be_visible()
+    agreements = page.locator("#agreements")
+    expect(agreements).to_contain_text(es("Signed by both parties (in force)"))
+    expect(agreements).to_contain_text(manager_name)
+    signed = agreements.get_by_role("link", name=es("Signed agreement (PDF)"))
+    expect(signed).to_be_visible()
+    with page.expect_download() as download:
+        signed.click()
+    with open(download.value.path(), "rb") as handle:
+        pdf = handle.read()
+    assert pdf.startswith(b"%PDF-")
+    current_row = agreements.get_by_role("row").filter(has_text=NUMBER)
+    href = current_row.get_by_role("link", name=es("Verification page")).get_attribute("href")
+    digest = href.rstrip("/").split("/")[-1]
+    assert re.fullmatch(r"[0-9a-f]{64}", digest)
+    shot(page, "countersigned")
+    assert any(NUMBER in subject + body for subject, body in mail_to(SIGNATORY[0]))
+
+    # The public verification page, without logging in.
+    page.context.clear_cookies()
+    page.goto(f"/verify/{digest}?lang=es")
+    status = page.get_by_role("status")
+    expect(status).to_contain_text(es("This document was issued by the Cofinancia portal."))
+    expect(status).to_contain_text(NUMBER)
+    expect(status).to_contain_text(es("Signed by both parties (in force)"))
+    for personal in (SIGNATORY[1], manager_name, amount, "Justicia Cercana"):
+        expect(page.locator("main")).not_to_contain_text(personal)
+    shot(page, "verified")
+    # The signed PDF file's own hash verifies too; a tampered copy's hash does not.
+    page.goto(f"/verify/{hashlib.sha256(pdf).hexdigest()}")
+    expect(page.get_by_role("status")).to_contain_text(NUMBER)
+    expect(page.get_by_role("status")).to_contain_text(es("the signed PDF file"))
+    tampered = pdf.replace(b"%PDF-", b"%PDF-\n% altered\n", 1)
+    response = page.goto(f"/verify/{hashlib.sha256(tampered).hexdigest()}")
+    assert response.status == 404
+    expect(page.get_by_role("status")).to_have_text(
+        es("No document with this hash was issued by the portal. The file may have been altered.")
+    )
+    shot(page, "not-verified")
