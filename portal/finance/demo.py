@@ -10,7 +10,6 @@ application reference. Like the rest of the seed: no audit entries, no e-mail, n
 from __future__ import annotations
 
 import hashlib
-
 from datetime import date
 from decimal import Decimal
 
