@@ -289,9 +289,11 @@ class StaffFilterForm(TranslatedForm):
     status = SelectField(
         _l("Status"),
         choices=[("", _l("Any status")), *((s.value, s.label) for s in LISTED_STATUSES)],
+        default="",
     )
-    state = SelectField(_l("State"), choices=[])
-    kind = SelectField(_l("Applicant type"), choices=[])
+    # default="": an absent filter is "any", not an invalid choice shown in red.
+    state = SelectField(_l("State"), choices=[], default="")
+    kind = SelectField(_l("Applicant type"), choices=[], default="")
     pct_min = IntegerField(
         _l("Co-finance (percentage) from"), validators=[Optional(), NumberRange(min=0, max=100)]
     )

@@ -50,3 +50,24 @@ def test_budget_row_messages_from_wtforms_follow_the_language(as_user, personas,
     body = post_form(client, url, data, form_url=url).get_data(as_text=True)
     assert "Not a valid choice" not in body and "Opción inválida." in body
     assert "cannot be longer" not in body and "no puede tener más de 300 caracteres" in body
+
+
+def test_staff_list_without_filters_shows_no_invalid_choice(as_user, call, personas):
+    client = as_user(personas["grants_manager"])
+    for query in ("", "?q=x"):
+        body = client.get(f"/calls/{call.code}/applications{query}").get_data(as_text=True)
+        assert "is-invalid" not in body and "Not a valid choice" not in body
+    body = client.get(f"/calls/{call.code}/applications?status=bogus").get_data(as_text=True)
+    assert "Not a valid choice." in body
+
+
+def test_enter_in_a_field_saves_instead_of_going_to_an_upload(as_user, personas, draft):
+    """Implicit submission (Enter) uses the form's first submit button: it must not be an
+    upload button."""
+    client = as_user(personas["applicant"])
+    for page in ("edit", "budget"):
+        url = f"/applications/{draft.id}/{page}"
+        body = client.get(url).get_data(as_text=True)
+        form = body[body.index(f'<form method="post" action="{url}"') :]
+        first_button = form[form.index('<button type="submit"') :].split(">", 1)[0]
+        assert 'name="upload"' not in first_button, page
