@@ -10,15 +10,16 @@ application reference. Like the rest of the seed: no audit entries, no e-mail, n
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
-from portal.applications.models import Application
+from portal.applications.models import Application, BudgetLine, CofinanceSource
 from portal.awards.constants import AgreementStatus, AwardStatus, MilestoneStatus
 from portal.awards.models import Agreement, Award, CofinanceCommitment, Milestone
 from portal.calls.models import Call
+from portal.calls.rules import form_snapshot
 from portal.core.db import db, now_utc
 from portal.finance import ledger
 from portal.finance.constants import CERTIFICATION_SOURCE, RequestStatus
@@ -75,10 +76,42 @@ def _grant(call, organisation, manager, signatory, reference, spec) -> Award:
         status="awarded",
         currency=call.currency,
         requested_total=D(amount),
-        submitted_dt=now_utc(),
-        form_snapshot={},
+        cost_share_total=D(cost_share),
+        leverage_total=D("25000.00"),
+        cofinance_pct=(D(cost_share) * 100 / (D(amount) + D(cost_share))).quantize(D("0.01")),
+        # Submitted before the (closed) call's deadline, against the call's frozen form.
+        submitted_dt=(call.closes_dt or now_utc()) - timedelta(days=3),
+        form_snapshot=form_snapshot(call),
         form_version=1,
     )
+    application.lines = [
+        BudgetLine(
+            category="services",
+            description=title,
+            requested=D(amount),
+            cofinance=D(cost_share),
+            position=0,
+        )
+    ]
+    application.sources = [
+        CofinanceSource(
+            contributor_name="Municipio (salones y personal)",
+            contributor_type="state_institution",
+            nature="in_kind",
+            counts_as="cost_share",
+            amount=D(cost_share),
+            valuation_basis="Renta de salones a valor de mercado",
+            position=0,
+        ),
+        CofinanceSource(
+            contributor_name="Fundación Norte",
+            contributor_type="other_donor",
+            nature="cash",
+            counts_as="leverage",
+            amount=D("25000.00"),
+            position=1,
+        ),
+    ]
     db.session.add(application)
     db.session.flush()
     award = Award(
