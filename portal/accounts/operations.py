@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -25,6 +25,7 @@ from portal.accounts.roles import Role
 from portal.audit.operations import diff, record
 from portal.core.db import db, now_utc
 from portal.core.i18n import LOCALES, valid_timezone
+from portal.core.urls import external_url
 from portal.mail.operations import email_user
 
 
@@ -48,17 +49,6 @@ def find_by_email(email: str | None) -> User | None:
     if not address:
         return None
     return db.session.scalar(select(User).where(User.email == address))
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link for e-mails.
-
-    Built on ``BASE_URL`` (the portal's public origin) rather than on the request's Host
-    header, so a forged Host cannot plant a foreign address in a reset link.
-    """
-    path = url_for(endpoint, _external=False, **values)
-    base = (current_app.config.get("BASE_URL") or "").rstrip("/")
-    return base + path if base else url_for(endpoint, _external=True, **values)
 
 
 def verification_url(user: User) -> str:

@@ -14,6 +14,7 @@ from portal.accounts.roles import Role
 from portal.accounts.tokens import password_reset_token
 from portal.audit.operations import diff, record
 from portal.core.db import db, now_utc
+from portal.core.urls import external_url
 from portal.mail.operations import email_user
 
 # Applicants register themselves; administrators invite everyone else.
@@ -126,13 +127,3 @@ def reactivate_user(user: User) -> bool:
     record("user.reactivated", user, changes=diff({"is_active": False}, {"is_active": True}))
     db.session.flush()
     return True
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link for e-mails, always on ``BASE_URL``.
-
-    Built without the request's Host header, which an attacker controls (a poisoned host in
-    a password link would send the token to them).
-    """
-    path = current_app.url_map.bind("").build(endpoint, values)
-    return current_app.config["BASE_URL"].rstrip("/") + path

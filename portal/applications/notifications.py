@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.accounts.operations import external_url
 from portal.core.db import db
+from portal.core.urls import external_url
 from portal.mail.operations import email_user
 from portal.organisations.models import MemberRole, Membership
 

@@ -3,7 +3,7 @@ delivered after the commit)."""
 
 from __future__ import annotations
 
-from portal.accounts.operations import external_url
+from portal.core.urls import external_url
 from portal.mail.operations import email_user
 from portal.organisations.models import MemberRole
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from portal.accounts.models import User, UserRole
-from portal.accounts.operations import external_url
 from portal.accounts.roles import Role
 from portal.awards.notifications import grantee_recipients
 from portal.core.db import db
+from portal.core.urls import external_url
 from portal.mail.operations import email_user
 
 

@@ -15,9 +15,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.accounts.operations import external_url
 from portal.audit.operations import record
 from portal.core.db import db, now_utc
+from portal.core.urls import external_url
 from portal.mail.operations import email_user, queue_email
 from portal.organisations.models import Invitation, MemberRole, Membership, Organisation
 from portal.organisations.operations import OrganisationError, lock

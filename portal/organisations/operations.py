@@ -14,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User, UserRole
-from portal.accounts.operations import external_url
 from portal.accounts.roles import Role
 from portal.audit.models import AuditEntry
 from portal.audit.operations import diff, record
 from portal.core.db import db, now_utc
+from portal.core.urls import external_url
 from portal.mail.operations import email_user
 from portal.organisations.models import (
     SIGNATORY_ROLES,

@@ -8,7 +8,7 @@ import pytest
 from flask import current_app
 
 from portal.accounts.tokens import load_reset_token
-from portal.admin.operations import external_url
+from portal.core.urls import external_url
 from tests.admin.helpers import audit_entries, reload_user, user_by_email
 from tests.support.factories import make_user
 from tests.support.forms import post_form

@@ -9,76 +9,12 @@ from __future__ import annotations
 import threading
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.applications.models import Application
 from portal.awards.budget_guard import BudgetExceededError, lock_and_check
 from portal.awards.models import Award
-from portal.calls.models import Call, Programme
-from portal.core.db import now_utc
-from portal.organisations.models import Organisation
-from tests.support.factories import hash_password
-
-
-def _setup(engine, n: int) -> dict:
-    from portal.accounts.models import User
-
-    with Session(engine) as s:
-        user = User(
-            email="concurrency@example.org", full_name="C", password_hash=hash_password("x")
-        )
-        s.add(user)
-        programme = Programme(
-            name_es="P", name_en="P", donor="D", currency="MXN", envelope=Decimal("5000.00")
-        )
-        s.add(programme)
-        s.flush()
-        call = Call(
-            programme_id=programme.id,
-            code="CONC-2026-01",
-            title_es="C",
-            title_en="C",
-            currency="MXN",
-            budget=Decimal("1000.00"),
-        )
-        org = Organisation(
-            kind="cso",
-            legal_name="Conc A.C.",
-            rfc="GODE561231GR8",
-            state_code="19",
-            municipality="M",
-            address="A",
-            legal_rep_name="R",
-        )
-        s.add_all([call, org])
-        s.flush()
-        ids = []
-        for i in range(n):
-            a = Application(
-                call_id=call.id,
-                organisation_id=org.id,
-                created_by_id=user.id,
-                number=i + 1,
-                reference=f"CONC-2026-01-{i + 1:04d}",
-                title="t",
-                status="awarded",
-                currency="MXN",
-                submitted_dt=now_utc(),
-                form_snapshot={},
-                form_version=1,
-            )
-            s.add(a)
-            s.flush()
-            ids.append(a.id)
-        s.commit()
-        return {
-            "user": user.id,
-            "programme": programme.id,
-            "call": call.id,
-            "org": org.id,
-            "applications": ids,
-        }
+from tests.support.committed import committed_call, remove_committed_call
 
 
 def _award(engine, world, application_id, barrier, results):
@@ -107,22 +43,11 @@ def _award(engine, world, application_id, barrier, results):
             results.append(False)
 
 
-def _cleanup(engine, world) -> None:
-    from portal.accounts.models import User
-
-    with Session(engine) as s:
-        s.execute(delete(Award).where(Award.call_id == world["call"]))
-        s.execute(delete(Application).where(Application.call_id == world["call"]))
-        s.execute(delete(Call).where(Call.id == world["call"]))
-        s.execute(delete(Programme).where(Programme.id == world["programme"]))
-        s.execute(delete(Organisation).where(Organisation.id == world["org"]))
-        s.execute(delete(User).where(User.id == world["user"]))
-        s.commit()
-
-
 def test_concurrent_awards_never_exceed_the_budget(app, engine, postgres_only):
     n = 10
-    world = _setup(engine, n)
+    world = committed_call(
+        engine, code="CONC-2026-01", budget="1000.00", envelope="5000.00", applications=n
+    )
     try:
         barrier = threading.Barrier(n)
         results: list[bool] = []
@@ -139,4 +64,4 @@ def test_concurrent_awards_never_exceed_the_budget(app, engine, postgres_only):
             total = s.scalar(select(func.sum(Award.amount)).where(Award.call_id == world["call"]))
         assert total == Decimal("1000.00")
     finally:
-        _cleanup(engine, world)
+        remove_committed_call(engine, world)

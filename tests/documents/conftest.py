@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import os
-import socket
 
 import pytest
 import requests
@@ -17,17 +16,12 @@ from portal.core.db import db
 from portal.documents.models import Document
 from tests.support.forms import csrf_token
 from tests.support.matrix import login
+from tests.support.net import free_port
 
 BUCKET = "cofinancia-test"
 
 
 # S3 over real HTTP ---------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def s3_endpoint():
     """moto's S3 server in a thread on a free local port, with one bucket."""
@@ -39,7 +33,7 @@ def s3_endpoint():
         mp.setenv("AWS_DEFAULT_REGION", "us-east-1")
         for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
             mp.delenv(name, raising=False)
-        port = _free_port()
+        port = free_port()
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         server.start()
         endpoint = f"http://127.0.0.1:{port}"

@@ -16,109 +16,49 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import User
-from portal.applications.models import Application
 from portal.awards.models import Award
-from portal.calls.models import Call, Programme
-from portal.core.db import now_utc
 from portal.finance import ledger
 from portal.finance.models import Disbursement
-from portal.organisations.models import Organisation
 from tests.finance.helpers import CLABE
-from tests.support.factories import hash_password
+from tests.support.committed import committed_call, remove_committed_call
 
 D = Decimal
 
 
 def _setup(engine) -> dict:
+    """Two active awards of 1,000 on one call."""
+    world = committed_call(
+        engine, code="LEDG-2026-01", budget="3000.00", envelope="5000.00", applications=2
+    )
     with Session(engine) as s:
-        user = User(
-            email="ledger-conc@example.org", full_name="L", password_hash=hash_password("x")
-        )
-        programme = Programme(
-            name_es="P", name_en="P", donor="D", currency="MXN", envelope=D("5000.00")
-        )
-        s.add_all([user, programme])
-        s.flush()
-        call = Call(
-            programme_id=programme.id,
-            code="LEDG-2026-01",
-            title_es="C",
-            title_en="C",
-            currency="MXN",
-            budget=D("3000.00"),
-        )
-        org = Organisation(
-            kind="cso",
-            legal_name="Ledger A.C.",
-            rfc="GODE561231GR8",
-            state_code="19",
-            municipality="M",
-            address="A",
-            legal_rep_name="R",
-        )
-        s.add_all([call, org])
-        s.flush()
-        awards = []
-        for i in range(2):
-            application = Application(
-                call_id=call.id,
-                organisation_id=org.id,
-                created_by_id=user.id,
-                number=i + 1,
-                reference=f"LEDG-2026-01-{i + 1:04d}",
-                title="t",
-                status="awarded",
-                currency="MXN",
-                submitted_dt=now_utc(),
-                form_snapshot={},
-                form_version=1,
-            )
-            s.add(application)
-            s.flush()
-            award = Award(
-                application_id=application.id,
-                call_id=call.id,
-                programme_id=programme.id,
-                organisation_id=org.id,
+        awards = [
+            Award(
+                application_id=application_id,
+                call_id=world["call"],
+                programme_id=world["programme"],
+                organisation_id=world["org"],
                 status="active",
                 instrument="fixed_amount",
                 amount=D("1000.00"),
                 currency="MXN",
                 justification="x",
-                proposed_by_id=user.id,
+                proposed_by_id=world["user"],
             )
-            s.add(award)
-            s.flush()
-            awards.append(award.id)
+            for application_id in world["applications"]
+        ]
+        s.add_all(awards)
         s.commit()
-        return {
-            "user": user.id,
-            "programme": programme.id,
-            "call": call.id,
-            "org": org.id,
-            "awards": awards,
-        }
-
-
-def _cleanup(engine, world) -> None:
-    with Session(engine) as s:
-        s.execute(text("SET LOCAL session_replication_role = replica"))
-        s.execute(delete(Disbursement).where(Disbursement.award_id.in_(world["awards"])))
-        s.execute(delete(Award).where(Award.call_id == world["call"]))
-        s.execute(delete(Application).where(Application.call_id == world["call"]))
-        s.execute(delete(Call).where(Call.id == world["call"]))
-        s.execute(delete(Programme).where(Programme.id == world["programme"]))
-        s.execute(delete(Organisation).where(Organisation.id == world["org"]))
-        s.execute(delete(User).where(User.id == world["user"]))
-        s.commit()
+        world["awards"] = [a.id for a in awards]
+    return world
 
 
 @pytest.fixture
 def world(app, engine, postgres_only):
     created = _setup(engine)
     yield created
-    _cleanup(engine, created)
+    remove_committed_call(
+        engine, created, delete(Disbursement).where(Disbursement.award_id.in_(created["awards"]))
+    )
 
 
 def _entry(i: int) -> ledger.Entry:

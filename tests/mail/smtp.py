@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
 
 from aiosmtpd.controller import Controller
+
+from tests.support.net import free_port
 
 
 class Collector:
@@ -21,12 +22,6 @@ class Collector:
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         self.messages.append(message_from_bytes(envelope.content, policy=default))
         return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_server() -> tuple[Controller, Collector]:

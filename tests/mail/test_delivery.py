@@ -19,10 +19,10 @@ from portal.mail.operations import (
     deliver_ready,
     email_user,
 )
-from tests.mail.smtp import free_port
 from tests.support.factories import make_user
 from tests.support.forms import post_form
 from tests.support.matrix import login
+from tests.support.net import free_port
 
 EXPIRES = datetime(2026, 1, 15, 18, 0, tzinfo=UTC)
 
