@@ -3,8 +3,6 @@ entries, advances, and co-finance contributions (reported by the grantee, verifi
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -13,6 +11,7 @@ from portal.calls.operations import InputError
 from portal.core.db import db
 from portal.finance import cofinance, forms, ledger, operations, permissions
 from portal.finance.models import CofinanceContribution, Disbursement
+from portal.finance.rates import parse_rate
 from portal.finance.views import (
     bp,
     grant_context,
@@ -25,12 +24,7 @@ from portal.finance.views import (
 
 
 def entry_of(form) -> ledger.Entry:
-    rate = None
-    if (form.exchange_rate.data or "").strip():
-        try:
-            rate = Decimal(form.exchange_rate.data.strip().replace(",", ""))
-        except InvalidOperation:
-            raise InputError({"exchange_rate": [_("Enter a rate such as 17.1234.")]}) from None
+    rate = parse_rate(form.exchange_rate.data, field="exchange_rate")
     return ledger.Entry(
         paid_on=form.paid_on.data,
         amount=form.amount.data,

@@ -125,7 +125,8 @@ def mine():
 def grant_context(award: Award, **forms_) -> dict:
     request_form = forms_.get("request_form") or forms.RequestForm(prefix="request", formdata=None)
     request_form.milestone_id.choices = [
-        (m.id, f"{m.position + 1}. {m.deliverable[:80]}") for m in award.milestones
+        (m.id, f"{number}. {m.deliverable[:80]}")
+        for number, m in enumerate(award.milestones, start=1)
     ]
     contribution_form = forms_.get("contribution_form") or forms.ContributionForm(
         prefix="contribution", formdata=None

@@ -95,6 +95,12 @@ def test_request_to_payment(award, personas, as_user, outbox):
         form_url=url,
     )
     assert "check digit" in bad.get_data(as_text=True)
+    # A Spanish decimal comma is refused, not read as 172345 (nor as 17.2345 by guesswork).
+    comma = {**payment, "currency": "USD", "amount": "100.00", "rate_source": "banxico_fix"}
+    comma = post_form(
+        officer, f"{url}/disburse", {**comma, "exchange_rate": "17,2345"}, form_url=url
+    )
+    assert "decimal point" in comma.get_data(as_text=True)
     assert _count(Disbursement) == 0
 
     first = post_form(officer, f"{url}/disburse", {**payment, "amount": "150000.00"}, form_url=url)

@@ -1,0 +1,27 @@
+"""Reading an exchange rate typed by a person, for disbursements and the stored rates."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+
+from portal.calls.operations import InputError
+
+
+def parse_rate(text: str | None, field: str = "rate") -> Decimal | None:
+    """The typed rate as a Decimal (None when empty). A comma is refused rather than guessed:
+    "17,2345" is a decimal comma in Spanish but a thousands separator in English, and reading
+    it either way silently would pay the wrong amount."""
+    raw = (text or "").strip()
+    if not raw:
+        return None
+    if "," in raw:
+        raise InputError({field: [_l("Write the rate with a decimal point, such as 17.2345.")]})
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise InputError({field: [_l("Enter a rate such as 17.2345.")]}) from None
+    if not value.is_finite():
+        raise InputError({field: [_l("Enter a rate such as 17.2345.")]})
+    return value
