@@ -21,13 +21,12 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import tempfile
-import time
-from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+
+from bench._harness import _next_ids, counting, run_rolled_back, timed
 
 CODE = "BENCH-2026-99"
 CRITERIA = 6
@@ -35,28 +34,6 @@ REVIEWS = 3
 REVIEWERS = 30
 ORGANISATIONS = 40
 LIMIT_SECONDS = 1.0
-
-
-def _app(url: str):
-    from portal import create_app
-
-    return create_app(
-        "testing",
-        {
-            "DATABASE_URL": url,
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-            "MAIL_SERVER": "",
-            "REDIS_URL": "",
-            "STORAGE_LOCAL_ROOT": tempfile.gettempdir(),
-        },
-    )
-
-
-def _next_ids(conn, *tables) -> dict:
-    from sqlalchemy import func, select
-
-    return {t.name: (conn.scalar(select(func.max(t.c.id))) or 0) + 1 for t in tables}
 
 
 def seed(conn, applications: int) -> dict:
@@ -307,34 +284,6 @@ def seed(conn, applications: int) -> dict:
     return {"manager": users[0], "scores": len(scores), "reviews": len(reviews)}
 
 
-@contextmanager
-def counting(engine):
-    from sqlalchemy import event
-
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
-def timed(function, runs: int) -> float:
-    """Median seconds of ``runs`` calls (after one warm-up call)."""
-    function()
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
-
-
 def measure(app, conn, seeded: dict, runs: int) -> dict:
     from sqlalchemy import select, text
 
@@ -374,39 +323,7 @@ def measure(app, conn, seeded: dict, runs: int) -> dict:
 
 
 def run(url: str, applications: int, runs: int, analyze: bool) -> dict:
-    from portal.core.db import db
-    from portal.core.migrate import upgrade
-
-    app = _app(url)
-    with app.app_context():
-        upgrade(url)
-        engine = db.engine
-        conn = engine.connect()
-        outer = conn.begin()
-        db.session.remove()
-        db.session.configure(bind=conn, join_transaction_mode="create_savepoint")
-        try:
-            started = time.perf_counter()
-            seeded = seed(conn, applications)
-            seconds = time.perf_counter() - started
-            if analyze and engine.dialect.name == "postgresql":
-                from sqlalchemy import text
-
-                conn.execute(text("ANALYZE"))
-            result = measure(app, conn, seeded, runs)
-            result.update(
-                seed_seconds=seconds,
-                backend=engine.dialect.name,
-                seeded=seeded,
-                analyzed=analyze and engine.dialect.name == "postgresql",
-            )
-            return result
-        finally:
-            db.session.remove()
-            db.session.configure(bind=None)
-            outer.rollback()
-            conn.close()
-            engine.dispose()
+    return run_rolled_back(url, lambda conn: seed(conn, applications), measure, runs, analyze)
 
 
 def report(result: dict, applications: int) -> bool:

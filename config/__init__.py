@@ -93,6 +93,27 @@ class BaseConfig:
     # approval of a second grants manager.
     AWARD_SECOND_APPROVAL_THRESHOLD = 1_000_000
 
+    # Finance dashboard (issue 8): a payment request waiting on staff longer than this many
+    # days is shown as overdue.
+    FINANCE_REQUEST_SLA_DAYS = 10
+
+    # Read-only API (issue 8): requests per personal access token (Flask-Limiter syntax).
+    API_RATE_LIMIT = "300 per minute"
+
+    # E-mail reminders (issue 8, ``flask --app wsgi reminders send``, daily): milestone reports
+    # due within this many days are announced once; overdue ones are repeated every N days.
+    REMINDER_DAYS_BEFORE = 14
+    REMINDER_OVERDUE_REPEAT_DAYS = 7
+
+    # Open data (issue 8, /reports/open-data/). TO CONFIGURE before publishing: the IATI
+    # organisation identifier of the reporting organisation (org-id.guide form; the default is
+    # a placeholder, not a registered identifier), its name and IATI organisation type code,
+    # and the 360Giving identifier prefix issued by 360Giving ("360G-" + the publisher's code).
+    IATI_REPORTING_ORG_REF = "XM-DAC-00000"
+    IATI_REPORTING_ORG_NAME = "Cofinancia"
+    IATI_REPORTING_ORG_TYPE = "60"
+    GIVING360_PREFIX = "360G-cofinancia"
+
     # Trust X-Forwarded-* from this many proxies (0 = none).
     PROXY_FIX_HOPS = 0
 

@@ -2,6 +2,8 @@
 
 from portal.accounts.views import bp as accounts_bp
 from portal.admin.views import bp as admin_bp
+from portal.api.token_views import bp as api_tokens_bp
+from portal.api.views import bp as api_bp
 from portal.applications.views import bp as applications_bp
 from portal.audit.views import bp as audit_bp
 from portal.awards.views import bp as awards_bp
@@ -9,7 +11,10 @@ from portal.calls.views import bp as calls_bp
 from portal.dashboard.views import bp as dashboard_bp
 from portal.documents.views import bp as documents_bp
 from portal.finance.views import bp as finance_bp
+from portal.opendata.views import bp as opendata_bp
 from portal.organisations.views import bp as organisations_bp
+from portal.reporting.export_views import bp as exports_bp
+from portal.reporting.views import bp as reporting_bp
 from portal.reviews.views import bp as reviews_bp
 
 BLUEPRINTS = (
@@ -24,4 +29,9 @@ BLUEPRINTS = (
     reviews_bp,
     awards_bp,
     finance_bp,
+    opendata_bp,
+    api_tokens_bp,
+    api_bp,
+    exports_bp,
+    reporting_bp,
 )

@@ -8,7 +8,11 @@ def register(app: Flask) -> None:
     from portal.core.migrate import db_cli
     from portal.demo.cli import seed_cmd
     from portal.documents.cli import documents_cli
+    from portal.finance.cli import reminders_cli
     from portal.mail.cli import mail_cli
+    from portal.opendata.cli import opendata_cli
 
     for command in (db_cli, audit_cli, mail_cli, seed_cmd, documents_cli):
         app.cli.add_command(command)
+    app.cli.add_command(reminders_cli)
+    app.cli.add_command(opendata_cli)

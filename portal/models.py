@@ -1,6 +1,7 @@
 """Imports every model so that ``Base.metadata`` is complete (Alembic, tests)."""
 
 from portal.accounts.models import User, UserRole
+from portal.api.models import ApiToken
 from portal.applications.models import (
     Application,
     ApplicationCounter,
@@ -36,8 +37,10 @@ from portal.finance.models import (
     ExpenseLine,
     PaymentRequest,
 )
+from portal.finance.reminder_models import MilestoneReminder
 from portal.mail.models import OutboxMessage
 from portal.organisations.models import Invitation, Membership, Organisation
+from portal.reporting.models import ExchangeRate
 from portal.reviews.models import (
     Assignment,
     CommitteeOrder,
@@ -56,6 +59,7 @@ __all__ = [
     "AdvanceLiquidation",
     "Agreement",
     "AgreementClause",
+    "ApiToken",
     "Application",
     "ApplicationCounter",
     "ApplicationMessage",
@@ -78,12 +82,14 @@ __all__ = [
     "Disbursement",
     "Document",
     "EligibilityQuestion",
+    "ExchangeRate",
     "ExpenseLine",
     "FormQuestion",
     "FormVersion",
     "Invitation",
     "Membership",
     "Milestone",
+    "MilestoneReminder",
     "Organisation",
     "OutboxMessage",
     "Panel",

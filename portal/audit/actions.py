@@ -124,6 +124,12 @@ ACTIONS: frozenset[str] = frozenset(
         "cofinance.reported",
         "cofinance.verified",
         "cofinance.rejected",
+        "finance.ledger_exported",
+        # reporting
+        "exchange_rate.recorded",
+        # API tokens
+        "api_token.created",
+        "api_token.revoked",
         # mail
         "mail.sent",
         "mail.failed",

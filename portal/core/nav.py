@@ -24,6 +24,7 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem("dashboard.dashboard", _l("Dashboard"), lambda u: u.is_authenticated),
     NavItem("organisations.mine", _l("My organisations"), lambda u: u.is_authenticated, "account"),
+    NavItem("api_tokens.index", _l("API tokens"), lambda u: u.is_authenticated, "account"),
     NavItem("organisations.all", _l("Organisations"), lambda u: u.is_staff),
     NavItem("calls.index", _l("Calls"), lambda u: True),
     NavItem(
@@ -50,6 +51,11 @@ NAV: list[NavItem] = [
     NavItem(
         "finance.index",
         _l("Finance"),
+        lambda u: u.has_role(Role.FINANCE_OFFICER, Role.GRANTS_MANAGER, Role.ADMIN),
+    ),
+    NavItem(
+        "reporting.finance",
+        _l("Finance dashboard"),
         lambda u: u.has_role(Role.FINANCE_OFFICER, Role.GRANTS_MANAGER, Role.ADMIN),
     ),
     NavItem(

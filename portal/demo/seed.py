@@ -27,6 +27,7 @@ from portal.core.db import db, now_utc
 from portal.demo.data import ACCOUNTS, DEMO_PASSWORD, ORGANISATIONS, DemoOrganisation
 from portal.finance.demo import seed_finance
 from portal.organisations.models import Membership, Organisation, TaxResidence
+from portal.reporting.demo import seed_reporting
 from portal.reviews.demo import seed_reviews
 
 
@@ -133,6 +134,7 @@ STAGES: list[Callable[[DemoWorld], None]] = [
     seed_reviews,
     seed_awards,
     seed_finance,
+    seed_reporting,
 ]
 
 

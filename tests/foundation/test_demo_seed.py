@@ -47,6 +47,12 @@ def test_first_seed_creates_the_whole_cast(ctx):
         "finance_grant": 4,  # no payment, partly paid, fully paid, co-finance shortfall
         "disbursement": 4,
         "cofinance_contribution": 4,
+        # finance dashboard: a USD programme and call, two USD grants (Sonora, Nuevo León)
+        "usd_programme": 1,
+        "usd_call": 1,
+        "reporting_grant": 2,
+        "reporting_contribution": 4,
+        "exchange_rate": 1,
     }
     after = _counts()
     assert after["User"] == before["User"] + len(ACCOUNTS)

@@ -4,6 +4,9 @@ Personas: anonymous, applicant (owner in organisation A), other_applicant (owner
 organisation B), reviewer, grants_manager, finance_officer, admin. ``check`` asserts that the
 personas in ``allowed`` get a success (2xx/3xx not to the login page) and every other one is
 refused: anonymous users are sent to the login page (or get 401/403/404), others get 403/404.
+
+``auth="token"`` (the JSON API) sends each persona's personal access token as
+``Authorization: Bearer`` from a cookie-less client instead; anonymous sends no header.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ class AccessMatrix:
     app: object
     users: dict
     _clients: dict = field(default_factory=dict)
+    _tokens: dict = field(default_factory=dict)
 
     def client(self, persona: str):
         if persona not in self._clients:
@@ -41,7 +45,24 @@ class AccessMatrix:
             self._clients[persona] = client
         return self._clients[persona]
 
-    def request(self, persona: str, method: str, url: str, data: dict | None = None):
+    def token(self, persona: str) -> str:
+        """The persona's personal access token (one per persona, created on first use)."""
+        if persona not in self._tokens:
+            from portal.api.operations import create_token
+            from portal.core.db import db
+
+            _, self._tokens[persona] = create_token(self.users[persona], name="matrix", days=30)
+            db.session.commit()
+        return self._tokens[persona]
+
+    def request(
+        self, persona: str, method: str, url: str, data: dict | None = None, auth: str = "session"
+    ):
+        if auth == "token":
+            headers = (
+                {} if persona == "anonymous" else {"Authorization": f"Bearer {self.token(persona)}"}
+            )
+            return self.app.test_client().open(url, method=method, headers=headers)
         client = self.client(persona)
         if method == "GET":
             return client.get(url)
@@ -50,7 +71,13 @@ class AccessMatrix:
         return client.open(url, method=method, data=payload)
 
     def check(
-        self, url: str, allowed, method: str = "GET", data: dict | None = None, data_for=None
+        self,
+        url: str,
+        allowed,
+        method: str = "GET",
+        data: dict | None = None,
+        data_for=None,
+        auth: str = "session",
     ) -> None:
         allowed = set(allowed)
         assert allowed <= set(PERSONAS), allowed - set(PERSONAS)
@@ -58,7 +85,7 @@ class AccessMatrix:
         failures = []
         for persona in PERSONAS:
             payload = data_for(persona) if data_for else data
-            response = self.request(persona, method, url, payload)
+            response = self.request(persona, method, url, payload, auth=auth)
             ok = is_success(response)
             if persona in allowed and not ok:
                 failures.append(

@@ -1,0 +1,241 @@
+"""The grants published as open data, read in three statements whatever their number.
+
+Only named columns are selected: bank data (``clabe``, ``bank_reference``), notes, people and
+street addresses are never read, so no builder can leak them. Amounts stay ``Decimal``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from portal.applications.models import Application
+from portal.awards.models import Agreement, Award, Milestone, Signature
+from portal.calls.models import Call, Programme
+from portal.finance.models import Disbursement
+from portal.organisations.models import Organisation
+from portal.organisations.states import BY_INEGI, State
+from portal.reporting.filters import ReportFilter, award_scope
+
+ZERO = Decimal("0")
+
+
+class Publisher:
+    """The scope of the command-line publication: every active award (no user)."""
+
+    id = None
+    is_authenticated = True
+
+    def has_role(self, *roles) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """The grantee as it may be published.
+
+    A 13-character RFC belongs to a natural person (persona física): it is personal data, and
+    so is the person's name. Such a grantee is published without identifier or name, and
+    without municipality. Generic RFCs (foreign residents, general public) identify nobody and
+    are never published; a "general public" grantee is treated as a person.
+    """
+
+    org_id: int
+    kind: str
+    legal_name: str
+    rfc: str
+    tax_residence: str
+    state_code: str
+    municipality: str
+
+    @property
+    def is_person(self) -> bool:
+        if self.tax_residence == "general_public":
+            return True
+        return self.tax_residence == "mexico" and len(self.rfc) == 13
+
+    @property
+    def org_ref(self) -> str | None:
+        """``MX-RFC-<RFC>`` for a Mexican company or organisation (12-character RFC)."""
+        if self.tax_residence == "mexico" and len(self.rfc) == 12:
+            return f"MX-RFC-{self.rfc}"
+        return None
+
+    @property
+    def public_name(self) -> str | None:
+        return None if self.is_person else self.legal_name
+
+    @property
+    def public_municipality(self) -> str | None:
+        return None if self.is_person else (self.municipality or None)
+
+    @property
+    def state(self) -> State | None:
+        return BY_INEGI.get(self.state_code or "")
+
+
+@dataclass(frozen=True)
+class Payment:
+    """A ledger entry in the award's currency: payments and advances positive, reversals
+    negative (the ledger is append-only, so are the published transactions)."""
+
+    id: int
+    kind: str
+    paid_on: date
+    value: Decimal
+    currency: str
+
+
+@dataclass
+class Grant:
+    award_id: int
+    reference: str
+    title: str
+    amount: Decimal
+    currency: str
+    instrument: str
+    applied: Decimal | None
+    start_date: date | None
+    end_date: date | None
+    decided_on: date
+    committed_on: date
+    updated_dt: datetime
+    call_code: str
+    call_title_es: str
+    call_title_en: str
+    programme_es: str
+    programme_en: str
+    donor: str
+    recipient: Recipient
+    payments: list[Payment] = field(default_factory=list)
+    milestones: list[tuple[date, Decimal]] = field(default_factory=list)
+
+    @property
+    def disbursed(self) -> Decimal:
+        """Net paid (reversals included), in the award's currency."""
+        return sum((p.value for p in self.payments), ZERO)
+
+    @property
+    def first_paid_on(self) -> date | None:
+        dates = [p.paid_on for p in self.payments if p.value > 0]
+        return min(dates) if dates else None
+
+
+def _local_date(moment: datetime | None) -> date | None:
+    if moment is None:
+        return None
+    zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "America/Mexico_City")
+    return moment.astimezone(ZoneInfo(zone)).date()
+
+
+def load(report_filter: ReportFilter, user, session) -> list[Grant]:
+    """The active awards in ``award_scope(report_filter, user)``, with their ledger and
+    milestone schedule: three statements (awards, ledger, milestones)."""
+    scope = award_scope(report_filter, user)
+    signed = (
+        select(func.max(Signature.signed_dt))
+        .join(Agreement, Agreement.id == Signature.agreement_id)
+        .where(Agreement.award_id == Award.id, Agreement.status == "active")
+        .correlate(Award)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(
+            Award.id,
+            Award.amount,
+            Award.currency,
+            Award.instrument,
+            Award.start_date,
+            Award.end_date,
+            Award.proposed_dt,
+            Award.approved_dt,
+            Award.updated_dt,
+            Application.reference,
+            Application.title,
+            Application.requested_total,
+            Application.currency.label("applied_currency"),
+            Call.code,
+            Call.title_es,
+            Call.title_en,
+            Programme.name_es,
+            Programme.name_en,
+            Programme.donor,
+            Organisation.id.label("org_id"),
+            Organisation.kind,
+            Organisation.legal_name,
+            Organisation.rfc,
+            Organisation.tax_residence,
+            Organisation.state_code,
+            Organisation.municipality,
+            signed.label("signed_dt"),
+        )
+        .join(Application, Application.id == Award.application_id)
+        .join(Call, Call.id == Award.call_id)
+        .join(Programme, Programme.id == Award.programme_id)
+        .join(Organisation, Organisation.id == Award.organisation_id)
+        .where(Award.id.in_(scope))
+        .order_by(Application.reference, Award.id)
+    ).all()
+    grants = {row.id: _grant(row) for row in rows}
+    if not grants:
+        return []
+    ledger = session.execute(
+        select(
+            Disbursement.award_id,
+            Disbursement.id,
+            Disbursement.kind,
+            Disbursement.paid_on,
+            Disbursement.award_amount,
+            Disbursement.award_currency,
+        )
+        .where(Disbursement.award_id.in_(scope))
+        .order_by(Disbursement.award_id, Disbursement.paid_on, Disbursement.id)
+    )
+    for award_id, entry_id, kind, paid_on, value, currency in ledger:
+        grants[award_id].payments.append(Payment(entry_id, kind, paid_on, value, currency))
+    schedule = session.execute(
+        select(Milestone.award_id, Milestone.due_date, Milestone.amount)
+        .where(Milestone.award_id.in_(scope))
+        .order_by(Milestone.award_id, Milestone.due_date, Milestone.id)
+    )
+    for award_id, due_date, amount in schedule:
+        grants[award_id].milestones.append((due_date, amount))
+    return list(grants.values())
+
+
+def _grant(row) -> Grant:
+    decided_on = _local_date(row.approved_dt or row.proposed_dt)
+    return Grant(
+        award_id=row.id,
+        reference=row.reference or f"AWARD-{row.id}",
+        title=row.title or row.reference or "",
+        amount=row.amount,
+        currency=row.currency,
+        instrument=row.instrument,
+        applied=row.requested_total if row.applied_currency == row.currency else None,
+        start_date=row.start_date,
+        end_date=row.end_date,
+        decided_on=decided_on,
+        committed_on=_local_date(row.signed_dt) or decided_on,
+        updated_dt=row.updated_dt,
+        call_code=row.code,
+        call_title_es=row.title_es,
+        call_title_en=row.title_en,
+        programme_es=row.name_es,
+        programme_en=row.name_en,
+        donor=row.donor,
+        recipient=Recipient(
+            org_id=row.org_id,
+            kind=row.kind,
+            legal_name=row.legal_name,
+            rfc=(row.rfc or "").strip().upper(),
+            tax_residence=row.tax_residence,
+            state_code=row.state_code,
+            municipality=row.municipality,
+        ),
+    )

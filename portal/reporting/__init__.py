@@ -1,0 +1,1 @@
+"""Reporting: the finance dashboard, ledger exports and exchange rates (issue 8)."""

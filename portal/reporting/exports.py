@@ -1,0 +1,466 @@
+"""The disbursement and co-finance ledgers as CSV and XLSX files, with their totals.
+
+Rows are the flows of the grants in a report filter's scope (``filters.award_scope``) dated in
+its period, so a file holds exactly what the finance dashboard adds up for the same filter:
+
+- disbursements: one row per ledger entry (``paid_on`` in the period), in ledger order; the
+  net total per award currency is ``SUM(award_amount)`` (reversals are negative);
+- co-finance: one row per contribution (``contributed_on`` in the period); totals
+  ``SUM(amount)`` per currency and status, reported and verified (rejected contributions are
+  listed but never added up).
+
+Bank data: the CLABE never leaves in full; only its last four digits are read from the
+database. The bank reference (the transfer's tracking key, which finance needs to reconcile
+with the bank statement) is given to finance officers and administrators; grants managers get
+its last four characters. Each file is read with one statement whatever its size.
+
+Headers and labels follow the user's language; amounts are numbers (XLSX cells with a
+two-decimal format, CSV ``1234.50``), dates ISO. Text a spreadsheet would run as a formula is
+neutralised with ``safe_cell``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask import Response, current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from portal.applications.constants import CONTRIBUTOR_LABELS, ContributorType, CountsAs, Nature
+from portal.applications.exports import safe_cell
+from portal.applications.models import Application
+from portal.awards.models import Award, CofinanceCommitment, Milestone
+from portal.calls.models import Call, Programme
+from portal.core.db import db
+from portal.core.i18n import current_language
+from portal.finance.constants import KIND_LABELS, RATE_SOURCES, ContributionStatus, Kind
+from portal.finance.models import CofinanceContribution, Disbursement
+from portal.finance.reminders import milestone_numbers
+from portal.organisations.models import Organisation
+from portal.organisations.states import BY_INEGI
+from portal.reporting.filters import ReportFilter, award_scope, in_period, sees_everything
+
+TEXT, MONEY, RATE = "text", "money", "rate"
+FORMATS = ("csv", "xlsx")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MASK = "•"
+DELIVERABLE_CHARS = 60
+
+
+@dataclass(frozen=True)
+class Column:
+    label: object  # a lazy translated string
+    kind: str = TEXT  # how a Decimal in this column is shown: money (0.00) or rate (0.000000)
+    width: int = 14
+
+
+@dataclass
+class Ledger:
+    name: str  # file name stem
+    title: object  # sheet title
+    columns: tuple[Column, ...]
+    rows: list[list] = field(default_factory=list)
+    totals: list[list] = field(default_factory=list)
+
+    def blank(self) -> list:
+        return [None] * len(self.columns)
+
+    def at(self, column: Column) -> int:
+        return next(n for n, c in enumerate(self.columns) if c is column)
+
+
+# Shared pieces --------------------------------------------------------------------------------
+def _grant_columns():
+    """The columns naming a row's grant (joined by ``_join_grant``, shown by ``_grant_values``)."""
+    return (
+        Application.reference,
+        Application.title,
+        Organisation.legal_name,
+        Organisation.state_code,
+        Programme.name_es,
+        Programme.name_en,
+        Call.code,
+    )
+
+
+def _join_grant(query, award_id_column):
+    return (
+        query.join(Award, Award.id == award_id_column)
+        .join(Application, Application.id == Award.application_id)
+        .join(Organisation, Organisation.id == Award.organisation_id)
+        .join(Programme, Programme.id == Award.programme_id)
+        .join(Call, Call.id == Award.call_id)
+    )
+
+
+def _grant_values(row) -> list:
+    state = BY_INEGI.get(row.state_code)
+    if current_language() == "en":
+        programme = row.name_en or row.name_es
+    else:
+        programme = row.name_es or row.name_en
+    return [
+        row.reference or "",
+        row.title or "",
+        row.legal_name,
+        state.name if state else "",
+        programme,
+        row.code,
+    ]
+
+
+def _grant_headers() -> tuple[Column, ...]:
+    return (
+        Column(_l("Grant reference"), width=20),
+        Column(_l("Grant title"), width=40),
+        Column(_l("Grantee organisation"), width=36),
+        Column(_l("State"), width=18),
+        Column(_l("Programme"), width=30),
+        Column(_l("Call"), width=16),
+    )
+
+
+def masked_clabe(last4: str | None) -> str:
+    """As the grant page shows it: 14 mask characters and the last 4 digits."""
+    return MASK * 14 + last4 if last4 else ""
+
+
+def masked_reference(reference: str | None) -> str:
+    """The last four characters of a bank reference (all masked when it is that short)."""
+    if not reference:
+        return ""
+    return MASK * 4 + (reference[-4:] if len(reference) > 4 else "")
+
+
+def _local_date(value: datetime | None) -> date | None:
+    if value is None:
+        return None
+    zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "America/Mexico_City")
+    return value.astimezone(ZoneInfo(zone)).date()
+
+
+# Disbursements --------------------------------------------------------------------------------
+AWARD_AMOUNT = Column(_l("Amount in award currency"), MONEY, 18)
+AWARD_CURRENCY = Column(_l("Award currency"), width=10)
+DISBURSEMENT_COLUMNS = (
+    Column(_l("Entry"), width=8),
+    Column(_l("Date paid"), width=12),
+    *_grant_headers(),
+    Column(_l("Milestone"), width=40),
+    Column(_l("Kind"), width=12),
+    Column(_l("Amount paid"), MONEY, 16),
+    Column(_l("Currency paid"), width=10),
+    Column(_l("Exchange rate"), RATE, 12),
+    Column(_l("Rate source"), width=24),
+    AWARD_AMOUNT,
+    AWARD_CURRENCY,
+    Column(_l("Reverses entry"), width=10),
+    Column(_l("Bank reference"), width=24),
+    Column(_l("CLABE (last 4 digits)"), width=22),
+)
+
+
+def disbursement_query(f: ReportFilter, user):
+    d = Disbursement
+    numbers = milestone_numbers()
+    length = func.length(d.clabe)
+    query = select(
+        d.id,
+        d.paid_on,
+        *_grant_columns(),
+        numbers.c.number,
+        Milestone.deliverable,
+        d.kind,
+        d.amount,
+        d.currency,
+        d.exchange_rate,
+        d.rate_source,
+        d.award_amount,
+        d.award_currency,
+        d.reverses_id,
+        # A CLABE typed into the reference by mistake is masked too.
+        func.replace(d.bank_reference, d.clabe, MASK * 4).label("bank_reference"),
+        # Only the last four digits of the account are ever read.
+        func.substr(d.clabe, length - 3, 4).label("clabe_tail"),
+    )
+    return (
+        _join_grant(query, d.award_id)
+        .outerjoin(Milestone, Milestone.id == d.milestone_id)
+        .outerjoin(numbers, numbers.c.id == d.milestone_id)
+        .where(d.award_id.in_(award_scope(f, user)), in_period(d.paid_on, f))
+        .order_by(d.id)
+    )
+
+
+def disbursement_ledger(f: ReportFilter, user) -> Ledger:
+    full_reference = sees_everything(user)
+    ledger = Ledger("disbursements", _l("Disbursements"), DISBURSEMENT_COLUMNS)
+    net: dict[str, Decimal] = defaultdict(Decimal)
+    for row in db.session.execute(disbursement_query(f, user)):
+        milestone = ""
+        if row.number is not None:
+            milestone = f"{row.number}. {_short(row.deliverable)}"
+        reference = row.bank_reference or ""
+        if not full_reference:
+            reference = masked_reference(reference)
+        ledger.rows.append(
+            [
+                row.id,
+                row.paid_on,
+                *_grant_values(row),
+                milestone,
+                str(KIND_LABELS[Kind(row.kind)]),
+                row.amount,
+                row.currency,
+                row.exchange_rate,
+                str(RATE_SOURCES.get(row.rate_source, row.rate_source or "")),
+                row.award_amount,
+                row.award_currency,
+                row.reverses_id,
+                reference,
+                masked_clabe(row.clabe_tail),
+            ]
+        )
+        net[row.award_currency] += row.award_amount
+    for currency in sorted(net):
+        total = ledger.blank()
+        total[0] = _("Net total disbursed")
+        total[ledger.at(AWARD_AMOUNT)] = net[currency]
+        total[ledger.at(AWARD_CURRENCY)] = currency
+        ledger.totals.append(total)
+    return ledger
+
+
+def _short(text: str | None) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= DELIVERABLE_CHARS else text[: DELIVERABLE_CHARS - 1] + "…"
+
+
+# Co-finance -----------------------------------------------------------------------------------
+AMOUNT = Column(_l("Amount"), MONEY, 16)
+CURRENCY = Column(_l("Currency"), width=10)
+STATUS = Column(_l("Status"), width=22)
+COFINANCE_COLUMNS = (
+    Column(_l("Entry"), width=8),
+    Column(_l("Date"), width=12),
+    *_grant_headers(),
+    Column(_l("Co-financier"), width=30),
+    Column(_l("Co-financier type"), width=20),
+    Column(_l("Nature"), width=12),
+    Column(_l("Counts as"), width=30),
+    AMOUNT,
+    CURRENCY,
+    Column(_l("Valuation basis"), width=30),
+    STATUS,
+    Column(_l("Rejection reason"), width=30),
+    Column(_l("Verified or rejected on"), width=14),
+)
+TOTALLED = (ContributionStatus.VERIFIED, ContributionStatus.REPORTED)
+
+
+def cofinance_query(f: ReportFilter, user):
+    c, k = CofinanceContribution, CofinanceCommitment
+    query = select(
+        c.id,
+        c.contributed_on,
+        *_grant_columns(),
+        c.contributor_name,
+        k.contributor_type,
+        c.nature,
+        c.counts_as,
+        c.amount,
+        c.currency,
+        c.valuation_basis,
+        c.status,
+        c.reason,
+        c.verified_dt,
+    )
+    return (
+        _join_grant(query, c.award_id)
+        .outerjoin(k, k.id == c.commitment_id)
+        .where(c.award_id.in_(award_scope(f, user)), in_period(c.contributed_on, f))
+        .order_by(c.id)
+    )
+
+
+def cofinance_ledger(f: ReportFilter, user) -> Ledger:
+    ledger = Ledger("cofinance", _l("Co-finance"), COFINANCE_COLUMNS)
+    sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for row in db.session.execute(cofinance_query(f, user)):
+        status = ContributionStatus(row.status)
+        ledger.rows.append(
+            [
+                row.id,
+                row.contributed_on,
+                *_grant_values(row),
+                row.contributor_name,
+                _contributor_type(row.contributor_type),
+                str(Nature(row.nature).label),
+                str(CountsAs(row.counts_as).label),
+                row.amount,
+                row.currency,
+                row.valuation_basis or "",
+                str(status.label),
+                row.reason or "",
+                _local_date(row.verified_dt),
+            ]
+        )
+        if status in TOTALLED:
+            sums[(row.currency, status.value)] += row.amount
+    for currency in sorted({currency for currency, _status in sums}):
+        for status in TOTALLED:
+            if (currency, status.value) not in sums:
+                continue
+            total = ledger.blank()
+            total[0] = _("Total: %(status)s", status=status.label)
+            total[ledger.at(AMOUNT)] = sums[(currency, status.value)]
+            total[ledger.at(CURRENCY)] = currency
+            total[ledger.at(STATUS)] = str(status.label)
+            ledger.totals.append(total)
+    return ledger
+
+
+def _contributor_type(value: str | None) -> str:
+    if not value:
+        return _("Unassigned")
+    try:
+        return str(CONTRIBUTOR_LABELS[ContributorType(value)])
+    except ValueError:
+        return value
+
+
+LEDGERS = {"disbursements": disbursement_ledger, "cofinance": cofinance_ledger}
+
+
+# Files ----------------------------------------------------------------------------------------
+def _safe_text(value):
+    return safe_cell(value) if isinstance(value, str) else value
+
+
+def _csv_value(value, column: Column) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, ".6f" if column.kind == RATE else ".2f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(_safe_text(value))
+
+
+def csv_body(ledger: Ledger) -> bytes:
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel opens UTF-8 correctly with a BOM
+    writer = csv.writer(out)
+    writer.writerow([_safe_text(str(c.label)) for c in ledger.columns])
+    for row in ledger.rows:
+        writer.writerow([_csv_value(v, c) for v, c in zip(row, ledger.columns, strict=True)])
+    if ledger.totals:
+        writer.writerow([])
+    for row in ledger.totals:
+        writer.writerow([_csv_value(v, c) for v, c in zip(row, ledger.columns, strict=True)])
+    return out.getvalue().encode("utf-8")
+
+
+def xlsx_body(ledger: Ledger, filter_lines: list[tuple[str, str]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_sheet_title(ledger.title))
+    for n, column in enumerate(ledger.columns, start=1):
+        sheet.column_dimensions[get_column_letter(n)].width = column.width
+    bold = Font(bold=True)
+
+    def cell(value, column: Column, font=None):
+        if isinstance(value, str):
+            value = safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
+            if font is None:
+                return value
+        c = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, Decimal):
+            c.number_format = "#,##0.000000" if column.kind == RATE else "#,##0.00"
+        elif isinstance(value, date):
+            c.number_format = "yyyy-mm-dd"
+        if font is not None:
+            c.font = font
+        return c
+
+    sheet.append([cell(str(c.label), c, bold) for c in ledger.columns])
+    for row in ledger.rows:
+        sheet.append([cell(v, c) for v, c in zip(row, ledger.columns, strict=True)])
+    if ledger.totals:
+        sheet.append([])
+    for row in ledger.totals:
+        sheet.append([cell(v, c, bold) for v, c in zip(row, ledger.columns, strict=True)])
+
+    about = book.create_sheet(_sheet_title(_l("Filter")))
+    about.column_dimensions["A"].width = 24
+    about.column_dimensions["B"].width = 40
+    for label, value in filter_lines:
+        about.append([safe_cell(label), safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value))])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _sheet_title(title) -> str:
+    return re.sub(r"[\[\]:*?/\\]", " ", str(title))[:31]
+
+
+def filter_lines(f: ReportFilter, form, generated: date) -> list[tuple[str, str]]:
+    """The filter in words (the XLSX file's second sheet)."""
+
+    def chosen(field) -> str:
+        labels = dict(field.choices)
+        return str(labels.get(field.data or "", _("All")))
+
+    return [
+        (_("Generated on"), generated.isoformat()),
+        (str(form.programme.label.text), chosen(form.programme)),
+        (str(form.call.label.text), chosen(form.call)),
+        (str(form.state.label.text), chosen(form.state)),
+        (str(form.date_from.label.text), f.date_from.isoformat() if f.date_from else ""),
+        (str(form.date_to.label.text), f.date_to.isoformat() if f.date_to else ""),
+    ]
+
+
+def filename(name: str, f: ReportFilter, form, generated: date, fmt: str) -> str:
+    """``disbursements-2026-11-27[-call-CONV-2026-01][-MX-NLE][-from-…][-to-…].csv``"""
+    parts = [name, generated.isoformat()]
+    if f.programme_id:
+        parts.append(f"programme-{f.programme_id}")
+    if f.call_id:
+        parts.append("call-" + dict(form.call.choices).get(str(f.call_id), str(f.call_id)))
+    if f.state_code:
+        state = BY_INEGI.get(f.state_code)
+        parts.append(state.iso if state else f.state_code)
+    if f.date_from:
+        parts.append(f"from-{f.date_from.isoformat()}")
+    if f.date_to:
+        parts.append(f"to-{f.date_to.isoformat()}")
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", "-".join(parts))
+    return f"{stem}.{fmt}"
+
+
+def response(ledger: Ledger, fmt: str, name: str, lines: list[tuple[str, str]]) -> Response:
+    if fmt == "csv":
+        body, mime = csv_body(ledger), "text/csv"
+    else:
+        body, mime = xlsx_body(ledger, lines), XLSX_MIME
+    result = Response(body, mimetype=mime)
+    result.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    result.headers["Cache-Control"] = "no-store"
+    result.headers["X-Content-Type-Options"] = "nosniff"
+    return result

@@ -1,0 +1,23 @@
+"""The exchange-rate form (shape only: ``operations.record_rate`` checks the rules)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from portal.finance.constants import RATE_SOURCES
+
+
+class RateForm(FlaskForm):
+    rate_on = DateField(_l("Day the rate applies to"), validators=[Optional()])
+    rate = StringField(
+        _l("Mexican pesos per US dollar (USD/MXN)"),
+        validators=[Optional(), Length(max=30)],
+        render_kw={"inputmode": "decimal", "autocomplete": "off"},
+        description=_l("For example 17.2345, with a decimal point; up to six decimals."),
+    )
+    source = SelectField(
+        _l("Source of the rate"), choices=[("", "—"), *RATE_SOURCES.items()], default=""
+    )
