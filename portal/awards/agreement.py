@@ -100,6 +100,7 @@ def content_of(award, number: str, version: int, language: str, issued_date) -> 
             for c in award.commitments
         ],
         "special_conditions": award.special_conditions or "",
+        "advance_limit": str(award.advance_limit) if award.advance_limit else None,
         "clauses": [
             {k: getattr(c, k) for k in ("key", "title_es", "title_en", "body_es", "body_en")}
             for c in clauses()

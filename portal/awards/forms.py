@@ -44,6 +44,14 @@ class TermsForm(FlaskForm):
     special_conditions = TextAreaField(
         _l("Special conditions"), validators=[Optional(), Length(max=10000)]
     )
+    advance_limit = MoneyField(
+        _l("Advance allowed up to (optional)"),
+        validators=[Optional()],
+        description=_l(
+            "Fixed amount awards only. Leave it empty for no advance. Advances are liquidated"
+            " against the milestones approved for payment."
+        ),
+    )
 
 
 class CommitmentForm(FlaskForm):

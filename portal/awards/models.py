@@ -50,6 +50,10 @@ class Award(Base):
             name="starts_before_end",
         ),
         CheckConstraint(
+            "advance_limit IS NULL OR (advance_limit > 0 AND advance_limit <= amount)",
+            name="advance_within_amount",
+        ),
+        CheckConstraint(
             "approved_by_id IS NULL OR approved_by_id != proposed_by_id",
             name="approver_not_proposer",
         ),
@@ -76,6 +80,8 @@ class Award(Base):
     start_date: Mapped[date | None]
     end_date: Mapped[date | None]
     special_conditions: Mapped[str] = mapped_column(Text, default="")
+    # Advances (fixed amount awards) allowed up to this net total; NULL: no advance.
+    advance_limit: Mapped[Decimal | None] = mapped_column(Money())
     justification: Mapped[str] = mapped_column(Text)
 
     proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -133,6 +139,7 @@ class Award(Base):
             "start_date": self.start_date,
             "end_date": self.end_date,
             "special_conditions": self.special_conditions,
+            "advance_limit": self.advance_limit,
         }
 
 

@@ -341,10 +341,12 @@ def update_terms(
     start_date: date | None,
     end_date: date | None,
     special_conditions: str,
+    advance_limit: Decimal | None = None,
 ) -> None:
     _require_editable(award)
     call = award.application.call
     errors = _check_amount(call, amount, instrument)
+    errors.update(_check_advance(award, advance_limit, amount, instrument))
     if not start_date:
         errors["start_date"] = [_("Enter the start date.")]
     if not end_date:
@@ -364,6 +366,7 @@ def update_terms(
     award.start_date = start_date
     award.end_date = end_date
     award.special_conditions = (special_conditions or "").strip()
+    award.advance_limit = advance_limit or None
     award.updated_dt = now_utc()
     db.session.flush()
     record(
@@ -372,6 +375,36 @@ def update_terms(
         changes=diff(before, award.audit_fields()),
         organisation_id=award.organisation_id,
     )
+
+
+def excludes_advances(award: Award) -> bool:
+    """The accepted risk conditions include "no advance payment"."""
+    assessment = risk_of(award)
+    return bool(
+        assessment
+        and assessment.conditions_accepted
+        and "no_advance" in (assessment.proposed_conditions or [])
+    )
+
+
+def _check_advance(award: Award, limit: Decimal | None, amount, instrument: str) -> dict:
+    """An advance is a term of fixed amount awards only, within the award's amount, and never
+    where the accepted risk conditions exclude it."""
+    if not limit:
+        return {}
+    if limit < 0:
+        return {"advance_limit": [_("Enter an amount greater than zero, or leave it empty.")]}
+    if instrument != Instrument.FIXED_AMOUNT.value:
+        return {"advance_limit": [_("Advances are paid only under a fixed amount award.")]}
+    if amount is not None and limit > amount:
+        return {"advance_limit": [_("The advance cannot exceed the amount of the award.")]}
+    if excludes_advances(award):
+        return {
+            "advance_limit": [
+                _("The accepted risk conditions exclude advances: leave the advance empty.")
+            ]
+        }
+    return {}
 
 
 def add_commitment(award: Award, actor, **values) -> CofinanceCommitment:
@@ -451,6 +484,8 @@ def accept_risk_conditions(award: Award, actor) -> None:
     texts = risk.condition_texts(assessment.proposed_conditions)
     current = (award.special_conditions or "").strip()
     award.special_conditions = "\n".join([current, *texts] if current else texts)
+    if "no_advance" in assessment.proposed_conditions:
+        award.advance_limit = None
     assessment.conditions_accepted = True
     db.session.flush()
     record(

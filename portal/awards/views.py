@@ -243,6 +243,7 @@ def terms(award_id: int):
                 start_date=form.start_date.data,
                 end_date=form.end_date.data,
                 special_conditions=form.special_conditions.data,
+                advance_limit=form.advance_limit.data,
             )
         except InputError as error:
             db.session.rollback()

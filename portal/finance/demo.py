@@ -21,7 +21,7 @@ from portal.awards.models import Agreement, Award, CofinanceCommitment, Mileston
 from portal.calls.models import Call
 from portal.calls.rules import form_snapshot
 from portal.core.db import db, now_utc
-from portal.finance import ledger
+from portal.finance import deadlines, ledger
 from portal.finance.constants import CERTIFICATION_SOURCE, RequestStatus
 from portal.finance.models import CofinanceContribution, PaymentRequest
 
@@ -40,6 +40,8 @@ GRANTS = (
     (903, "Facilitadores judiciales en Escobedo", "240000.00", 2, "50000.00", "50000.00"),
     (904, "Mediación escolar en San Nicolás", "400000.00", 1, "150000.00", "15000.00"),
 )
+# Advances allowed by the terms (grant number → limit); the others allow none.
+ADVANCE_LIMITS = {902: "60000.00"}
 
 
 def seed_finance(world) -> None:
@@ -125,6 +127,7 @@ def _grant(call, organisation, manager, signatory, reference, spec) -> Award:
         currency=call.currency,
         start_date=date(2026, 2, 1),
         end_date=date(2027, 1, 31),
+        advance_limit=D(ADVANCE_LIMITS[number]) if number in ADVANCE_LIMITS else None,
         justification="Convocatoria 2025.",
         proposed_by_id=manager.id,
     )
@@ -207,7 +210,7 @@ def _paid_request(award, milestone, signatory, manager, officer) -> None:
     db.session.add(request)
     db.session.flush()
     entry = ledger.Entry(
-        paid_on=milestone.due_date,
+        paid_on=min(milestone.due_date, deadlines.today()),  # delivered early: never paid ahead
         amount=milestone.amount,
         currency=award.currency,
         bank_reference=f"SPEI {award.id}-{milestone.id}",

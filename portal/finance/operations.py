@@ -20,6 +20,7 @@ from portal.audit.operations import record
 from portal.awards.constants import MilestoneStatus
 from portal.calls.operations import InputError
 from portal.core.db import db, now_utc
+from portal.core.i18n import format_money
 from portal.finance import cfdi as cfdi_mod
 from portal.finance import ledger, notifications, permissions
 from portal.finance.constants import (
@@ -386,12 +387,13 @@ def reverse(original: Disbursement, actor, *, paid_on, bank_reference: str, note
 
 # Advances ------------------------------------------------------------------------------------
 def advances_allowed(award) -> bool:
-    """Advances are allowed unless the risk assessment imposed the "no advance" condition
-    (the awards domain has no separate advance flag; the risk conditions are its terms)."""
-    from portal.awards.operations import risk_of
+    """Advances are a term of the award: allowed up to ``Award.advance_limit`` (NULL: none)."""
+    return bool(award.advance_limit)
 
-    risk = risk_of(award)
-    return not (risk and "no_advance" in (risk.proposed_conditions or []))
+
+def advanced_total(award_id: int) -> Decimal:
+    """Net total paid in advances (a reversed advance no longer counts)."""
+    return sum((a.award_amount for a in _live_advances(award_id)), Decimal("0"))
 
 
 def _live_advances(award_id: int) -> list[Disbursement]:
@@ -425,13 +427,26 @@ def unpaid_milestones(award) -> Decimal:
 
 
 def record_advance(award, actor, entry: ledger.Entry) -> tuple[Disbursement, bool]:
-    """An advance never exceeds the milestones still to be paid (it is liquidated against them)."""
+    """Advances in all stay within the award's advance limit, and an advance never exceeds the
+    milestones still to be paid (it is liquidated against them). Checked under the award lock."""
     if not permissions.is_active(award):
         raise InputError({"": [_l("Payments are made only under an agreement in force.")]})
     if not advances_allowed(award):
         raise InputError({"": [_l("This grant's terms do not allow advances.")]})
 
     def within_milestones(value: Decimal) -> None:
+        if advanced_total(award.id) + value > award.advance_limit:
+            raise ledger.LedgerError(
+                {
+                    "amount": [
+                        _l(
+                            "Advances in all cannot exceed the limit in the award's terms"
+                            " (%(limit)s).",
+                            limit=format_money(award.advance_limit, award.currency),
+                        )
+                    ]
+                }
+            )
         room = unpaid_milestones(award) - outstanding_advance(award.id)
         if value > room:
             raise ledger.LedgerError(

@@ -175,6 +175,7 @@ def grant_context(award: Award, **forms_) -> dict:
         "is_finance": permissions.is_finance(current_user),
         "advances_allowed": operations.advances_allowed(award),
         "outstanding_advance": operations.outstanding_advance(award.id),
+        "advanced_total": operations.advanced_total(award.id),
     }
 
 

@@ -82,6 +82,7 @@ def test_advance_is_liquidated_against_the_next_milestone(award, personas):
     officer, manager, grantee = (
         personas[k] for k in ("finance_officer", "grants_manager", "applicant")
     )
+    award.advance_limit = D("300000.00")
     operations.record_advance(award, officer, helpers.entry("50000.00", "adv"))
     with pytest.raises(InputError, match=r"Over-payment|cannot exceed"):
         operations.record_advance(award, officer, helpers.entry("250000.01", "adv2"))
@@ -95,13 +96,35 @@ def test_advance_is_liquidated_against_the_next_milestone(award, personas):
     assert ledger.paid_on_award(award.id) == D("150000.00")
 
 
-def test_no_advance_when_the_risk_conditions_forbid_it(award, personas):
-    from portal.awards.operations import risk_of
-
-    risk_of(award).proposed_conditions = ["no_advance"]
-    db.session.flush()
+def test_no_advance_unless_the_terms_set_a_limit(award, personas):
+    officer = personas["finance_officer"]
+    assert award.advance_limit is None
     with pytest.raises(InputError, match="do not allow"):
-        operations.record_advance(award, personas["finance_officer"], helpers.entry("10.00", "x"))
+        operations.record_advance(award, officer, helpers.entry("10.00", "x"))
+    assert operations.advanced_total(award.id) == 0
+
+
+def test_advances_in_all_stay_within_the_limit(award, personas):
+    officer = personas["finance_officer"]
+    award.advance_limit = D("60000.00")
+    db.session.flush()
+    first, _ = operations.record_advance(award, officer, helpers.entry("40000.00", "a1"))
+    with pytest.raises(InputError, match=r"limit in the award's terms \(MXN"):
+        operations.record_advance(award, officer, helpers.entry("20000.01", "a2"))
+    operations.record_advance(award, officer, helpers.entry("20000.00", "a3"))
+    assert operations.advanced_total(award.id) == D("60000.00")
+    # A reversed advance no longer counts against the limit.
+    operations.reverse(
+        first,
+        officer,
+        paid_on=date(2027, 3, 6),
+        bank_reference="SPEI dev",
+        note="Cuenta equivocada",
+        key="rev-a1",
+    )
+    assert operations.advanced_total(award.id) == D("20000.00")
+    operations.record_advance(award, officer, helpers.entry("40000.00", "a4"))
+    assert operations.advanced_total(award.id) == D("60000.00")
 
 
 def test_figures_and_shortfall(award, personas, count_queries):
