@@ -26,7 +26,7 @@ translations: $(STAMP)
 
 ## Extract messages and merge them into the catalogues (then translate the new entries).
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract -F config/babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F config/babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o portal/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations -D messages --no-fuzzy-matching
 
 migrate: $(STAMP) $(MO)

@@ -21,6 +21,9 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    from portal.core.converters import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any rule is added
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

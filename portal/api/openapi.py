@@ -223,6 +223,11 @@ def _schemas() -> dict:
                 "currency": CURRENCY,
                 "start_date": nullable(DATE),
                 "end_date": nullable(DATE),
+                "advance_limit": {
+                    **nullable(MONEY),
+                    "description": "Advances allowed in all, in the award's currency; null: no"
+                    " advance.",
+                },
                 "decided_dt": INSTANT,
                 "call": obj("The call.", {"id": ID, "code": text()}),
                 "programme_id": ID,
@@ -265,7 +270,10 @@ def _schemas() -> dict:
                 "rate_source": nullable(text("e.g. banxico_fix, bank, dof, other.")),
                 "award_amount": {**MONEY, "description": "Signed amount in award_currency."},
                 "award_currency": CURRENCY,
-                "bank_reference": text("The transfer's reference, as on the grant's page."),
+                "bank_reference": text(
+                    "The transfer's reference, as on the grant's page; the account's CLABE, "
+                    "if it was typed into the reference, is replaced by ••••."
+                ),
                 "clabe_last4": nullable({"type": "string", "pattern": r"^[0-9]{4}$"}),
                 "recorded_dt": INSTANT,
             },

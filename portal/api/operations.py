@@ -3,6 +3,7 @@ flush; never commit (the view or the API's authentication hook commits once)."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
@@ -44,6 +45,10 @@ def create_token(user, *, name: str, days: int, now: datetime | None = None):
         errors["name"] = [_("Give the token a name, e.g. the system that will use it.")]
     elif len(name) > NAME_MAX:
         errors["name"] = [_("The name is too long (at most %(max)s characters).", max=NAME_MAX)]
+    elif any(unicodedata.category(char) == "Cc" for char in name):
+        # NUL, tabs, line breaks...: a one-line field never holds them, and PostgreSQL refuses
+        # NUL in text (a server error instead of a message).
+        errors["name"] = [_("The name must be one line of text, without control characters.")]
     if days not in EXPIRY_DAYS:
         errors["expires_in"] = [_("Choose one of the offered lifetimes.")]
     if not errors and active_count(user, now) >= MAX_ACTIVE_TOKENS:

@@ -9,10 +9,11 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 
 from portal.api.errors import ApiError
+from portal.core.converters import MAX_ID  # one bound for path ids and query ids
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
-MAX_ID = 2**31 - 1  # PostgreSQL ``integer``: larger values would be a database error
+
 PAGING = ("page", "per_page")
 
 

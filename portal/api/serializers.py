@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from portal.core.db import quantize_money
 
+CLABE_MASK = "••••"  # what the ledger exports write in place of a CLABE inside a reference
+
 
 def money(value: Decimal | None) -> str | None:
     return None if value is None else format(quantize_money(value), "f")
@@ -121,6 +123,7 @@ def award_json(award, info: dict, figures) -> dict:
         "currency": award.currency,
         "start_date": day(award.start_date),
         "end_date": day(award.end_date),
+        "advance_limit": money(award.advance_limit),
         "decided_dt": instant(award.proposed_dt),
         "call": {"id": info["call_id"], "code": info["call_code"]},
         "programme_id": award.programme_id,
@@ -179,10 +182,17 @@ def disbursement_json(d, reference: str) -> dict:
         "award_amount": money(d.award_amount),
         "award_currency": d.award_currency,
         # Shown on the grant's finance page to everyone who may read the ledger.
-        "bank_reference": d.bank_reference,
+        "bank_reference": bank_reference(d),
         "clabe_last4": d.clabe[-4:] if d.clabe else None,
         "recorded_dt": instant(d.created_dt),
     }
+
+
+def bank_reference(d) -> str:
+    """The transfer's reference, with the account's CLABE masked when it was typed into it (as
+    the ledger exports do): the whole account number never leaves."""
+    reference = d.bank_reference or ""
+    return reference.replace(d.clabe, CLABE_MASK) if d.clabe else reference
 
 
 def contribution_json(c, reference: str) -> dict:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 
 from portal.calls.operations import InputError
+
+# What a person types: ASCII digits and at most one decimal point. ``Decimal`` alone also reads
+# "17_2345" (as 172345), "1.8E1", "NaN" and non-ASCII digits.
+PLAIN_RATE = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
 
 
 def parse_rate(text: str | None, field: str = "rate") -> Decimal | None:
@@ -18,10 +23,9 @@ def parse_rate(text: str | None, field: str = "rate") -> Decimal | None:
         return None
     if "," in raw:
         raise InputError({field: [_l("Write the rate with a decimal point, such as 17.2345.")]})
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise InputError({field: [_l("Enter a rate such as 17.2345.")]}) from None
-    if not value.is_finite():
+    if not PLAIN_RATE.fullmatch(raw):
         raise InputError({field: [_l("Enter a rate such as 17.2345.")]})
-    return value
+    try:
+        return Decimal(raw)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only plain decimals
+        raise InputError({field: [_l("Enter a rate such as 17.2345.")]}) from None

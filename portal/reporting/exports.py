@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 from flask import Response, current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import func, select
 
 from portal.applications.constants import CONTRIBUTOR_LABELS, ContributorType, CountsAs, Nature
@@ -405,7 +406,8 @@ def xlsx_body(ledger: Ledger, filter_lines: list[tuple[str, str]]) -> bytes:
     for row in ledger.totals:
         sheet.append([cell(v, c, bold) for v, c in zip(row, ledger.columns, strict=True)])
 
-    about = book.create_sheet(_sheet_title(_l("Filter")))
+    # The noun: the dashboard's button says "Filter" as a verb ("Filtrar" in Spanish).
+    about = book.create_sheet(_sheet_title(lazy_pgettext("spreadsheet sheet", "Filter")))
     about.column_dimensions["A"].width = 24
     about.column_dimensions["B"].width = 40
     for label, value in filter_lines:

@@ -6,7 +6,7 @@ input raises ``InputError`` with a translated message per field and changes noth
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -18,17 +18,37 @@ from portal.audit.operations import record
 from portal.calls.operations import InputError
 from portal.core.db import db
 from portal.finance.constants import RATE_SOURCES
+from portal.finance.deadlines import today
 from portal.finance.rates import parse_rate
 from portal.reporting.models import RATE_PRECISION, RATE_SCALE, ExchangeRate
 
 BASE, QUOTE = "USD", "MXN"
 RATE_LIMIT = Decimal(10) ** (RATE_PRECISION - RATE_SCALE)
+# The current peso (1 new peso = 1,000 old ones) began on 1993-01-01: earlier rates are in
+# another unit. Banxico's FIX of one day applies to the next business day(s), so a rate is
+# known a few days ahead at most.
+FIRST_RATE_DAY = date(1993, 1, 1)
+DAYS_AHEAD = 7
 
 
 def _problems(rate_on: date | None, rate: Decimal | None, source: str | None) -> dict:
     errors: dict[str, list] = {}
     if rate_on is None:
         errors["rate_on"] = [_l("Enter the day the rate applies to.")]
+    elif rate_on < FIRST_RATE_DAY:
+        errors["rate_on"] = [
+            _l(
+                "Enter a day from %(first)s on: earlier rates are in old pesos.",
+                first=FIRST_RATE_DAY.isoformat(),
+            )
+        ]
+    elif rate_on > today() + timedelta(days=DAYS_AHEAD):
+        errors["rate_on"] = [
+            _l(
+                "A rate cannot be recorded more than %(days)s days ahead: check the year.",
+                days=DAYS_AHEAD,
+            )
+        ]
     if rate is None:
         errors["rate"] = [_l("Enter the rate: how many Mexican pesos one US dollar buys.")]
     elif rate <= 0:

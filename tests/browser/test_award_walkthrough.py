@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.demo.data import DEMO_PASSWORD
+from tests.support.browser import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -55,18 +56,6 @@ def _ids(live_server) -> tuple[int, int, str, str, str]:
         )
         db.session.remove()
     return found
-
-
-def _log_in(page, email: str) -> None:
-    """Log in as ``email`` (dropping the previous session once static requests are done)."""
-    page.wait_for_load_state("networkidle")
-    page.context.clear_cookies()
-    page.goto("/login")
-    page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
-    page.goto("/dashboard?lang=es")  # the walk-through reads Spanish, whatever the profile says
 
 
 def _sign(page, es, name: str, accept: bool = True, password: str = DEMO_PASSWORD) -> None:
@@ -142,7 +131,7 @@ def test_signatory_signs_manager_countersigns_and_verify(live_server, page, es, 
 
     # The grants manager: a schedule that does not add up is refused. Changing the schedule
     # withdrew the agreement waiting for signatures, so the manager issues it again.
-    _log_in(page, MANAGER)
+    log_in(page, MANAGER)
     _schedule_that_does_not_add_up(page, es, shot, award_url, amount)
     shot(page, "schedule-restored")
     page.goto(award_url)
@@ -152,7 +141,7 @@ def test_signatory_signs_manager_countersigns_and_verify(live_server, page, es, 
     expect(page.locator("#agreements")).to_contain_text(NUMBER)
 
     # An editor of the organisation (not its signatory) is refused.
-    _log_in(page, EDITOR)
+    log_in(page, EDITOR)
     page.goto(award_url)
     expect(page.locator("#agreements")).to_contain_text(NUMBER)
     expect(page.get_by_role("link", name=es("Review and sign the agreement"))).to_have_count(0)
@@ -180,7 +169,7 @@ def test_signatory_signs_manager_countersigns_and_verify(live_server, page, es, 
     shot(page, "editor-refused")
 
     # The signatory reviews and signs: a wrong name and password are refused first.
-    _log_in(page, SIGNATORY[0])
+    log_in(page, SIGNATORY[0])
     page.goto(award_url)
     expect(page.get_by_role("heading", level=1)).to_contain_text(REFERENCE)
     page.get_by_role("link", name=es("Review and sign the agreement")).click()
@@ -202,7 +191,7 @@ def test_signatory_signs_manager_countersigns_and_verify(live_server, page, es, 
     shot(page, "signed-by-grantee")
 
     # The grants manager countersigns.
-    _log_in(page, MANAGER)
+    log_in(page, MANAGER)
     page.goto(award_url)
     page.get_by_role("link", name=es("Review and countersign the agreement")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from portal.demo.data import DEMO_PASSWORD
+from tests.support.browser import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,15 +25,6 @@ TITLE_ES = "Acceso a la justicia en comunidades rurales"
 TITLE_EN = "Access to justice in rural communities"
 ZONE = "America/Mexico_City"
 KINDS = {"short_text": "Short text", "money": "Amount of money"}  # value: English label
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
-    page.goto("/dashboard?lang=es")  # the walk-through reads Spanish, whatever the profile says
 
 
 def _field(page, es, msgid: str):
@@ -86,7 +77,7 @@ def _add_question(page, es, kind: str, key: str, label_es: str, label_en: str) -
 
 
 def test_create_and_publish_a_call(page, shot, es):
-    _log_in(page, MANAGER)
+    log_in(page, MANAGER)
 
     # Programmes → the demo programme → New call.
     page.get_by_role("navigation", name=es("Main navigation")).get_by_role(

@@ -9,29 +9,18 @@ they never touch (the USD grants of CONV-2025-02) are asserted exactly.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
-from portal.demo.data import DEMO_PASSWORD
+from tests.support.browser import log_in
 
 pytestmark = pytest.mark.browser
 
 OFFICER = "finanzas@cofinancia.example"
 
 
-def _log_in(page, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/login")
-    page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
-
-
 def test_finance_dashboard(live_server, page, es, shot):
-    _log_in(page, OFFICER)
+    log_in(page, OFFICER)
     page.get_by_role("navigation").get_by_role(
         "link", name=es("Finance dashboard"), exact=True
     ).click()

@@ -26,22 +26,13 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from portal.demo.data import DEMO_PASSWORD
+from tests.support.browser import log_in
 
 pytestmark = pytest.mark.browser
 
 OFFICER = "finanzas@cofinancia.example"
 GRANTEE = "direccion@justiciacercana.example"  # Justicia Cercana, Nuevo León
 SONORA = "26"
-
-
-def _log_in(page, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/login")
-    page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
 
 
 def _amount(text: str) -> Decimal:
@@ -99,7 +90,7 @@ def _demo_secrets(live_server) -> list[str]:
 
 
 def test_ledgers_and_open_data_match_the_screen(live_server, page, es, shot, tmp_path):
-    _log_in(page, OFFICER)
+    log_in(page, OFFICER)
     page.goto("/reports/finance")
     form = page.get_by_role("search")
     form.get_by_label(es("State")).select_option(SONORA)
@@ -180,7 +171,7 @@ def _other_organisations_award(live_server) -> int:
 
 
 def test_a_token_lets_a_script_read_awards_and_disbursements(live_server, page, es, shot):
-    _log_in(page, GRANTEE)
+    log_in(page, GRANTEE)
     nav = page.get_by_role("navigation")
     nav.locator(".dropdown-toggle").click()  # the account menu
     nav.get_by_role("link", name=es("API tokens"), exact=True).click()

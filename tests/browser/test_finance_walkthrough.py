@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from portal.demo.data import DEMO_PASSWORD
+from tests.support.browser import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -38,21 +38,11 @@ def _award_id(live_server) -> int:
     return award_id
 
 
-def _log_in(page, email: str) -> None:
-    page.wait_for_load_state("networkidle")
-    page.context.clear_cookies()
-    page.goto("/login")
-    page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
-
-
 def test_payment_request_to_disbursement(live_server, page, es, shot):
     award_id = _award_id(live_server)
     grant = f"/finance/grants/{award_id}"
 
-    _log_in(page, APPLICANT[0])
+    log_in(page, APPLICANT[0])
     page.goto("/finance/mine")
     page.get_by_role("link", name=REFERENCE).click()
     expect(page).to_have_url(re.compile(grant))
@@ -91,14 +81,14 @@ def test_payment_request_to_disbursement(live_server, page, es, shot):
     expect(page.locator("[data-status=submitted]")).to_be_visible()
     shot(page, "submitted")
 
-    _log_in(page, MANAGER)
+    log_in(page, MANAGER)
     page.goto(request_url)
     form = page.locator("form[action$='/deliverable']")
     form.get_by_label(es("Decision")).select_option("approve")
     form.locator("button[type=submit]").click()
     expect(page.locator("[data-status=deliverable_approved]")).to_be_visible()
 
-    _log_in(page, OFFICER)
+    log_in(page, OFFICER)
     page.goto(request_url)
     page.locator("form[action$='/approve'] button[type=submit]").click()
     expect(page.locator("[data-status=payment_approved]")).to_be_visible()

@@ -20,7 +20,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from portal.demo.data import DEMO_PASSWORD
+from tests.support.browser import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -109,19 +109,6 @@ def _prepare(live_server) -> dict:
     return made
 
 
-def _log_in(page, email: str) -> None:
-    """Log in as ``email``, dropping the previous session. Requests still in flight (static
-    files) would set the old session cookie again, so wait for them before clearing."""
-    page.wait_for_load_state("networkidle")
-    page.context.clear_cookies()
-    page.goto("/login")
-    page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
-    page.goto("/dashboard?lang=es")  # the walk-through reads Spanish, whatever the profile says
-
-
 def _screen(page, es, reference: str, outcome: str, reasons=(), note: str = "") -> None:
     page.goto(f"/calls/{CODE}/screening")
     page.get_by_role("link", name=es("Screen %(ref)s", ref=reference)).click()
@@ -167,7 +154,7 @@ def test_screen_build_assign_review_consensus_rank_and_feedback(
     ref = {k: v[1] for k, v in apps.items()}
 
     # Grants manager: the call page leads to the evaluation.
-    _log_in(page, MANAGER)
+    log_in(page, MANAGER)
     page.goto(f"/calls/{CODE}")
     page.get_by_role("link", name=es("Open the evaluation of this call")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(es("Evaluation"))
@@ -224,7 +211,7 @@ def test_screen_build_assign_review_consensus_rank_and_feedback(
     expect(page.get_by_role("heading", name=es("How applications are evaluated"))).to_be_visible()
 
     # First reviewer: declaration, blind reading, scores.
-    _log_in(page, FIRST[0])
+    log_in(page, FIRST[0])
     page.goto("/reviews/")
     page.get_by_role("link", name=es("Open %(ref)s", ref=ref["jc1"])).click()
     expect(page.get_by_role("heading", name=es("Conflict of interest"))).to_be_visible()
@@ -237,12 +224,12 @@ def test_screen_build_assign_review_consensus_rank_and_feedback(
     shot(page, "review-submitted")
 
     # Second reviewer disagrees on jc3.
-    _log_in(page, SECOND[0])
+    log_in(page, SECOND[0])
     for key in ("jc1", "jc2", "jc3"):
         _review(page, es, ref[key], SCORES[SECOND][key])
 
     # The chair sees the disagreement and records the consensus.
-    _log_in(page, FIRST[0])
+    log_in(page, FIRST[0])
     page.goto("/reviews/")
     page.get_by_role("link", name=es("Consensus of %(code)s", code=CODE)).click()
     row = page.get_by_role("row").filter(has_text=ref["jc3"])
@@ -264,7 +251,7 @@ def test_screen_build_assign_review_consensus_rank_and_feedback(
     shot(page, "consensus")
 
     # Ranking: consensus first, then the 80-point tie broken by the named criterion.
-    _log_in(page, MANAGER)
+    log_in(page, MANAGER)
     page.goto(f"/calls/{CODE}/ranking")
     rows = page.locator("table.ranking").first.locator("tbody tr")
     expect(rows).to_have_count(3)
@@ -299,7 +286,7 @@ def test_screen_build_assign_review_consensus_rank_and_feedback(
         )
     ).to_be_visible()
 
-    _log_in(page, APPLICANT)
+    log_in(page, APPLICANT)
     page.goto(f"/applications/{apps['jc3'][0]}")
     page.get_by_role("link", name=es("Read the evaluation summary")).click()
     main = page.locator("main")

@@ -101,6 +101,12 @@ def test_request_to_payment(award, personas, as_user, outbox):
         officer, f"{url}/disburse", {**comma, "exchange_rate": "17,2345"}, form_url=url
     )
     assert "decimal point" in comma.get_data(as_text=True)
+    for odd in ("17_2345", "1.8E1", "NaN", "١٧.٥"):  # Decimal() reads all of these
+        odd_rate = {**payment, "currency": "USD", "amount": "100.00", "rate_source": "bank"}
+        response = post_form(
+            officer, f"{url}/disburse", {**odd_rate, "exchange_rate": odd}, form_url=url
+        )
+        assert "Enter a rate such as 17.2345." in response.get_data(as_text=True), odd
     assert _count(Disbursement) == 0
 
     first = post_form(officer, f"{url}/disburse", {**payment, "amount": "150000.00"}, form_url=url)

@@ -62,10 +62,30 @@ def test_access_matrix(matrix, world, url):
 def test_a_manager_of_another_programme_never_gets_its_grants(app, world, personas):
     outsider = factories.make_user(name="Otra Gestora", roles=("grants_manager",))
     client = as_user(app, outsider)
-    xml = download(client, "/reports/open-data/iati.xml").data
-    package = json.loads(download(client, "/reports/open-data/360giving.json").data)
-    assert b"CONV-2026-01-" not in xml and b"<iati-activity " not in xml
-    assert package == {"grants": []}
+    for url in URLS[1:]:
+        response = client.get(url)
+        # Nothing to publish: the page says so (no empty, schema-invalid file).
+        assert response.status_code == 404 and response.mimetype == "text/html"
+        assert b"CONV-2026-01-" not in response.data and b"iati-activity" not in response.data
+        assert NOTHING in response.data
+
+
+NOTHING = b"No grant in force matches this filter: there is nothing to publish."
+
+
+def test_no_empty_file_when_the_filter_leaves_no_grant(app, world, personas):
+    """An IATI file needs at least one activity to be valid: with no grant in scope the page
+    says there is nothing to publish (and offers no download) instead of an invalid file."""
+    client = as_user(app, personas["finance_officer"])
+    for url in URLS[1:]:
+        response = client.get(url, query_string={"state": "01"})  # Aguascalientes: no grant
+        assert response.status_code == 404 and response.mimetype == "text/html"
+        assert NOTHING in response.data and b"data-empty" in response.data
+        assert "Content-Disposition" not in response.headers
+    page = download(client, "/reports/open-data/", state="01").data
+    assert NOTHING in page and b"/reports/open-data/iati.xml" not in page
+    page = download(client, "/reports/open-data/", state="19").data
+    assert NOTHING not in page and b"/reports/open-data/iati.xml?state=19" in page
 
 
 def test_filters_narrow_the_grants(app, world, personas):

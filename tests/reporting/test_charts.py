@@ -43,3 +43,28 @@ def test_long_labels_are_shortened():
     label = "Fondo de Cofinanciamiento para la Justicia Cotidiana"
     assert shorten(label).endswith("…") and len(shorten(label)) == 30
     assert shorten("CONV-2026-01") == "CONV-2026-01"
+
+
+def test_charts_stay_legible_on_a_phone(app, ctx):
+    """On a 390-px phone the SVG used to shrink to the screen: its 12-unit labels came out at
+    about 5 px. It now sits in a sideways-scrolling box and never draws narrower than the
+    CSS minimum, so labels stay at 9.5 px or more."""
+    import re
+    from pathlib import Path
+
+    from flask import render_template_string
+    from lxml import html as lxml_html
+
+    chart = bar_chart("c", "Title", "Description", SERIES, [("A", [D("1"), D("2")])], str)
+    page = render_template_string(
+        '{% from "macros/charts.html" import bar_chart %}{{ bar_chart(chart) }}', chart=chart
+    )
+    svg = lxml_html.fromstring(page).xpath("//svg")[0]
+    assert "chart" in svg.get("class").split()
+    assert svg.getparent().tag == "div" and svg.getparent().get("class") == "chart-scroll"
+
+    css = (Path(app.static_folder) / "css" / "portal.css").read_text()
+    assert re.search(r"\.chart-scroll\s*\{\s*overflow-x:\s*auto;\s*\}", css)
+    minimum = re.search(r"\.chart-scroll > svg\.chart\s*\{\s*min-width:\s*([\d.]+)rem;", css)
+    smallest_label = 11 * float(minimum.group(1)) * 16 / chart.width  # bar values: 11 units
+    assert smallest_label >= 9.5

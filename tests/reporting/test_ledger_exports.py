@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext, pgettext
 from openpyxl import load_workbook
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -437,3 +437,15 @@ def test_totals_equal_the_dashboards(world, as_user, personas, args):
         if figures.reported:
             expected[(currency, "Reported, not verified yet")] = figures.reported
     assert cofinanced == expected
+
+
+def test_the_filter_sheet_is_named_with_the_noun(world, as_user, personas):
+    """The second sheet's name once shared its msgid with the dashboard's "Filter" button, so
+    Spanish files called it "Filtrar" (the verb): it now has its own context."""
+    response = as_user(personas["finance_officer"]).get("/reports/exports/cofinance.xlsx?lang=es")
+    book = read_xlsx(response)[0]
+    with force_locale("es_MX"):
+        button = gettext("Filter")
+        sheet = pgettext("spreadsheet sheet", "Filter")
+    assert button == "Filtrar"
+    assert book.sheetnames[1] == sheet != button

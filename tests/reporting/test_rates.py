@@ -166,3 +166,48 @@ def test_every_problem_is_reported_at_once(ctx, officer_client):
     ):
         assert message in html
     assert _count() == 0
+
+
+OLD_PESOS = "Enter a day from 1993-01-01 on: earlier rates are in old pesos."
+TOO_FAR = "A rate cannot be recorded more than 7 days ahead: check the year."
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        # Decimal() reads these, a person never means them: "17_2345" was stored as 172345.
+        ({"rate": "17_2345"}, "Enter a rate such as 17.2345."),
+        ({"rate": "1.8E1"}, "Enter a rate such as 17.2345."),
+        ({"rate": "١٧.٥"}, "Enter a rate such as 17.2345."),
+        ({"rate": "１７.５"}, "Enter a rate such as 17.2345."),
+        ({"rate_on": "1992-12-31"}, OLD_PESOS),
+        ({"rate_on": "2026-12-05"}, TOO_FAR),
+        ({"rate_on": "2126-11-20"}, TOO_FAR),
+    ],
+)
+def test_odd_numbers_and_far_days_are_refused(ctx, officer_client, monkeypatch, data, message):
+    monkeypatch.setattr(operations, "today", lambda: date(2026, 11, 27))
+    response = post_form(
+        officer_client, "/reports/rates", {**GOOD, **data}, form_url="/reports/rates"
+    )
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert _count() == 0
+
+
+@pytest.mark.parametrize(
+    ("rate_on", "typed", "stored"),
+    [
+        ("1993-01-01", "3.1154", D("3.1154")),
+        ("2026-12-04", " 17.5 ", D("17.5")),  # a week ahead at most
+        ("2026-11-20", "17.", D("17")),
+    ],
+)
+def test_plain_numbers_and_near_days_are_accepted(
+    ctx, officer_client, monkeypatch, rate_on, typed, stored
+):
+    monkeypatch.setattr(operations, "today", lambda: date(2026, 11, 27))
+    data = {**GOOD, "rate_on": rate_on, "rate": typed}
+    response = post_form(officer_client, "/reports/rates", data, form_url="/reports/rates")
+    assert response.status_code == 302
+    assert db.session.scalars(select(ExchangeRate.rate)).all() == [stored]

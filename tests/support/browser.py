@@ -221,3 +221,29 @@ def mail_to(live_server):
         return found
 
     return messages
+
+
+def log_in(page, email: str, *, spanish: bool = True) -> None:
+    """Log in as a demo account, dropping the previous session first.
+
+    Flask refreshes a permanent session's cookie on every response, static files included: a
+    response to a request sent before the switch can set the older cookie again. So wait for the
+    network to be idle before clearing cookies, and after choosing Spanish (walk-throughs read
+    Spanish whatever the account's own language is) check that the choice stuck.
+    """
+    from playwright.sync_api import expect
+
+    from portal.demo.data import DEMO_PASSWORD
+
+    page.wait_for_load_state("networkidle")
+    page.context.clear_cookies()
+    page.goto("/login")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(DEMO_PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    expect(page).not_to_have_url(re.compile(r"/login"))
+    if spanish:
+        page.wait_for_load_state("networkidle")
+        page.goto("/dashboard?lang=es")
+        page.wait_for_load_state("networkidle")
+        expect(page.locator("html")).to_have_attribute("lang", "es")
