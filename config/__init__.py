@@ -99,6 +99,7 @@ class BaseConfig:
 
     # Read-only API (issue 8): requests per personal access token (Flask-Limiter syntax).
     API_RATE_LIMIT = "300 per minute"
+    API_FAILED_AUTH_LIMIT = "30 per minute"  # refused tokens per client address
 
     # E-mail reminders (issue 8, ``flask --app wsgi reminders send``, daily): milestone reports
     # due within this many days are announced once; overdue ones are repeated every N days.

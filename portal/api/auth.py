@@ -63,6 +63,20 @@ def rate_limit() -> str:
     return current_app.config.get("API_RATE_LIMIT", "300 per minute")
 
 
+def address_key() -> str:
+    return "api-auth-failures:" + (request.remote_addr or "unknown")
+
+
+def failed_auth_limit() -> str:
+    """Refused tokens per address: made-up tokens each have a bucket of their own above, so
+    guessing is limited by where it comes from."""
+    return current_app.config.get("API_FAILED_AUTH_LIMIT", "30 per minute")
+
+
+def refused(response) -> bool:
+    return response.status_code == 401
+
+
 def limits_off() -> bool:
     """The limiter is shared by every app in the process; follow this app's setting."""
     return not current_app.config.get("RATELIMIT_ENABLED", True)

@@ -28,6 +28,12 @@ PREFIX = "/api/v1"
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
 csrf.exempt(bp)
 limiter.limit(auth.rate_limit, key_func=auth.rate_limit_key, exempt_when=auth.limits_off)(bp)
+limiter.limit(
+    auth.failed_auth_limit,
+    key_func=auth.address_key,
+    deduct_when=auth.refused,
+    exempt_when=auth.limits_off,
+)(bp)
 
 bp.register_error_handler(ApiError, errors.error_response)
 bp.register_error_handler(HTTPException, errors.http_error)

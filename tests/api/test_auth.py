@@ -119,3 +119,35 @@ def test_rate_limit_per_token(database_url, connection, personas, ctx):
     finally:
         limiter.enabled = enabled
         limiter.reset()
+
+
+def test_guessing_tokens_is_limited_per_address(database_url, connection, personas, ctx):
+    """Each made-up token would have a fresh per-token bucket: refusals count per address."""
+    from portal.api.tokens import generate
+
+    enabled = limiter.enabled
+    try:
+        app = create_app(
+            "testing",
+            {
+                "DATABASE_URL": database_url,
+                "RATELIMIT_ENABLED": True,
+                "RATELIMIT_STORAGE_URI": "memory://",
+                "API_FAILED_AUTH_LIMIT": "3 per minute",
+                "MAIL_SERVER": "",
+                "REDIS_URL": "",
+            },
+        )
+        limiter.reset()
+        good = helpers.make_token(personas["applicant"])[1]
+        client = app.test_client()
+        for _ in range(3):
+            _error(
+                client.get("/api/v1/me", headers=helpers.bearer(generate())), 401, "invalid_token"
+            )
+        _error(client.get("/api/v1/me", headers=helpers.bearer(generate())), 429, "rate_limited")
+        # A valid token from the same address is refused too until the minute passes.
+        assert client.get("/api/v1/me", headers=helpers.bearer(good)).status_code == 429
+    finally:
+        limiter.enabled = enabled
+        limiter.reset()
