@@ -127,6 +127,7 @@ ACTIONS: frozenset[str] = frozenset(
         "finance.ledger_exported",
         # reporting
         "exchange_rate.recorded",
+        "exchange_rate.withdrawn",
         # API tokens
         "api_token.created",
         "api_token.revoked",

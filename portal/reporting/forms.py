@@ -10,6 +10,10 @@ from wtforms.validators import Length, Optional
 from portal.finance.constants import RATE_SOURCES
 
 
+class WithdrawRateForm(FlaskForm):
+    reason = StringField(_l("Reason for withdrawing it"), validators=[Optional(), Length(max=500)])
+
+
 class RateForm(FlaskForm):
     rate_on = DateField(_l("Day the rate applies to"), validators=[Optional()])
     rate = StringField(

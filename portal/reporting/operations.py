@@ -122,3 +122,26 @@ def latest_rate_query(on: date, base: str = BASE, quote: str = QUOTE):
 
 def latest_rate(on: date, base: str = BASE, quote: str = QUOTE) -> ExchangeRate | None:
     return db.session.scalar(latest_rate_query(on, base, quote))
+
+
+def withdraw_rate(actor, rate: ExchangeRate, reason: str) -> None:
+    """Remove a mistaken rate (a typo would otherwise convert every later period). The ledger
+    never uses these rates, only the dashboard's combined figures; the audit entry keeps the
+    withdrawn values and the reason, and the day can then be recorded again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InputError({"reason": [_l("Say why the rate is withdrawn.")]})
+    record(
+        "exchange_rate.withdrawn",
+        rate,
+        changes={
+            "pair": f"{rate.base}/{rate.quote}",
+            "rate_on": rate.rate_on,
+            "rate": rate.rate,
+            "source": rate.source,
+            "reason": reason,
+        },
+        organisation_id=None,
+    )
+    db.session.delete(rate)
+    db.session.flush()

@@ -31,7 +31,7 @@ from portal.core.pagination import paginate, requested_page
 from portal.reporting import dashboard, operations, permissions
 from portal.reporting.dashboard_charts import charts
 from portal.reporting.filters import ReportFilter, build_form, parse, sees_everything
-from portal.reporting.forms import RateForm
+from portal.reporting.forms import RateForm, WithdrawRateForm
 from portal.reporting.models import ExchangeRate
 
 bp = Blueprint("reporting", __name__, url_prefix="/reports")
@@ -130,4 +130,31 @@ def rates():
         RATES_PER_PAGE,
         scalars=True,
     )
-    return render_template("reporting/rates.html", form=form if can_record else None, page=page)
+    return render_template(
+        "reporting/rates.html",
+        form=form if can_record else None,
+        withdraw_form=WithdrawRateForm() if can_record else None,
+        page=page,
+    )
+
+
+@bp.post("/rates/<int:rate_id>/withdraw")
+@login_required
+def withdraw_rate(rate_id: int):
+    require(permissions.can_record_rates(current_user))
+    rate = db.session.get(ExchangeRate, rate_id)
+    if rate is None:
+        abort(404)
+    form = WithdrawRateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        operations.withdraw_rate(current_user, rate, form.reason.data)
+    except InputError as error:
+        db.session.rollback()
+        flash(next(iter(error.errors.values()))[0], "danger")
+    else:
+        day = rate.rate_on.isoformat()
+        db.session.commit()
+        flash(_("The rate of %(day)s was withdrawn.", day=day), "success")
+    return redirect(url_for("reporting.rates"))

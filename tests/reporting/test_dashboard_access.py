@@ -69,3 +69,21 @@ def test_navigation_and_finance_index_link(app, ctx, personas):
     client = app.test_client()
     login(client, personas["finance_officer"].email)
     assert 'href="/reports/finance"' in client.get("/finance/").get_data(as_text=True)
+
+
+def test_withdraw_rate_post(app, ctx, matrix, personas):
+    """Without a reason nothing is withdrawn, whoever asks; only recorders get past the check."""
+    from datetime import date
+    from decimal import Decimal
+
+    from portal.reporting import operations
+
+    rate = operations.record_rate(
+        personas["finance_officer"],
+        rate_on=date(2026, 11, 20),
+        rate=Decimal("17.5"),
+        source="banxico_fix",
+    )
+    db.session.commit()
+    matrix.check(f"/reports/rates/{rate.id}/withdraw", RECORDERS, method="POST")
+    assert db.session.get(ExchangeRate, rate.id) is not None

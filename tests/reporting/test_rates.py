@@ -211,3 +211,47 @@ def test_plain_numbers_and_near_days_are_accepted(
     response = post_form(officer_client, "/reports/rates", data, form_url="/reports/rates")
     assert response.status_code == 302
     assert db.session.scalars(select(ExchangeRate.rate)).all() == [stored]
+
+
+def test_a_mistaken_rate_is_withdrawn_with_a_reason(ctx, app, officer_client, personas):
+    rate = operations.record_rate(
+        personas["finance_officer"],
+        rate_on=date(2026, 11, 20),
+        rate=D("183.275"),
+        source="banxico_fix",
+    )
+    db.session.commit()
+    url = f"/reports/rates/{rate.id}/withdraw"
+    refused = post_form(
+        officer_client, url, {"reason": "  "}, form_url="/reports/rates", follow_redirects=True
+    )
+    assert "Say why the rate is withdrawn." in refused.get_data(as_text=True)
+    assert _count() == 1
+
+    manager = app.test_client()
+    login(manager, personas["grants_manager"].email)
+    assert post_form(manager, url, {"reason": "x"}, form_url="/reports/rates").status_code == 403
+    assert _count() == 1
+
+    done = post_form(
+        officer_client,
+        url,
+        {"reason": "Punto decimal mal puesto"},
+        form_url="/reports/rates",
+        follow_redirects=True,
+    )
+    assert "The rate of 2026-11-20 was withdrawn." in done.get_data(as_text=True)
+    assert _count() == 0
+    entry = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "exchange_rate.withdrawn")
+    )
+    assert entry.changes["reason"] == "Punto decimal mal puesto"
+    assert entry.changes["rate"] in ("183.275000", "183.275")
+    # The day can be recorded again, correctly.
+    operations.record_rate(
+        personas["finance_officer"],
+        rate_on=date(2026, 11, 20),
+        rate=D("18.3275"),
+        source="banxico_fix",
+    )
+    assert post_form(officer_client, url, {"reason": "x"}, form_url="/").status_code == 404
