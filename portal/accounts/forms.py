@@ -6,9 +6,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from portal.accounts.passwords import MAX_LENGTH, password_problems
+from portal.core.forms import choice_list
 from portal.core.i18n import LANGUAGE_NAMES, current_language
 
 # The zones offered on the profile page: Mexico's zones (see domain notes) plus UTC.
@@ -29,16 +31,16 @@ NAME_MAX = 200
 EMAIL_MAX = 254
 
 
-def language_choices() -> list[tuple[str, str]]:
-    return list(LANGUAGE_NAMES.items())
+def language_choices() -> list[SelectChoice]:
+    return choice_list(LANGUAGE_NAMES.items())
 
 
-def timezone_choices(current: str | None = None) -> list[tuple[str, str]]:
+def timezone_choices(current: str | None = None) -> list[SelectChoice]:
     """Common zones labelled "zone — description"; keeps a user's other zone selectable."""
     choices = [(zone, f"{zone} — {label}") for zone, label in COMMON_TIMEZONES]
     if current and current not in dict(COMMON_TIMEZONES):
         choices.append((current, current))
-    return choices
+    return choice_list(choices)
 
 
 def _email_field(label=None):

@@ -17,6 +17,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from portal.calls.constants import NO, SHORT_TEXT_MAX_CHARS, YES, YES_NO_LABELS, QuestionKind
 from portal.calls.forms import CheckboxesField, MoneyField
+from portal.core.forms import choice_list
 from portal.core.i18n import current_language
 
 PREFIX = "q_"
@@ -67,11 +68,12 @@ def make_field(question: dict):
     if kind == QuestionKind.DATE:
         return DateField(**common)
     if kind == QuestionKind.SINGLE_CHOICE:
-        return RadioField(choices=_options(question), **common)
+        return RadioField(choices=choice_list(_options(question)), **common)
     if kind == QuestionKind.MULTIPLE_CHOICE:
-        return CheckboxesField(choices=_options(question), **common)
+        return CheckboxesField(choices=choice_list(_options(question)), **common)
     if kind == QuestionKind.YES_NO:
-        return RadioField(choices=[(YES, YES_NO_LABELS[YES]), (NO, YES_NO_LABELS[NO])], **common)
+        yes_no = choice_list([(YES, YES_NO_LABELS[YES]), (NO, YES_NO_LABELS[NO])])
+        return RadioField(choices=yes_no, **common)
     return None
 
 

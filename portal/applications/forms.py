@@ -20,6 +20,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from portal.applications.answers import add_question_fields
@@ -34,7 +35,7 @@ from portal.applications.constants import (
 )
 from portal.calls.constants import NO, YES, YES_NO_LABELS, QuizKind
 from portal.calls.forms import MoneyField
-from portal.core.forms import TranslatedForm
+from portal.core.forms import TranslatedForm, choice_list
 from portal.core.i18n import current_language
 
 
@@ -96,9 +97,9 @@ def quiz_form(snapshot: dict, version: int | None = None):
     fields = {}
     for question in snapshot.get("eligibility", []):
         if question["kind"] == QuizKind.YES_NO:
-            choices = [(YES, YES_NO_LABELS[YES]), (NO, YES_NO_LABELS[NO])]
+            choices = choice_list([(YES, YES_NO_LABELS[YES]), (NO, YES_NO_LABELS[NO])])
         else:
-            choices = [(o["key"], _text(o["label"])) for o in question["options"]]
+            choices = choice_list((o["key"], _text(o["label"])) for o in question["options"])
         fields[f"e_{question['key']}"] = RadioField(
             _text(question["label"]),
             choices=choices,
@@ -121,9 +122,9 @@ def quiz_answers(form) -> dict:
 
 
 # Budget -------------------------------------------------------------------------------------
-def _choices(labels: dict, blank: bool = False) -> list[tuple[str, object]]:
+def _choices(labels: dict, blank: bool = False) -> list[SelectChoice]:
     items = [(k.value, v) for k, v in labels.items()]
-    return [("", _l("— choose —")), *items] if blank else items
+    return choice_list([("", _l("— choose —")), *items] if blank else items)
 
 
 class LineForm(TranslatedForm):
@@ -288,7 +289,9 @@ class StaffFilterForm(TranslatedForm):
     q = StringField(_l("Search title or organisation"), filters=[_strip])
     status = SelectField(
         _l("Status"),
-        choices=[("", _l("Any status")), *((s.value, s.label) for s in LISTED_STATUSES)],
+        choices=choice_list(
+            [("", _l("Any status")), *((s.value, s.label) for s in LISTED_STATUSES)]
+        ),
         default="",
     )
     # default="": an absent filter is "any", not an invalid choice shown in red.
@@ -300,10 +303,10 @@ class StaffFilterForm(TranslatedForm):
     pct_max = IntegerField(_l("to"), validators=[Optional(), NumberRange(min=0, max=100)])
     requested_min = MoneyField(_l("Requested from"), validators=[Optional()], render_kw=MONEY_INPUT)
     requested_max = MoneyField(_l("to"), validators=[Optional()], render_kw=MONEY_INPUT)
-    sort = SelectField(_l("Sort by"), choices=list(SORTS.items()), default="submitted")
+    sort = SelectField(_l("Sort by"), choices=choice_list(SORTS.items()), default="submitted")
     direction = SelectField(
         _l("Order"),
-        choices=[("asc", _l("Ascending")), ("desc", _l("Descending"))],
+        choices=choice_list([("asc", _l("Ascending")), ("desc", _l("Descending"))]),
         default="asc",
     )
 
@@ -313,8 +316,8 @@ class StaffFilterForm(TranslatedForm):
         from portal.organisations.states import STATE_CHOICES
 
         form = cls(args)
-        form.state.choices = [("", _l("Any state")), *STATE_CHOICES]
-        form.kind.choices = [("", _l("Any type")), *APPLICANT_KIND_LABELS.items()]
+        form.state.choices = choice_list([("", _l("Any state")), *STATE_CHOICES])
+        form.kind.choices = choice_list([("", _l("Any type")), *APPLICANT_KIND_LABELS.items()])
         return form
 
     def filters(self) -> dict:

@@ -5,21 +5,26 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.applications.constants import CountsAs, Nature
 from portal.awards.constants import DECISION_LABELS, RISK_ANSWERS, RISK_ITEMS
 from portal.calls.constants import INSTRUMENT_LABELS
 from portal.calls.forms import MoneyField
+from portal.core.forms import choice_list
 
 
-def instrument_choices(values) -> list:
-    return [(i.value, INSTRUMENT_LABELS[i]) for i in INSTRUMENT_LABELS if i.value in values]
+def instrument_choices(values) -> list[SelectChoice]:
+    return choice_list(
+        (i.value, INSTRUMENT_LABELS[i]) for i in INSTRUMENT_LABELS if i.value in values
+    )
 
 
 class DecisionForm(FlaskForm):
     decision = SelectField(
-        _l("Decision"), choices=[(d.value, label) for d, label in DECISION_LABELS.items()]
+        _l("Decision"),
+        choices=choice_list((d.value, label) for d, label in DECISION_LABELS.items()),
     )
     amount = MoneyField(
         _l("Amount of the award"),
@@ -56,8 +61,12 @@ class TermsForm(FlaskForm):
 
 class CommitmentForm(FlaskForm):
     contributor_name = StringField(_l("Contributor"), validators=[InputRequired(), Length(max=200)])
-    nature = SelectField(_l("Cash or in kind"), choices=[(n.value, n.label) for n in Nature])
-    counts_as = SelectField(_l("Counts as"), choices=[(c.value, c.label) for c in CountsAs])
+    nature = SelectField(
+        _l("Cash or in kind"), choices=choice_list((n.value, n.label) for n in Nature)
+    )
+    counts_as = SelectField(
+        _l("Counts as"), choices=choice_list((c.value, c.label) for c in CountsAs)
+    )
     amount = MoneyField(_l("Amount"), validators=[InputRequired()])
     valuation_basis = TextAreaField(
         _l("Valuation basis (in kind)"), validators=[Optional(), Length(max=2000)]
@@ -86,7 +95,7 @@ def risk_form_class():
             key,
             SelectField(
                 label,
-                choices=[("", _l("Choose...")), *RISK_ANSWERS.items()],
+                choices=choice_list([("", _l("Choose...")), *RISK_ANSWERS.items()]),
                 validators=[InputRequired()],
             ),
         )

@@ -22,6 +22,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from portal.calls.constants import DOCUMENT_TYPES, NoticeKind, QuestionKind, QuizKind
 from portal.calls.forms import CheckboxesField, _blank_to_none, _multiline, _strip
 from portal.calls.rules import format_options, parse_options
+from portal.core.forms import choice_list
 
 # Form builder ------------------------------------------------------------------------------
 OPTIONS_HELP = _l(
@@ -69,7 +70,7 @@ class _Bilingual(FlaskForm):
 class QuestionForm(_Bilingual):
     kind = SelectField(
         _l("Kind of question"),
-        choices=[(k.value, k.label) for k in QuestionKind],
+        choices=choice_list((k.value, k.label) for k in QuestionKind),
         validators=[InputRequired()],
     )
     help_es = TextAreaField(
@@ -107,17 +108,25 @@ class QuestionForm(_Bilingual):
     def set_choices(self, call, question=None) -> None:
         from portal.core.i18n import localized
 
-        self.document_slot_key.choices = [("", "—")] + [
-            (s.key, f"{s.key} — {localized(s, 'label')}") for s in call.document_slots
-        ]
+        self.document_slot_key.choices = choice_list(
+            [
+                ("", "—"),
+                *((s.key, f"{s.key} — {localized(s, 'label')}") for s in call.document_slots),
+            ]
+        )
         earlier = sorted(call.questions, key=lambda q: q.position)
         if question is not None:
             earlier = earlier[: earlier.index(question)]
-        self.show_if_key.choices = [("", _("Always show"))] + [
-            (q.key, f"{q.key} — {localized(q, 'label')}")
-            for q in earlier
-            if q.kind_enum.can_be_condition
-        ]
+        self.show_if_key.choices = choice_list(
+            [
+                ("", _("Always show")),
+                *(
+                    (q.key, f"{q.key} — {localized(q, 'label')}")
+                    for q in earlier
+                    if q.kind_enum.can_be_condition
+                ),
+            ]
+        )
 
     def fill_from(self, question) -> None:
         for name in (
@@ -152,7 +161,7 @@ class QuestionForm(_Bilingual):
 class SlotForm(_Bilingual):
     allowed_types = CheckboxesField(
         _l("Allowed file types"),
-        choices=[(key, label) for key, (label, _mimes) in DOCUMENT_TYPES.items()],
+        choices=choice_list((key, label) for key, (label, _mimes) in DOCUMENT_TYPES.items()),
         default=["pdf"],
     )
     max_size_mb = IntegerField(
@@ -175,7 +184,7 @@ class SlotForm(_Bilingual):
 class QuizForm(_Bilingual):
     kind = RadioField(
         _l("Kind of question"),
-        choices=[(k.value, k.label) for k in QuizKind],
+        choices=choice_list((k.value, k.label) for k in QuizKind),
         default=QuizKind.YES_NO.value,
         validators=[InputRequired()],
     )
@@ -225,7 +234,7 @@ class QuizForm(_Bilingual):
 class NoticeForm(FlaskForm):
     kind = RadioField(
         _l("Kind"),
-        choices=[(k.value, k.label) for k in NoticeKind],
+        choices=choice_list((k.value, k.label) for k in NoticeKind),
         default=NoticeKind.ANNOUNCEMENT.value,
         validators=[InputRequired()],
     )

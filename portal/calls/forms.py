@@ -36,6 +36,7 @@ from portal.calls.rules import (
     local_to_utc,
     utc_to_local,
 )
+from portal.core.forms import choice_list
 from portal.organisations.states import STATE_CHOICES
 
 MONEY_LIMIT = Decimal(10) ** 12  # Numeric(14, 2)
@@ -127,7 +128,9 @@ class ProgrammeForm(FlaskForm):
         validators=[InputRequired(_l("Enter the donor.")), Length(max=200)],
     )
     currency = SelectField(
-        _l("Currency"), choices=[(c, c) for c in CURRENCIES], validators=[InputRequired()]
+        _l("Currency"),
+        choices=choice_list((c, c) for c in CURRENCIES),
+        validators=[InputRequired()],
     )
     envelope = MoneyField(
         _l("Total envelope"),
@@ -138,7 +141,7 @@ class ProgrammeForm(FlaskForm):
     bilingual_agreement = BooleanField(_l("Issue agreements in Spanish and English side by side"))
 
     def set_manager_choices(self, users) -> None:
-        self.manager_ids.choices = [(u.id, f"{u.full_name} <{u.email}>") for u in users]
+        self.manager_ids.choices = choice_list((u.id, f"{u.full_name} <{u.email}>") for u in users)
 
     def to_data(self) -> dict:
         return {name: self[name].data for name in self._fields if name != "csrf_token"}
@@ -183,12 +186,12 @@ class CallForm(FlaskForm):
         validators=[Length(max=20000)],
     )
     applicant_kinds = CheckboxesField(
-        _l("Eligible applicant types"), choices=list(APPLICANT_KIND_LABELS.items())
+        _l("Eligible applicant types"), choices=choice_list(APPLICANT_KIND_LABELS.items())
     )
     all_states = BooleanField(_l("Open to organisations in all states"), default=True)
     state_codes = CheckboxesField(
         _l("Eligible states"),
-        choices=STATE_CHOICES,
+        choices=choice_list(STATE_CHOICES),
         description=_l("Only used when the call is not open to all states."),
     )
     thematic_areas_es = TextAreaField(
@@ -201,7 +204,7 @@ class CallForm(FlaskForm):
     )
     timezone = SelectField(
         _l("Time zone of the dates"),
-        choices=list(MEXICAN_TIMEZONES),
+        choices=choice_list(MEXICAN_TIMEZONES),
         default=DEFAULT_CALL_TIMEZONE,
         validators=[InputRequired()],
     )
@@ -228,7 +231,7 @@ class CallForm(FlaskForm):
     )
     in_kind_counts = BooleanField(_l("In-kind contributions count as co-finance"), default=True)
     instruments = CheckboxesField(
-        _l("Instruments offered"), choices=[(i.value, i.label) for i in Instrument]
+        _l("Instruments offered"), choices=choice_list((i.value, i.label) for i in Instrument)
     )
 
     def validate_thematic_areas_en(self, field) -> None:

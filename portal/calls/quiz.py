@@ -8,22 +8,23 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from portal.calls.constants import NO, YES, YES_NO_LABELS, QuizKind
-from portal.core.forms import TranslatedForm
+from portal.core.forms import TranslatedForm, choice_list
 from portal.core.i18n import localized
 
 PREFIX = "q_"
 
 
-def _choices(question) -> list[tuple[str, str]]:
+def _choices(question) -> list[SelectChoice]:
     if question.kind == QuizKind.YES_NO:
-        return [(YES, YES_NO_LABELS[YES]), (NO, YES_NO_LABELS[NO])]
+        return choice_list([(YES, YES_NO_LABELS[YES]), (NO, YES_NO_LABELS[NO])])
     from portal.core.i18n import current_language
 
     lang = current_language()
-    return [(o["key"], o.get(lang) or o["es"]) for o in question.options]
+    return choice_list((o["key"], o.get(lang) or o["es"]) for o in question.options)
 
 
 class QuizAnswers(TranslatedForm):

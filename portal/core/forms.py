@@ -1,4 +1,5 @@
-"""A plain WTForms form (no CSRF) whose built-in messages follow the user's language.
+"""A plain WTForms form (no CSRF) whose built-in messages follow the user's language, and
+the helper that turns ``(value, label)`` pairs into WTForms choices.
 
 ``FlaskForm`` translates WTForms' own messages ("Not a valid choice.", "Field cannot be
 longer than %(max)d characters.") through Flask-Babel; a bare ``wtforms.Form`` (used for
@@ -7,7 +8,10 @@ longer than %(max)d characters.") through Flask-Babel; a bare ``wtforms.Form`` (
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from wtforms import Form
+from wtforms.fields.choices import SelectChoice
 
 
 class TranslatedForm(Form):
@@ -16,3 +20,21 @@ class TranslatedForm(Form):
             from flask_wtf.i18n import translations
 
             return translations
+
+
+def choice_list(pairs: Iterable) -> list[SelectChoice]:
+    """``(value, label)`` pairs as the ``SelectChoice`` list a ``SelectField`` (or
+    ``SelectMultipleField``/``RadioField``) takes: WTForms 3.3 deprecates plain tuples.
+
+    Labels are kept as given, so a ``lazy_gettext`` label stays lazy and is translated when
+    the field is rendered; items that already are ``SelectChoice`` pass through unchanged.
+    Read choices back with ``choice.value``/``choice.label`` (a ``SelectChoice`` unpacks to
+    four items, not two).
+    """
+    choices = []
+    for item in pairs:
+        if not isinstance(item, SelectChoice):
+            value, label = item
+            item = SelectChoice(value, label)
+        choices.append(item)
+    return choices

@@ -12,6 +12,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from portal.applications.constants import BudgetCategory, CountsAs, Nature
 from portal.calls.forms import MoneyField
+from portal.core.forms import choice_list
 from portal.finance.constants import CERTIFICATION, RATE_SOURCES
 
 
@@ -29,7 +30,7 @@ class RequestForm(FlaskForm):
 
 class ExpenseForm(FlaskForm):
     category = SelectField(
-        _l("Budget category"), choices=[(c.value, c.label) for c in BudgetCategory]
+        _l("Budget category"), choices=choice_list((c.value, c.label) for c in BudgetCategory)
     )
     description = StringField(_l("Description"), validators=[InputRequired(), Length(max=300)])
     amount = MoneyField(_l("Amount"), validators=[InputRequired()])
@@ -49,11 +50,13 @@ class SubmitForm(FlaskForm):
 class DeliverableForm(FlaskForm):
     decision = SelectField(
         _l("Decision"),
-        choices=[
-            ("approve", _l("Approve the deliverable")),
-            ("changes", _l("Request changes")),
-            ("reject", _l("Reject the request")),
-        ],
+        choices=choice_list(
+            [
+                ("approve", _l("Approve the deliverable")),
+                ("changes", _l("Request changes")),
+                ("reject", _l("Reject the request")),
+            ]
+        ),
     )
     comment = TextAreaField(_l("Comments"), validators=[Optional(), Length(max=5000)])
 
@@ -74,7 +77,9 @@ class DisbursementForm(FlaskForm):
     idempotency_key = HiddenField(validators=[InputRequired(), Length(min=16, max=64)])
     paid_on = DateField(_l("Payment date"), validators=[InputRequired()])
     amount = MoneyField(_l("Amount paid"), validators=[InputRequired()])
-    currency = SelectField(_l("Currency paid"), choices=[("MXN", "MXN"), ("USD", "USD")])
+    currency = SelectField(
+        _l("Currency paid"), choices=choice_list([("MXN", "MXN"), ("USD", "USD")])
+    )
     exchange_rate = StringField(
         _l("Exchange rate (award currency per unit paid)"),
         validators=[Optional(), Length(max=20)],
@@ -82,7 +87,7 @@ class DisbursementForm(FlaskForm):
     )
     rate_source = SelectField(
         _l("Source of the exchange rate"),
-        choices=[("", "—"), *RATE_SOURCES.items()],
+        choices=choice_list([("", "—"), *RATE_SOURCES.items()]),
         validators=[Optional()],
     )
     bank_reference = StringField(
@@ -115,8 +120,12 @@ class ContributionForm(FlaskForm):
         validators=[Optional(), Length(max=200)],
         description=_l("Leave empty to use the commitment's contributor."),
     )
-    nature = SelectField(_l("Cash or in kind"), choices=[(n.value, n.label) for n in Nature])
-    counts_as = SelectField(_l("Counts as"), choices=[(c.value, c.label) for c in CountsAs])
+    nature = SelectField(
+        _l("Cash or in kind"), choices=choice_list((n.value, n.label) for n in Nature)
+    )
+    counts_as = SelectField(
+        _l("Counts as"), choices=choice_list((c.value, c.label) for c in CountsAs)
+    )
     amount = MoneyField(_l("Amount"), validators=[InputRequired()])
     valuation_basis = TextAreaField(
         _l("Valuation basis (required in kind)"), validators=[Optional(), Length(max=2000)]
@@ -127,7 +136,7 @@ class ContributionForm(FlaskForm):
 
 class VerifyForm(FlaskForm):
     decision = SelectField(
-        _l("Decision"), choices=[("verify", _l("Verify")), ("reject", _l("Reject"))]
+        _l("Decision"), choices=choice_list([("verify", _l("Verify")), ("reject", _l("Reject"))])
     )
     reason = TextAreaField(
         _l("Reason (required to reject)"), validators=[Optional(), Length(max=2000)]

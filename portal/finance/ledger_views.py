@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from portal.calls.operations import InputError
 from portal.core.db import db
+from portal.core.forms import choice_list
 from portal.finance import cofinance, forms, ledger, operations, permissions
 from portal.finance.models import CofinanceContribution, Disbursement
 from portal.finance.rates import parse_rate
@@ -127,9 +128,9 @@ def report_contribution(award_id: int):
     award = load_award(award_id)
     require(permissions.can_prepare(award, current_user))
     form = forms.ContributionForm(prefix="contribution")
-    form.commitment_id.choices = [(0, "—")] + [
-        (c.id, c.contributor_name) for c in award.commitments
-    ]
+    form.commitment_id.choices = choice_list(
+        [(0, "—"), *((c.id, c.contributor_name) for c in award.commitments)]
+    )
     if form.validate_on_submit():
         try:
             cofinance.report(

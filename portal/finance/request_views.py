@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from portal.calls.operations import InputError
 from portal.core.db import db
+from portal.core.forms import choice_list
 from portal.finance import forms, operations, permissions
 from portal.finance.views import (
     bp,
@@ -37,7 +38,7 @@ def create_request(award_id: int):
     award = load_award(award_id)
     require(permissions.can_prepare(award, current_user))
     form = forms.RequestForm(prefix="request")
-    form.milestone_id.choices = [(m.id, m.deliverable) for m in award.milestones]
+    form.milestone_id.choices = choice_list((m.id, m.deliverable) for m in award.milestones)
     if form.validate_on_submit():
         try:
             created = operations.create_request(

@@ -16,6 +16,7 @@ from portal.applications.constants import BudgetCategory
 from portal.awards.models import Award
 from portal.calls.operations import InputError
 from portal.core.db import db
+from portal.core.forms import choice_list
 from portal.finance import figures, forms, operations, permissions
 from portal.finance.constants import KIND_LABELS, RequestStatus
 from portal.finance.documents import contribution_owner, request_owner
@@ -124,16 +125,19 @@ def mine():
 # A grant's money page ------------------------------------------------------------------------
 def grant_context(award: Award, **forms_) -> dict:
     request_form = forms_.get("request_form") or forms.RequestForm(prefix="request", formdata=None)
-    request_form.milestone_id.choices = [
+    request_form.milestone_id.choices = choice_list(
         (m.id, f"{number}. {m.deliverable[:80]}")
         for number, m in enumerate(award.milestones, start=1)
-    ]
+    )
     contribution_form = forms_.get("contribution_form") or forms.ContributionForm(
         prefix="contribution", formdata=None
     )
-    contribution_form.commitment_id.choices = [(0, "—")] + [
-        (c.id, f"{c.contributor_name} ({c.counts_as_label})") for c in award.commitments
-    ]
+    contribution_form.commitment_id.choices = choice_list(
+        [
+            (0, "—"),
+            *((c.id, f"{c.contributor_name} ({c.counts_as_label})") for c in award.commitments),
+        ]
+    )
     advance_form = forms_.get("advance_form") or forms.DisbursementForm(
         idempotency_key=forms.new_key(), currency=award.currency, prefix="advance", formdata=None
     )

@@ -15,9 +15,9 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
+from portal.core.forms import choice_list
 from portal.core.i18n import LANGUAGE_NAMES
 from portal.organisations.models import MemberRole, OrgKind, TaxResidence
 from portal.organisations.operations import PROFILE_FIELDS, find_duplicate
@@ -36,12 +36,8 @@ def _blank_to_none(value):
     return value or None
 
 
-def _choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
 def _role_choices():
-    return _choices((r.value, r.label) for r in MemberRole)
+    return choice_list((r.value, r.label) for r in MemberRole)
 
 
 class OrganisationForm(FlaskForm):
@@ -50,7 +46,7 @@ class OrganisationForm(FlaskForm):
 
     kind = RadioField(
         _l("Type of organisation"),
-        choices=_choices((k.value, k.label) for k in OrgKind),
+        choices=choice_list((k.value, k.label) for k in OrgKind),
         validators=[InputRequired(_l("Choose the type of organisation."))],
     )
     legal_name = StringField(
@@ -61,7 +57,7 @@ class OrganisationForm(FlaskForm):
     )
     tax_residence = SelectField(
         _l("Tax residence"),
-        choices=_choices((r.value, r.label) for r in TaxResidence),
+        choices=choice_list((r.value, r.label) for r in TaxResidence),
         default=TaxResidence.MEXICO.value,
         validators=[InputRequired()],
     )
@@ -82,7 +78,7 @@ class OrganisationForm(FlaskForm):
     is_donataria = BooleanField(_l("Authorised to receive tax-deductible donations (donataria)"))
     state_code = SelectField(
         _l("State"),
-        choices=_choices([("", _l("Choose a state")), *STATE_CHOICES]),
+        choices=choice_list([("", _l("Choose a state")), *STATE_CHOICES]),
         validators=[InputRequired(_l("Choose a state."))],
     )
     municipality = StringField(
@@ -185,7 +181,7 @@ class InviteForm(FlaskForm):
     )
     language = SelectField(
         _l("Language of the invitation e-mail"),
-        choices=_choices(LANGUAGE_NAMES.items()),
+        choices=choice_list(LANGUAGE_NAMES.items()),
         description=_l("Used when the person has no account yet."),
     )
 

@@ -425,7 +425,7 @@ def filter_lines(f: ReportFilter, form, generated: date) -> list[tuple[str, str]
     """The filter in words (the XLSX file's second sheet)."""
 
     def chosen(field) -> str:
-        labels = dict(field.choices)
+        labels = {choice.value: choice.label for choice in field.choices}
         return str(labels.get(field.data or "", _("All")))
 
     return [
@@ -444,7 +444,8 @@ def filename(name: str, f: ReportFilter, form, generated: date, fmt: str) -> str
     if f.programme_id:
         parts.append(f"programme-{f.programme_id}")
     if f.call_id:
-        parts.append("call-" + dict(form.call.choices).get(str(f.call_id), str(f.call_id)))
+        codes = {choice.value: choice.label for choice in form.call.choices}
+        parts.append("call-" + codes.get(str(f.call_id), str(f.call_id)))
     if f.state_code:
         state = BY_INEGI.get(f.state_code)
         parts.append(state.iso if state else f.state_code)

@@ -22,7 +22,7 @@ from wtforms.validators import Optional, ValidationError
 from portal.accounts.roles import Role
 from portal.awards.constants import AwardStatus
 from portal.awards.models import Award
-from portal.core.forms import TranslatedForm
+from portal.core.forms import TranslatedForm, choice_list
 from portal.organisations.models import Organisation
 from portal.organisations.states import STATES
 
@@ -106,9 +106,9 @@ def build_form(args, user, session) -> FilterForm:
         select(Call.id, Call.code).where(Call.programme_id.in_(ids)).order_by(Call.code)
     ).all()
     everything = ("", _l("All"))
-    form.programme.choices = [everything] + [(str(p.id), p.name) for p in programmes]
-    form.call.choices = [everything] + [(str(c.id), c.code) for c in calls]
-    form.state.choices = [everything] + [(s.inegi, s.name) for s in STATES]
+    form.programme.choices = choice_list([everything, *((str(p.id), p.name) for p in programmes)])
+    form.call.choices = choice_list([everything, *((str(c.id), c.code) for c in calls)])
+    form.state.choices = choice_list([everything, *((s.inegi, s.name) for s in STATES)])
     return form
 
 

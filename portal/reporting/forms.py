@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from portal.core.forms import choice_list
 from portal.finance.constants import RATE_SOURCES
 
 
@@ -23,5 +24,7 @@ class RateForm(FlaskForm):
         description=_l("For example 17.2345, with a decimal point; up to six decimals."),
     )
     source = SelectField(
-        _l("Source of the rate"), choices=[("", "—"), *RATE_SOURCES.items()], default=""
+        _l("Source of the rate"),
+        choices=choice_list([("", "—"), *RATE_SOURCES.items()]),
+        default="",
     )

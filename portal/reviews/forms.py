@@ -22,6 +22,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from portal.calls.forms import CheckboxesField
+from portal.core.forms import choice_list
 from portal.core.i18n import localized
 from portal.reviews.constants import (
     COMMENT_MAX,
@@ -85,12 +86,12 @@ class ActionForm(FlaskForm):
 class ScreeningForm(FlaskForm):
     outcome = RadioField(
         _l("Decision"),
-        choices=[(o.value, o.label) for o in ScreeningOutcome],
+        choices=choice_list((o.value, o.label) for o in ScreeningOutcome),
         validators=[InputRequired(_l("Choose a decision."))],
     )
     reasons = CheckboxesField(
         _l("Reasons (when screening out)"),
-        choices=list(SCREENING_REASONS.items()),
+        choices=choice_list(SCREENING_REASONS.items()),
         validators=[Optional()],
     )
     note = TextAreaField(
@@ -121,9 +122,9 @@ class RubricForm(FlaskForm):
     tie_use_cofinance = BooleanField(_l("Ties: then prefer the higher co-finance percentage"))
 
     def set_criteria(self, criteria) -> None:
-        self.tie_criterion_id.choices = [(0, _l("(no criterion)"))] + [
-            (c.id, localized(c, "title")) for c in criteria
-        ]
+        self.tie_criterion_id.choices = choice_list(
+            [(0, _l("(no criterion)")), *((c.id, localized(c, "title")) for c in criteria)]
+        )
 
 
 class CriterionForm(FlaskForm):
@@ -185,9 +186,9 @@ class PanelForm(FlaskForm):
     chair_id = SelectField(_l("Chair of the panel"), coerce=int, choices=[])
 
     def set_members(self, members) -> None:
-        self.chair_id.choices = [(0, _l("(no chair yet)"))] + [
-            (m.user_id, m.user.full_name) for m in members
-        ]
+        self.chair_id.choices = choice_list(
+            [(0, _l("(no chair yet)")), *((m.user_id, m.user.full_name) for m in members)]
+        )
 
 
 class AddMemberForm(FlaskForm):
@@ -206,7 +207,8 @@ class InviteExpertForm(FlaskForm):
         validators=[InputRequired(_l("Enter an e-mail address.")), Email(), Length(max=254)],
     )
     locale = SelectField(
-        _l("Language of the invitation"), choices=[("es", "Español"), ("en", "English")]
+        _l("Language of the invitation"),
+        choices=choice_list([("es", "Español"), ("en", "English")]),
     )
 
 
@@ -218,10 +220,12 @@ class AssignForm(FlaskForm):
 class DeclarationForm(FlaskForm):
     conflict = RadioField(
         _l("Conflict of interest"),
-        choices=[
-            ("no", _l("I have no conflict of interest with this application")),
-            ("yes", _l("I have a conflict of interest and recuse myself")),
-        ],
+        choices=choice_list(
+            [
+                ("no", _l("I have no conflict of interest with this application")),
+                ("yes", _l("I have a conflict of interest and recuse myself")),
+            ]
+        ),
         validators=[InputRequired(_l("Choose one of the two declarations."))],
     )
     note = TextAreaField(
@@ -308,7 +312,7 @@ class DecisionForm(FlaskForm):
     )
 
     def set_labels(self, label_of) -> None:
-        self.status.choices = [(s, label_of(s)) for s in REVIEW_DECISIONS]
+        self.status.choices = choice_list((s, label_of(s)) for s in REVIEW_DECISIONS)
 
 
 def committee_form_class(rows):

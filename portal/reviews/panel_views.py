@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from portal.accounts.models import User
 from portal.applications.models import Application
 from portal.core.db import db
+from portal.core.forms import choice_list
 from portal.reviews import operations
 from portal.reviews.forms import (
     ActionForm,
@@ -167,9 +168,9 @@ def _panel_page(call, panel, settings=None, add=None, invite=None, code: int = 2
     if panel is not None and not settings.is_submitted():
         settings.chair_id.data = panel.chair_id or 0
     add = add or AddMemberForm()
-    add.user_id.choices = [
+    add.user_id.choices = choice_list(
         (u.id, f"{u.full_name} <{u.email}>") for u in operations.reviewer_candidates(panel)
-    ]
+    )
     return (
         render_template(
             "reviews/panel.html",
@@ -212,7 +213,9 @@ def panel_add(code: str):
     call = managed_call(code)
     panel = operations.panel_of(call)
     form = AddMemberForm()
-    form.user_id.choices = [(u.id, u.full_name) for u in operations.reviewer_candidates(panel)]
+    form.user_id.choices = choice_list(
+        (u.id, u.full_name) for u in operations.reviewer_candidates(panel)
+    )
     if form.validate_on_submit():
         user = db.session.get(User, form.user_id.data)
         if run(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.applications.models import Application
 from portal.core.db import db
+from portal.core.forms import choice_list
 from portal.reviews import assignment as assigning
 from portal.reviews import operations
 from portal.reviews.constants import AssignmentState
@@ -83,9 +84,9 @@ def assignments(code: str):
     for item in items:
         taken = {a.reviewer_id for a in item.assignments}
         form = AssignForm()
-        form.reviewer_id.choices = [
+        form.reviewer_id.choices = choice_list(
             (m.user_id, m.user.full_name) for m in members if m.user_id not in taken
-        ]
+        )
         forms[item.application.id] = form
     return render_template(
         "reviews/assignments.html",
@@ -132,7 +133,7 @@ def assign_one(code: str, application_id: int):
     if panel is None:
         abort(404)
     form = AssignForm()
-    form.reviewer_id.choices = [(m.user_id, m.user.full_name) for m in panel.members]
+    form.reviewer_id.choices = choice_list((m.user_id, m.user.full_name) for m in panel.members)
     if form.validate_on_submit():
         run_action(
             assigning.assign,
