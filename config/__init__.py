@@ -26,6 +26,10 @@ class BaseConfig:
 
     # Sessions: bounded lifetime, HttpOnly, SameSite=Lax; Secure in production.
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # The cookie is written only when the session changes (log in, language, CSRF secret), not
+    # on every response: a static file answered after a log-in or a language switch would
+    # otherwise set the older session again (seen as a switch that did not stick).
+    SESSION_REFRESH_EACH_REQUEST = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

@@ -36,6 +36,21 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, user):
     assert "Secure" not in header  # plain HTTP in tests; production sets it (below)
 
 
+def test_static_files_and_plain_pages_never_rewrite_the_session(client, user):
+    """A response to a request sent before a log-in or a language switch must not set the older
+    session again: the cookie is written only when the session changes."""
+    log_in(client, user.email)
+    client.get("/dashboard")  # the first page after log-in stores the new CSRF secret
+    for url in ("/static/css/portal.css", "/dashboard", "/static/css/portal.css"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert not [
+            h for h in response.headers.getlist("Set-Cookie") if "cofinancia_session=" in h
+        ], url
+    switched = client.get("/dashboard?lang=es")
+    assert session_cookie_header(switched)  # a real change is still saved
+
+
 def test_no_remember_me_cookie(client, user):
     response = log_in(client, user.email)
     assert not [h for h in response.headers.getlist("Set-Cookie") if "remember" in h.lower()]
