@@ -248,3 +248,15 @@ class CofinanceContribution(Base):
     @property
     def status_enum(self) -> ContributionStatus:
         return ContributionStatus(self.status)
+
+    @property
+    def nature_label(self):
+        from portal.applications.constants import Nature
+
+        return Nature(self.nature).label
+
+    @property
+    def counts_as_label(self):
+        from portal.applications.constants import CountsAs
+
+        return CountsAs(self.counts_as).label

@@ -178,6 +178,8 @@ def test_cofinance_reported_and_verified(award, personas, as_user):
     text = officer.get(page).get_data(as_text=True)
     start = text.find('data-figure="cost-share"')
     assert "90,000.00" in text[start : start + 200], text[start : start + 200]
+    # The contribution reads in words, not as stored codes.
+    assert "in_kind" not in text and "cost_share ·" not in text and "· cost_share" not in text
 
 
 def test_reversal_through_the_form(award, personas, as_user):
