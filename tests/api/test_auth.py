@@ -3,6 +3,8 @@ error under /api/v1 (unknown paths, wrong methods, rate limits), a public OpenAP
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 
 from portal import create_app
@@ -93,7 +95,10 @@ def test_unknown_paths_and_methods_answer_json(ctx, app, secret):
     assert client.get("/nothing-here").mimetype == "text/html"
 
 
-def test_rate_limit_per_token(database_url, connection, personas, ctx):
+@contextmanager
+def limited_client(database_url, **limits):
+    """A client of an app with rate limiting on (memory store) and the given limits; the
+    limiter is shared by every app in the process, so its state is restored afterwards."""
     enabled = limiter.enabled
     try:
         app = create_app(
@@ -102,52 +107,43 @@ def test_rate_limit_per_token(database_url, connection, personas, ctx):
                 "DATABASE_URL": database_url,
                 "RATELIMIT_ENABLED": True,
                 "RATELIMIT_STORAGE_URI": "memory://",
-                "API_RATE_LIMIT": "3 per minute",
                 "MAIL_SERVER": "",
                 "REDIS_URL": "",
+                **limits,
             },
         )
         limiter.reset()
-        first = helpers.make_token(personas["applicant"])[1]
-        second = helpers.make_token(personas["other_applicant"])[1]
-        client = app.test_client()
+        yield app.test_client()
+    finally:
+        limiter.enabled = enabled
+        limiter.reset()
+
+
+def test_rate_limit_per_token(database_url, connection, personas, ctx):
+    first = helpers.make_token(personas["applicant"])[1]
+    second = helpers.make_token(personas["other_applicant"])[1]
+    with limited_client(database_url, API_RATE_LIMIT="3 per minute") as client:
         for _ in range(3):
             assert client.get("/api/v1/me", headers=helpers.bearer(first)).status_code == 200
         _error(client.get("/api/v1/me", headers=helpers.bearer(first)), 429, "rate_limited")
         # Another token from the same address has its own allowance.
         assert client.get("/api/v1/me", headers=helpers.bearer(second)).status_code == 200
-    finally:
-        limiter.enabled = enabled
-        limiter.reset()
 
 
 def test_guessing_tokens_is_limited_per_address(database_url, connection, personas, ctx):
     """Each made-up token would have a fresh per-token bucket: refusals count per address."""
-    from portal.api.tokens import generate
-
-    enabled = limiter.enabled
-    try:
-        app = create_app(
-            "testing",
-            {
-                "DATABASE_URL": database_url,
-                "RATELIMIT_ENABLED": True,
-                "RATELIMIT_STORAGE_URI": "memory://",
-                "API_FAILED_AUTH_LIMIT": "3 per minute",
-                "MAIL_SERVER": "",
-                "REDIS_URL": "",
-            },
-        )
-        limiter.reset()
-        good = helpers.make_token(personas["applicant"])[1]
-        client = app.test_client()
+    good = helpers.make_token(personas["applicant"])[1]
+    with limited_client(database_url, API_FAILED_AUTH_LIMIT="3 per minute") as client:
         for _ in range(3):
             _error(
-                client.get("/api/v1/me", headers=helpers.bearer(generate())), 401, "invalid_token"
+                client.get("/api/v1/me", headers=helpers.bearer(tokens.generate())),
+                401,
+                "invalid_token",
             )
-        _error(client.get("/api/v1/me", headers=helpers.bearer(generate())), 429, "rate_limited")
+        _error(
+            client.get("/api/v1/me", headers=helpers.bearer(tokens.generate())),
+            429,
+            "rate_limited",
+        )
         # A valid token from the same address is refused too until the minute passes.
         assert client.get("/api/v1/me", headers=helpers.bearer(good)).status_code == 429
-    finally:
-        limiter.enabled = enabled
-        limiter.reset()
