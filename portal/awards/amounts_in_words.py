@@ -45,10 +45,21 @@ def in_figures_and_words(amount: Decimal, currency: str, language: str = "es") -
     return f"{figures(amount, currency)} ({words(amount, currency, language)})"
 
 
+# What can follow num2words' "uno"/"veintiuno" inside a number: a multiplier ("veintiún mil",
+# "ciento un millones"); at the end, the currency noun that we append ("un millón un pesos").
+# num2words (0.5.14) shortens only "un millón" itself.
+_MULTIPLIERS = frozenset({"mil", "millón", "millones", "billón", "billones"})
+_APOCOPE = {"uno": "un", "veintiuno": "veintiún"}
+
+
 def _apocope(text: str) -> str:
-    """Before a noun Spanish shortens a final "uno": "un peso", "veintiún pesos"."""
-    if text.endswith("veintiuno"):
-        return text[: -len("veintiuno")] + "veintiún"
-    if text == "uno" or text.endswith(" uno"):
-        return text[:-3] + "un"
-    return text
+    """Spanish shortens "uno" to "un" ("veintiuno" to "veintiún") before *mil*, *millón*,
+    *millones* and a masculine noun, also inside compounds: "veintiún mil", "treinta y un mil",
+    "ciento un mil", "veintiún mil millones", "doscientos un pesos". Here the number is always
+    followed by the currency noun, so a final "uno" shortens as well."""
+    tokens = text.split()
+    for i, token in enumerate(tokens):
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if token in _APOCOPE and (following is None or following in _MULTIPLIERS):
+            tokens[i] = _APOCOPE[token]
+    return " ".join(tokens)
