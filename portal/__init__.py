@@ -31,7 +31,7 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from portal.core import i18n, nav, requests, security
+    from portal.core import i18n, input_guard, nav, requests, security
     from portal.extensions import csrf, db, limiter, login_manager
 
     db.init_app(app)
@@ -44,6 +44,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     security.init_app(app)
     requests.init_app(app)
+    input_guard.init_app(app)
     nav.init_app(app)
 
     from portal.accounts import session_auth

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from portal.accounts.passwords import MAX_LENGTH, password_problems
+from portal.core.fields import EmailField, HiddenField, PasswordField, StringField
 from portal.core.forms import choice_list
 from portal.core.i18n import LANGUAGE_NAMES, current_language
 

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, login_user, logout_user
 
 from portal.core.db import db
+from portal.core.text import as_id
 from portal.extensions import login_manager
 
 
@@ -39,9 +40,9 @@ def load_user(cookie_id: str):
     from portal.accounts.models import User
 
     user_id, _, token = cookie_id.partition(":")
-    if not user_id.isdigit() or not token:
+    if as_id(user_id) is None or not token:
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, as_id(user_id))
     if user is None or not user.is_active or not hmac.compare_digest(user.session_token, token):
         return None
     return user

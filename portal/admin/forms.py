@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, SelectMultipleField, StringField
+from wtforms import SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.accounts.roles import Role
 from portal.admin.operations import INVITABLE_ROLES
+from portal.core.fields import EmailField, StringField
 from portal.core.i18n import LANGUAGE_NAMES
 
 STATUS_CHOICES = [

@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from portal.core.db import db
 from portal.core.i18n import LOCALES
+from portal.core.input_guard import UnreadableInput
 
 MESSAGES = {
     "missing_token": _l(
@@ -79,6 +80,9 @@ _BY_STATUS = {404: "not_found", 405: "method_not_allowed", 429: "rate_limited"}
 def http_error(error: HTTPException) -> Response:
     """Werkzeug errors raised inside the API (404, 405, 429...) answered as JSON."""
     db.session.rollback()
+    if isinstance(error, UnreadableInput):
+        reason = _l("it contains a null byte (U+0000)")
+        return error_response(ApiError(400, "invalid_parameter", error.parameter, reason))
     status = error.code or 500
     response = error_response(ApiError(status, _BY_STATUS.get(status, "http_error")))
     if status == 405 and getattr(error, "valid_methods", None):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from portal.api.operations import DEFAULT_EXPIRY_DAYS, EXPIRY_DAYS, NAME_MAX
+from portal.core.fields import StringField
 
 EXPIRY_LABELS = {
     30: _l("30 days"),

@@ -9,17 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (
-    BooleanField,
-    FieldList,
-    FormField,
-    HiddenField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, FieldList, FormField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -34,7 +24,7 @@ from portal.applications.constants import (
     ApplicationStatus,
 )
 from portal.calls.constants import NO, YES, YES_NO_LABELS, QuizKind
-from portal.calls.forms import MoneyField
+from portal.core.fields import HiddenField, IntegerField, MoneyField, StringField, TextAreaField
 from portal.core.forms import TranslatedForm, choice_list
 from portal.core.i18n import current_language
 

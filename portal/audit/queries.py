@@ -8,6 +8,7 @@ from sqlalchemy import Select, func, or_, select
 
 from portal.accounts.models import User
 from portal.audit.models import AuditEntry
+from portal.core.text import as_id
 from portal.organisations.models import Organisation
 
 
@@ -59,8 +60,8 @@ def _user_clause(value: str):
 
 
 def _organisation_clause(value: str):
-    if value.isdigit():
-        return AuditEntry.organisation_id == int(value)
+    if value.isascii() and value.isdigit():  # an id; one beyond any id matches nothing
+        return AuditEntry.organisation_id == (as_id(value) or 0)
     return or_(
         Organisation.rfc == value.upper(),
         func.lower(Organisation.legal_name).like(_contains(value), escape="\\"),

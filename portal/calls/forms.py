@@ -1,4 +1,4 @@
-"""Forms for programmes and calls, and the field types they share (money, checkboxes).
+"""Forms for programmes and calls, and the field types they share (checkboxes).
 
 Forms only parse and check shape (required, length, number format); the business rules
 (dates in order, min ≤ max ≤ budget, keys, conditions) are checked by the operations, whose
@@ -7,22 +7,13 @@ messages the views attach to the same field names.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateTimeLocalField,
-    DecimalField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, DateTimeLocalField, SelectField, SelectMultipleField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.calls.constants import (
     APPLICANT_KIND_LABELS,
@@ -36,10 +27,9 @@ from portal.calls.rules import (
     local_to_utc,
     utc_to_local,
 )
+from portal.core.fields import DecimalField, MoneyField, StringField, TextAreaField
 from portal.core.forms import choice_list
 from portal.organisations.states import STATE_CHOICES
-
-MONEY_LIMIT = Decimal(10) ** 12  # Numeric(14, 2)
 
 
 def _strip(value):
@@ -60,36 +50,6 @@ def _multiline(value):
 
 def _upper(value):
     return value.strip().upper() if isinstance(value, str) else value
-
-
-class MoneyField(DecimalField):
-    """An amount typed as "1,500,000.00" (grouping commas, spaces and "$" are ignored).
-
-    Rendered as a text input with a decimal keypad: a number input would refuse the commas."""
-
-    widget = TextInput()
-
-    def __init__(self, *args, **kwargs):
-        extra = kwargs.pop("render_kw", None) or {}
-        render_kw = {"inputmode": "decimal", "autocomplete": "off", **extra}
-        super().__init__(*args, render_kw=render_kw, **kwargs)
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if not valuelist:
-            return
-        raw = valuelist[0].replace(",", "").replace(" ", "").replace("$", "").strip()
-        if not raw:
-            return
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            raise ValueError(_("Enter an amount such as 150000.00.")) from None
-        if not value.is_finite() or abs(value) >= MONEY_LIMIT:
-            raise ValueError(_("Enter an amount such as 150000.00."))
-        if value.as_tuple().exponent < -2:
-            raise ValueError(_("Use at most two decimal places."))
-        self.data = value.quantize(Decimal("0.01"))
 
 
 class CheckboxesField(SelectMultipleField):
@@ -226,6 +186,7 @@ class CallForm(FlaskForm):
     cofinance_min_pct = DecimalField(
         _l("Minimum co-finance (percentage of total project cost)"),
         places=2,
+        limit=Decimal(1000),
         default=Decimal("0"),
         validators=[InputRequired(_l("Enter a percentage between 0 and 100."))],
     )

@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from portal.core.db import db
+from portal.core.input_guard import UnreadableInput
 
 
 def init_app(app: Flask) -> None:
@@ -24,6 +25,8 @@ def _http_error(error: HTTPException):
     db.session.rollback()
     if error.code is None or error.code < 400:
         return error
+    if isinstance(error, UnreadableInput):  # registered under HTTPException so the API's wins
+        return render_template("errors/unreadable.html", error=error), 400
     template = "errors/%s.html" % (error.code if error.code in (403, 404, 429) else "generic")
     return render_template(template, error=error), error.code
 

@@ -12,6 +12,7 @@ from flask import request
 from sqlalchemy import Select, func, select
 
 from portal.core.db import db
+from portal.core.text import MAX_INT
 
 DEFAULT_PER_PAGE = 50
 
@@ -37,9 +38,12 @@ class Page:
 
 
 def requested_page() -> int:
-    """The ``?page=`` argument; junk or values below 1 mean the first page."""
-    number = request.args.get("page", 1, type=int) or 1
-    return max(1, number)
+    """The ``?page=`` argument; junk, values below 1 or beyond any real page (which would
+    overflow the OFFSET) mean the first page."""
+    raw = request.args.get("page", "")
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_INT:
+        return 1
+    return int(raw)
 
 
 def paginate(

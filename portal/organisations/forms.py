@@ -7,18 +7,13 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    EmailField,
-    HiddenField,
-    RadioField,
-    SelectField,
-    StringField,
-)
+from wtforms import BooleanField, RadioField, SelectField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
+from portal.core.fields import EmailField, HiddenField, StringField
 from portal.core.forms import choice_list
 from portal.core.i18n import LANGUAGE_NAMES
+from portal.core.text import as_id
 from portal.organisations.models import MemberRole, OrgKind, TaxResidence
 from portal.organisations.operations import PROFILE_FIELDS, find_duplicate
 from portal.organisations.rfc import RFCError, check_rfc
@@ -195,8 +190,7 @@ class SwitchForm(FlaskForm):
     next = HiddenField()
 
     def chosen_id(self) -> int | None:
-        value = (self.organisation_id.data or "").strip()
-        return int(value) if value.isdigit() and len(value) < 12 else None
+        return as_id(self.organisation_id.data)
 
 
 class SearchForm(FlaskForm):

@@ -6,17 +6,16 @@ see it, 403 when they may see it but not change it), calls one operation and com
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.core.db import db, now_utc
 from portal.core.i18n import current_language
+from portal.core.pagination import paginate, requested_page
 from portal.core.security import safe_next
 from portal.organisations import invitations as invites
 from portal.organisations import operations as ops
@@ -322,28 +321,6 @@ def _invitation_problem(found: Invitation, problem: invites.InvitationError):
 # --- staff: every organisation ---------------------------------------------------------
 
 
-@dataclass
-class Page:
-    """One page of results, in the shape the ``pagination`` macro expects."""
-
-    items: list
-    number: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-
 @bp.get("/all", endpoint="all")
 @login_required
 def all_organisations():
@@ -353,14 +330,8 @@ def all_organisations():
     stmt = select(Organisation)
     if form.validate() and form.q.data:
         stmt = stmt.where(_search(form.q.data))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    number = max(1, request.args.get("page", 1, type=int))
-    items = db.session.scalars(
-        stmt.order_by(Organisation.legal_name, Organisation.id)
-        .limit(PER_PAGE)
-        .offset((number - 1) * PER_PAGE)
-    ).all()
-    page = Page(items=items, number=number, per_page=PER_PAGE, total=total)
+    stmt = stmt.order_by(Organisation.legal_name, Organisation.id)
+    page = paginate(stmt, requested_page(), PER_PAGE, scalars=True)
     return render_template("organisations/all.html", form=form, page=page)
 
 

@@ -5,23 +5,15 @@ same field names. Scoring and consensus forms are built per rubric (``score_<cri
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DecimalField,
-    EmailField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, RadioField, SelectField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from portal.calls.forms import CheckboxesField
+from portal.core.fields import DecimalField, EmailField, IntegerField, StringField, TextAreaField
 from portal.core.forms import choice_list
 from portal.core.i18n import localized
 from portal.reviews.constants import (
@@ -46,25 +38,12 @@ def _multiline(value):
 class NumberField(DecimalField):
     """A decimal typed as "3.5" or, Spanish style, "3,5" (blank → None)."""
 
+    message = _l("Enter a number such as 3 or 3.5.")
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
-        super().__init__(*args, places=None, **kwargs)
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if not valuelist:
-            return
-        raw = (valuelist[0] or "").strip().replace(" ", "")
-        if not raw:
-            return
-        raw = raw.replace(",", "") if "." in raw else raw.replace(",", ".")
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            raise ValueError(_l("Enter a number such as 3 or 3.5.")) from None
-        if not value.is_finite() or abs(value) >= 10**6:
-            raise ValueError(_l("Enter a number such as 3 or 3.5."))
-        self.data = value
+        kwargs.setdefault("limit", Decimal(10**6))
+        super().__init__(*args, places=None, decimal_comma=True, **kwargs)
 
     def _value(self):
         if self.raw_data:

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from portal.audit.operations import record
 from portal.core.db import db
 from portal.core.pagination import Page, requested_page
+from portal.core.text import as_id
 from portal.reviews import exports, operations, ranking
 from portal.reviews.consensus import record_committee_order
 from portal.reviews.forms import committee_form_class
@@ -79,8 +80,8 @@ def ranking_page(code: str):
 @login_required
 def committee_order(code: str):
     call = managed_call(code)
-    ids = [int(v) for v in request.form.getlist("application_id") if v.isdigit()]
-    if not ids:
+    ids = [as_id(v) for v in request.form.getlist("application_id")]
+    if not ids or None in ids:
         abort(400)
     rows = [r for r in _build(call).ranked if r.id in ids]
     if len(rows) != len(set(ids)):
