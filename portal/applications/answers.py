@@ -12,13 +12,15 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, DecimalField, RadioField, StringField, TextAreaField
+from wtforms import DateField, RadioField
 from wtforms.validators import Length, Optional, ValidationError
 
 from portal.calls.constants import NO, SHORT_TEXT_MAX_CHARS, YES, YES_NO_LABELS, QuestionKind
-from portal.calls.forms import CheckboxesField, MoneyField
+from portal.calls.forms import CheckboxesField
+from portal.calls.rules import number_bounds
+from portal.core.fields import DecimalField, MoneyField, StringField, TextAreaField
 from portal.core.forms import choice_list
-from portal.core.i18n import current_language
+from portal.core.i18n import current_language, format_money, format_number
 
 PREFIX = "q_"
 
@@ -46,8 +48,9 @@ class MarkRequired:
         return None
 
 
-def make_field(question: dict):
-    """The field for one question, or None for document questions (uploads are separate)."""
+def make_field(question: dict, currency: str | None = None):
+    """The field for one question, or None for document questions (uploads are separate);
+    ``currency`` (the snapshot's) is named in the limits of money questions."""
     kind = question["kind"]
     label = _text(question["label"])
     help_text = _text(question.get("help") or {})
@@ -61,9 +64,12 @@ def make_field(question: dict):
         common["validators"] = [*optional, Length(max=question["max_chars"])]
         return TextAreaField(filters=[_multiline], render_kw={"rows": 6}, **common)
     if kind == QuestionKind.NUMBER:
-        common["validators"] = [*optional, _reasonable_number]
-        return DecimalField(**common, render_kw={"inputmode": "decimal"}, places=None)
+        common["validators"] = [*optional, _reasonable_number, WithinLimits(question)]
+        return DecimalField(
+            **common, render_kw={"inputmode": "decimal"}, places=None, limit=NUMBER_LIMIT
+        )
     if kind == QuestionKind.MONEY:
+        common["validators"] = [*optional, WithinLimits(question, currency)]
         return MoneyField(**common, render_kw={"type": "text", "inputmode": "decimal"})
     if kind == QuestionKind.DATE:
         return DateField(**common)
@@ -88,6 +94,38 @@ def _reasonable_number(form, field) -> None:
         raise ValidationError(_l("Use at most six decimal places."))
 
 
+def limits_message(question: dict, currency: str | None = None) -> str:
+    """The refusal of an answer out of the question's limits, such as "Enter a number between
+    1 and 1,000,000." (amounts with their currency)."""
+    low, high = number_bounds(question)
+    if question["kind"] == QuestionKind.MONEY and currency:
+        return _l(
+            "Enter an amount between %(min)s and %(max)s.",
+            min=format_money(low, currency),
+            max=format_money(high, currency),
+        )
+    return _l(
+        "Enter a number between %(min)s and %(max)s.",
+        min=format_number(low),
+        max=format_number(high),
+    )
+
+
+class WithinLimits:
+    """The answer lies between the question's minimum and maximum (``rules.number_bounds``)."""
+
+    def __init__(self, question: dict, currency: str | None = None):
+        self.question, self.currency = question, currency
+
+    def __call__(self, form, field) -> None:
+        value = field.data
+        if value is None or not value.is_finite():
+            return
+        low, high = number_bounds(self.question)
+        if not low <= value <= high:
+            raise ValidationError(limits_message(self.question, self.currency))
+
+
 def field_name(question: dict) -> str:
     return f"{PREFIX}{question['key']}"
 
@@ -96,7 +134,7 @@ def add_question_fields(form_class: type, snapshot: dict) -> type:
     """A subclass of ``form_class`` with one field per (non-document) question."""
     fields = {}
     for question in snapshot["questions"]:
-        field = make_field(question)
+        field = make_field(question, snapshot.get("currency"))
         if field is not None:
             fields[field_name(question)] = field
     return type("ApplicationAnswersForm", (form_class,), fields)

@@ -15,7 +15,12 @@ from flask_babel import gettext as _
 
 from portal.applications.budget import BudgetTotals, totals_of
 from portal.calls.constants import NO, YES, QuestionKind
-from portal.calls.rules import evaluate_eligibility, required_document_slots, visible_questions
+from portal.calls.rules import (
+    evaluate_eligibility,
+    number_bounds,
+    required_document_slots,
+    visible_questions,
+)
 from portal.core.i18n import current_language, format_dt, format_money, format_number
 
 
@@ -82,19 +87,21 @@ def answer_problems(application, snapshot: dict) -> list[Problem]:
     for question in visible_questions(snapshot, answers):
         if question["kind"] == QuestionKind.DOCUMENT:
             continue
-        message = answer_problem(question, answers.get(question["key"]))
+        message = answer_problem(question, answers.get(question["key"]), snapshot.get("currency"))
         if message:
             problems.append(Problem("edit", f"q_{question['key']}", message))
     return problems
 
 
-def answer_problem(question: dict, value) -> str | None:
+def answer_problem(question: dict, value, currency: str | None = None) -> str | None:
     """Why the stored answer does not satisfy the question (None when it does)."""
     label = text_of(question["label"])
     if _blank(value):
         return _("Answer “%(question)s”.", question=label) if question["required"] else None
     if not _well_formed(question, value):
         return _("Answer “%(question)s” again: the form has changed.", question=label)
+    if question["kind"] in (QuestionKind.NUMBER, QuestionKind.MONEY):
+        return _limits_problem(question, Decimal(str(value)), label, currency)
     limit = question.get("max_chars")
     if limit and isinstance(value, str) and len(value) > limit:
         return _(
@@ -104,6 +111,27 @@ def answer_problem(question: dict, value) -> str | None:
             limit=format_number(limit),
         )
     return None
+
+
+def _limits_problem(question: dict, value: Decimal, label: str, currency: str | None):
+    """The same limits as when the answer is saved (``answers.WithinLimits``), checked again
+    at submission: the form may have changed, or the answer predates the limits."""
+    low, high = number_bounds(question)
+    if low <= value <= high:
+        return None
+    if question["kind"] == QuestionKind.MONEY and currency:
+        return _(
+            "Answer “%(question)s” with an amount between %(min)s and %(max)s.",
+            question=label,
+            min=format_money(low, currency),
+            max=format_money(high, currency),
+        )
+    return _(
+        "Answer “%(question)s” with a number between %(min)s and %(max)s.",
+        question=label,
+        min=format_number(low),
+        max=format_number(high),
+    )
 
 
 def _blank(value) -> bool:

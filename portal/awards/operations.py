@@ -504,6 +504,8 @@ def add_milestone(
     errors: dict[str, list[str]] = {}
     if amount is None or amount <= 0:
         errors["amount"] = [_("Enter an amount greater than zero.")]
+    else:
+        errors.update(_check_scheduled(award, amount))
     if (
         award.start_date
         and award.end_date
@@ -530,6 +532,28 @@ def add_milestone(
         organisation_id=award.organisation_id,
     )
     return milestone
+
+
+def _check_scheduled(award: Award, amount: Decimal) -> dict:
+    """A milestone is at most the award, and the schedule with it does not exceed the award
+    (``schedule_problems`` checks the whole schedule again when the agreement is issued)."""
+    if amount > award.amount:
+        message = _(
+            "A milestone cannot be larger than the award (%(award)s).",
+            award=figures(award.amount, award.currency),
+        )
+        return {"amount": [message]}
+    total = award.scheduled_total + amount
+    if total > award.amount:
+        message = _(
+            "With this milestone the schedule would add up to %(total)s, %(difference)s more "
+            "than the award of %(award)s.",
+            total=figures(total, award.currency),
+            difference=figures(total - award.amount, award.currency),
+            award=figures(award.amount, award.currency),
+        )
+        return {"amount": [message]}
+    return {}
 
 
 def remove_milestone(award: Award, actor, milestone: Milestone) -> None:

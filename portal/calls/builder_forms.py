@@ -9,20 +9,25 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, RadioField, SelectField
 from wtforms.validators import InputRequired, Length, Optional
 
-from portal.calls.constants import DOCUMENT_TYPES, NoticeKind, QuestionKind, QuizKind
+from portal.calls.constants import (
+    DOCUMENT_TYPES,
+    MONEY_CEILING,
+    NUMBER_CEILING,
+    NoticeKind,
+    QuestionKind,
+    QuizKind,
+)
 from portal.calls.forms import CheckboxesField, _blank_to_none, _multiline, _strip
 from portal.calls.rules import format_options, parse_options
+from portal.core.fields import IntegerField, StringField, TextAreaField
 from portal.core.forms import choice_list
+
+# Limits are checked against the ceilings by the operation; the field only keeps them within
+# the BigInteger columns so that a 20-digit number is a message, not an overflow.
+LIMIT_INPUT_BOUND = 10**15
 
 # Form builder ------------------------------------------------------------------------------
 OPTIONS_HELP = _l(
@@ -85,6 +90,26 @@ class QuestionForm(_Bilingual):
         validators=[Optional()],
         description=_l("Required for long text; optional for short text (at most 500)."),
     )
+    min_value = IntegerField(
+        _l("Smallest answer accepted"),
+        limit=LIMIT_INPUT_BOUND,
+        validators=[Optional()],
+        description=_l(
+            "For number and amount questions, a whole number. Empty: 0 (negative answers are "
+            "refused unless you enter a negative minimum)."
+        ),
+    )
+    max_value = IntegerField(
+        _l("Largest answer accepted"),
+        limit=LIMIT_INPUT_BOUND,
+        validators=[Optional()],
+        description=_l(
+            "For number and amount questions, a whole number. Empty: up to %(number)s for a "
+            "number and %(amount)s for an amount.",
+            number=f"{NUMBER_CEILING:,}",
+            amount=f"{MONEY_CEILING:,.2f}",
+        ),
+    )
     options = TextAreaField(_l("Options"), description=OPTIONS_HELP, render_kw={"rows": 5})
     document_slot_key = SelectField(
         _l("Document slot"),
@@ -138,6 +163,8 @@ class QuestionForm(_Bilingual):
             "help_en",
             "required",
             "max_chars",
+            "min_value",
+            "max_value",
             "document_slot_key",
             "show_if_key",
             "show_if_value",

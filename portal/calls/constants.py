@@ -7,6 +7,7 @@ same names serve the database CHECK constraints, the forms and the templates.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
@@ -73,6 +74,11 @@ class QuestionKind(StrEnum):
         return self in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
 
     @property
+    def has_limits(self) -> bool:
+        """Kinds whose answer is a number between a minimum and a maximum."""
+        return self in (QuestionKind.NUMBER, QuestionKind.MONEY)
+
+    @property
     def can_be_condition(self) -> bool:
         """Kinds whose answer another question may depend on (show-only-if)."""
         return self in (
@@ -96,6 +102,11 @@ QUESTION_KIND_LABELS = {
 
 SHORT_TEXT_MAX_CHARS = 500
 LONG_TEXT_MAX_CHARS = 20000
+# Answers to number and money questions lie between the question's minimum and maximum; when
+# staff leave them empty, between 0 (no negatives) and these ceilings: a count beyond 999
+# million is a typing error, and an amount cannot exceed the money columns (Numeric(14, 2)).
+NUMBER_CEILING = Decimal("999999999")
+MONEY_CEILING = Decimal("999999999999.99")
 
 
 class QuizKind(StrEnum):

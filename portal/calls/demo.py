@@ -75,6 +75,8 @@ QUESTIONS = (
         label_es="Personas beneficiarias (estimado)",
         label_en="People served (estimate)",
         required=True,
+        min_value=1,
+        max_value=1_000_000,
     ),
     dict(
         key="start_date",

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.calls.constants import (
@@ -50,6 +58,14 @@ class FormQuestion(Base):
             " OR (show_if_key IS NOT NULL AND show_if_value IS NOT NULL AND show_if_key != key)",
             name="show_if_complete",
         ),
+        CheckConstraint(
+            "kind IN ('number', 'money') OR (min_value IS NULL AND max_value IS NULL)",
+            name="limits_only_for_numbers",
+        ),
+        CheckConstraint(
+            "min_value IS NULL OR max_value IS NULL OR min_value <= max_value",
+            name="min_not_above_max",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,6 +79,10 @@ class FormQuestion(Base):
     required: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
     max_chars: Mapped[int | None]
+    # Number and money kinds: the smallest and largest answer accepted (whole numbers; NULL:
+    # 0 and the kind's ceiling, see ``rules.number_bounds``).
+    min_value: Mapped[int | None] = mapped_column(BigInteger)
+    max_value: Mapped[int | None] = mapped_column(BigInteger)
     # Choice kinds: [{"key": "...", "es": "...", "en": "..."}, ...]
     options: Mapped[list] = mapped_column(JSON, default=list)
     document_slot_key: Mapped[str | None] = mapped_column(String(40))
@@ -97,6 +117,8 @@ class FormQuestion(Base):
                 "required",
                 "position",
                 "max_chars",
+                "min_value",
+                "max_value",
                 "options",
                 "document_slot_key",
                 "show_if_key",

@@ -22,7 +22,9 @@ from portal.calls.constants import (
 from portal.calls.form_models import CallDocumentSlot, FormQuestion
 from portal.calls.models import Call
 from portal.calls.operations import InputError, _raise_if, form_changed, used_keys
+from portal.calls.rules import ceiling, number_bounds
 from portal.core.db import db
+from portal.core.i18n import format_number
 
 
 def _require_editable(call: Call) -> None:
@@ -81,6 +83,8 @@ QUESTION_FIELDS = (
     "help_en",
     "required",
     "max_chars",
+    "min_value",
+    "max_value",
     "options",
     "document_slot_key",
     "show_if_key",
@@ -187,6 +191,8 @@ def _clean_question(data: dict) -> dict:
     data["help_en"] = data["help_en"] or ""
     if kind not in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT):
         data["max_chars"] = None
+    if kind not in (QuestionKind.NUMBER, QuestionKind.MONEY):
+        data["min_value"] = data["max_value"] = None
     if kind not in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
         data["options"] = []
     if kind != QuestionKind.DOCUMENT:
@@ -207,6 +213,7 @@ def _check_question(call: Call, data: dict, question: FormQuestion | None) -> di
     if question is not None and call.ever_published and data["kind"] != question.kind:
         errors["kind"] = [_("The kind cannot change once the call has been published.")]
     errors["max_chars"] = _check_max_chars(data["kind"], data["max_chars"])
+    errors.update(_check_limits(data["kind"], data["min_value"], data["max_value"]))
     if QuestionKind(data["kind"]).has_options and len(data["options"]) < 2:
         errors["options"] = [_("Give at least two options.")]
     if data["kind"] == QuestionKind.DOCUMENT and not any(
@@ -225,6 +232,35 @@ def _check_max_chars(kind: str, limit: int | None) -> list[str]:
     if limit is not None and not 1 <= limit <= ceiling:
         return [_("The limit must be between 1 and %(max)s characters.", max=ceiling)]
     return []
+
+
+def _check_limits(kind: str, low: int | None, high: int | None) -> dict[str, list[str]]:
+    """Whole numbers within the kind's ceiling (either sign), the minimum not above the
+    maximum; an empty minimum counts as 0, so an empty one with a negative maximum is refused."""
+    if kind not in (QuestionKind.NUMBER, QuestionKind.MONEY):
+        return {}
+    top = int(ceiling(kind))
+    errors: dict[str, list[str]] = {}
+    for name, value in (("min_value", low), ("max_value", high)):
+        if value is not None and not -top <= value <= top:
+            errors[name] = [
+                _(
+                    "Enter a whole number between %(low)s and %(high)s.",
+                    low=format_number(-top),
+                    high=format_number(top),
+                )
+            ]
+    if errors:
+        return errors
+    smallest, largest = number_bounds({"kind": kind, "min": low, "max": high})
+    if smallest > largest:
+        errors["max_value"] = [
+            _(
+                "The largest answer cannot be smaller than the smallest one (%(low)s).",
+                low=format_number(smallest),
+            )
+        ]
+    return errors
 
 
 def _check_condition(call: Call, data: dict, question: FormQuestion | None) -> list[str]:

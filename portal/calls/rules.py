@@ -10,9 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from portal.calls.constants import APPLICANT_KIND_LABELS, KEY_RE, NO, YES, QuestionKind
+from portal.calls.constants import (
+    APPLICANT_KIND_LABELS,
+    KEY_RE,
+    MONEY_CEILING,
+    NO,
+    NUMBER_CEILING,
+    YES,
+    QuestionKind,
+)
 
 SNAPSHOT_SCHEMA = 1
 
@@ -28,7 +37,7 @@ def _options(options: Iterable[Mapping]) -> list[dict]:
 
 def question_snapshot(q) -> dict:
     show_if = {"key": q.show_if_key, "value": q.show_if_value} if q.show_if_key else None
-    return {
+    snapshot = {
         "key": q.key,
         "kind": q.kind,
         "label": _bilingual(q, "label"),
@@ -39,6 +48,25 @@ def question_snapshot(q) -> dict:
         "document_slot": q.document_slot_key,
         "show_if": show_if,
     }
+    if QuestionKind(q.kind).has_limits:
+        snapshot.update(min=q.min_value, max=q.max_value)
+    return snapshot
+
+
+def ceiling(kind: str) -> Decimal:
+    """The largest answer (and, negated, the smallest limit) a number or money question has."""
+    return MONEY_CEILING if kind == QuestionKind.MONEY else NUMBER_CEILING
+
+
+def number_bounds(question: Mapping) -> tuple[Decimal, Decimal]:
+    """The smallest and largest answer a number or money question accepts: the limits staff
+    set (``min``/``max`` in a snapshot), else 0 (no negatives) and the ceiling of its kind.
+    Snapshots frozen before the limits existed have neither key: the defaults apply."""
+    low, high = question.get("min"), question.get("max")
+    return (
+        Decimal(0) if low is None else Decimal(low),
+        ceiling(question["kind"]) if high is None else Decimal(high),
+    )
 
 
 def slot_snapshot(s) -> dict:

@@ -151,9 +151,26 @@ def _calls_template_helpers() -> dict:
     def percent(value) -> str:
         return format_number(value) if value is not None else "—"
 
+    def answer_limits(question, currency: str | None = None) -> str:
+        """The limits of a number or money question (snapshot or row): "from 1 to 1,000,000"."""
+        from flask_babel import gettext
+
+        from portal.calls.rules import number_bounds, question_snapshot
+        from portal.core.i18n import format_money
+
+        if not isinstance(question, dict):
+            question = question_snapshot(question)
+        low, high = number_bounds(question)
+        if question["kind"] == constants.QuestionKind.MONEY and currency:
+            low, high = format_money(low, currency), format_money(high, currency)
+        else:
+            low, high = format_number(low), format_number(high)
+        return gettext("from %(min)s to %(max)s", min=low, max=high)
+
     return {
         "bilingual": bilingual,
         "percent": percent,
+        "answer_limits": answer_limits,
         "user_zone": user_zone(),
         "APPLICANT_KIND_LABELS": constants.APPLICANT_KIND_LABELS,
         "STATE_NAMES": {s.inegi: s.name for s in STATES},

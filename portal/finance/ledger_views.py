@@ -119,7 +119,10 @@ def reverse(disbursement_id: int):
     else:
         flash(_("Give the date and the reason of the reversal."), "danger")
     db.session.rollback()
-    return redirect(url_for("finance.grant", award_id=original.award_id))
+    # The grant page again, this entry's form open with the messages on its fields.
+    award = load_award(original.award_id)
+    context = grant_context(award, reversal_form=form, reversal_of=disbursement_id)
+    return render_template("finance/grant.html", **context)
 
 
 @bp.route("/grants/<int:award_id>/contributions", methods=["POST"])

@@ -9,6 +9,7 @@ payment_approved --disbursements reach the approved amount--> paid (a reversal m
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -20,7 +21,7 @@ from portal.audit.operations import record
 from portal.awards.constants import MilestoneStatus
 from portal.calls.operations import InputError
 from portal.core.db import db, now_utc
-from portal.core.i18n import format_money
+from portal.core.i18n import format_day, format_money
 from portal.finance import cfdi as cfdi_mod
 from portal.finance import ledger, notifications, permissions
 from portal.finance.constants import (
@@ -30,6 +31,7 @@ from portal.finance.constants import (
     Kind,
     RequestStatus,
 )
+from portal.finance.deadlines import today
 from portal.finance.models import (
     AdvanceLiquidation,
     Cfdi,
@@ -331,9 +333,45 @@ def _ledger_refused(error: ledger.LedgerError) -> InputError:
     return InputError(error.errors)
 
 
+def payment_date_problems(award, paid_on: date | None, *, reverses=None) -> list:
+    """A ledger entry is dated from the grant's start date to today in the programme's time
+    zone (``deadlines.today``): a future date would count as disbursed in a period that has not
+    happened yet. A reversing entry is not dated before the entry it reverses."""
+    if paid_on is None:
+        return [_l("Enter the payment date.")]
+    latest = today()
+    if paid_on > latest:
+        return [
+            _l(
+                "The payment date cannot be in the future: today is %(today)s.",
+                today=format_day(latest),
+            )
+        ]
+    if award.start_date and paid_on < award.start_date:
+        return [
+            _l(
+                "The payment date cannot be before the grant's start date (%(start)s).",
+                start=format_day(award.start_date),
+            )
+        ]
+    if reverses is not None and paid_on < reverses.paid_on:
+        return [
+            _l(
+                "A correction cannot be dated before the entry it reverses (%(date)s).",
+                date=format_day(reverses.paid_on),
+            )
+        ]
+    return []
+
+
+def _check_payment_date(award, paid_on, **kwargs) -> None:
+    _raise_if({"paid_on": payment_date_problems(award, paid_on, **kwargs)})
+
+
 def pay_request(request, actor, entry: ledger.Entry) -> tuple[Disbursement, bool]:
     if request.status not in (S.PAYMENT_APPROVED.value, S.PAID.value):
         raise InputError({"": [_l("Only approved payments are disbursed.")]})
+    _check_payment_date(request.award, entry.paid_on)
     try:
         row, created = ledger.record(
             request.award_id, entry, actor, milestone_id=request.milestone_id, request=request
@@ -364,6 +402,10 @@ def _entry_changes(row: Disbursement) -> dict:
 
 
 def reverse(original: Disbursement, actor, *, paid_on, bank_reference: str, note: str, key: str):
+    from portal.awards.models import Award
+
+    award = db.session.get(Award, original.award_id)
+    _check_payment_date(award, paid_on, reverses=original)
     try:
         row, created = ledger.reverse(
             original, actor, paid_on=paid_on, bank_reference=bank_reference, note=note, key=key
@@ -371,9 +413,6 @@ def reverse(original: Disbursement, actor, *, paid_on, bank_reference: str, note
     except ledger.LedgerError as exc:
         raise _ledger_refused(exc) from exc
     if created:
-        from portal.awards.models import Award
-
-        award = db.session.get(Award, row.award_id)
         record(
             "disbursement.reversed",
             row,
@@ -433,6 +472,7 @@ def record_advance(award, actor, entry: ledger.Entry) -> tuple[Disbursement, boo
         raise InputError({"": [_l("Payments are made only under an agreement in force.")]})
     if not advances_allowed(award):
         raise InputError({"": [_l("This grant's terms do not allow advances.")]})
+    _check_payment_date(award, entry.paid_on)
 
     def within_milestones(value: Decimal) -> None:
         if advanced_total(award.id) + value > award.advance_limit:

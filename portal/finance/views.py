@@ -169,7 +169,9 @@ def grant_context(award: Award, **forms_) -> dict:
             c.id: forms.VerifyForm(prefix=f"verify{c.id}", formdata=None) for c in contributions
         },
         "reversal_forms": {
-            d.id: forms.ReversalForm(
+            d.id: forms_["reversal_form"]
+            if d.id == forms_.get("reversal_of")
+            else forms.ReversalForm(
                 idempotency_key=forms.new_key(), prefix=f"reverse{d.id}", formdata=None
             )
             for d in ledger_rows

@@ -351,7 +351,7 @@ def _progress(award, spec, signatory, manager, officer) -> None:
             request.payment_by_id = officer.id
             request.payment_dt = now_utc()
             entry = ledger.Entry(
-                paid_on=milestone.due_date + timedelta(days=3),
+                paid_on=min(milestone.due_date + timedelta(days=3), deadlines.today()),
                 amount=milestone.amount,
                 currency=award.currency,
                 bank_reference=f"SPEI {award.id}-{milestone.id}",

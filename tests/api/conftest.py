@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from portal.finance import operations as finance_operations
 from tests.api import helpers
+from tests.finance.helpers import PAYMENTS_TODAY
 
 
 @pytest.fixture
-def world(app, ctx, personas):
+def world(app, ctx, personas, monkeypatch):
+    # The world's payments are dated in 2027 (a payment date is never after "today").
+    monkeypatch.setattr(finance_operations, "today", lambda: PAYMENTS_TODAY)
     return helpers.build_world(app, personas)
 
 

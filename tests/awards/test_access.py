@@ -51,7 +51,9 @@ def test_award_posts(ctx, matrix, application, personas):
     matrix.check(f"/awards/{a}/refuse", MANAGERS, method="POST", data={"reason": "no"})
     terms = {
         "instrument": "fixed_amount",
-        "amount": "300000.00",
+        # 20.00 above the schedule: room for the two milestones of 10.00 posted below (a
+        # milestone that makes the schedule exceed the award is refused).
+        "amount": "300020.00",
         "start_date": "2027-02-01",
         "end_date": "2028-01-31",
         "special_conditions": "Ninguna",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -62,21 +61,25 @@ def test_over_commitment_is_refused(ctx, call, personas):
 
 
 def test_schedule_that_does_not_add_up_is_refused(ctx, application, personas, as_user):
+    """A milestone beyond the award is refused where it is typed (test_milestones.py); a
+    schedule can still stop adding up when the award is lowered afterwards, and then the
+    agreement is not issued."""
     manager = personas["grants_manager"]
     award = helpers.ready_award(application, manager)
-    operations.add_milestone(
+    operations.update_terms(
         award,
         manager,
-        deliverable="Extra",
-        verification="x",
-        due_date=date(2027, 6, 1),
-        amount=D("1000.00"),
+        instrument="fixed_amount",
+        amount=D("299000.00"),
+        start_date=award.start_date,
+        end_date=award.end_date,
+        special_conditions=award.special_conditions,
     )
     db.session.commit()
     problems = operations.schedule_problems(award)
     assert problems == [
-        "The milestones add up to MXN 301,000.00 but the award is "
-        "MXN 300,000.00: MXN 1,000.00 too much."
+        "The milestones add up to MXN 300,000.00 but the award is "
+        "MXN 299,000.00: MXN 1,000.00 too much."
     ]
     client = as_user(manager)
     response = post_form(client, f"/awards/{award.id}/issue", {}, form_url=f"/awards/{award.id}")

@@ -1,7 +1,7 @@
 """Walk-through of the agreement signature (issue 6) in the browser, with the demo data.
 
 On the demo award of CONV-2026-01 (CONV-2026-01-0002: terms, milestones and an issued
-agreement): the grants manager is refused a payment schedule that does not add up; an editor
+agreement): the grants manager is refused a milestone beyond the award; an editor
 of the organisation who is not its signatory is refused the signature with a clear message;
 the signatory signs (name, acceptance, password); the grants manager countersigns; the signed
 agreement shows and the public /verify/<hash> page confirms it, while the hash of a tampered
@@ -93,9 +93,9 @@ def _forge_signature(page, action: str) -> None:
     page.wait_for_load_state("load")
 
 
-def _schedule_that_does_not_add_up(page, es, shot, award_url: str, amount: str) -> None:
-    """The manager adds a milestone beyond the award: the schedule is flagged and the agreement
-    cannot be issued again; removing the milestone restores the schedule."""
+def _milestone_beyond_the_award(page, es, shot, award_url: str, amount: str) -> None:
+    """The manager types a milestone beyond the award: it is refused on the amount field
+    (saying by how much), nothing is added, and the agreement waiting for signatures stays."""
     page.goto(award_url)
     page.get_by_role("link", name=es("Payment schedule"), exact=True).click()
     page.get_by_label(es("Deliverable")).fill(EXTRA)
@@ -103,39 +103,31 @@ def _schedule_that_does_not_add_up(page, es, shot, award_url: str, amount: str) 
     page.get_by_label(es("Due date")).fill("2027-06-01")
     page.get_by_label(es("Amount")).fill("1000.00")
     page.get_by_role("button", name=es("Add"), exact=True).click()
-    expect(page.get_by_text(es("The milestone was added."))).to_be_visible()
     total = f"MXN {float(amount.split()[1].replace(',', '')) + 1000:,.2f}"
-    problem = es(
-        "The milestones add up to %(total)s but the award is %(award)s: %(difference)s too much.",
+    refused = es(
+        "With this milestone the schedule would add up to %(total)s, %(difference)s more "
+        "than the award of %(award)s.",
         total=total,
-        award=amount,
         difference="MXN 1,000.00",
+        award=amount,
     )
-    expect(page.locator(".alert-warning")).to_have_text(problem)
-    shot(page, "schedule-does-not-add-up")
-    page.goto(award_url)
-    agreements = page.locator("#agreements")
-    expect(agreements).to_contain_text(es("Before issuing the agreement:"))
-    expect(agreements).to_contain_text(problem)
-    expect(page.get_by_role("button", name=es("Issue a new amendment"))).to_have_count(0)
-    shot(page, "agreement-blocked")
-    page.get_by_role("link", name=es("Payment schedule"), exact=True).click()
-    page.get_by_role("row").filter(has_text=EXTRA).get_by_role("button", name=es("Remove")).click()
-    expect(page.get_by_text(es("The milestone was removed."))).to_be_visible()
+    expect(page.get_by_label(es("Amount"))).to_have_class(re.compile(r"\bis-invalid\b"))
+    expect(page.locator("#amount ~ .invalid-feedback")).to_have_text(refused)
+    expect(page.get_by_role("row").filter(has_text=EXTRA)).to_have_count(0)
     expect(page.locator(".alert-warning")).to_have_count(0)
+    shot(page, "milestone-beyond-the-award-refused")
+    page.goto(award_url)
+    expect(page.locator("#agreements")).to_contain_text(es("Issued, not signed yet"))
 
 
 def test_signatory_signs_manager_countersigns_and_verify(live_server, page, es, shot, mail_to):
     award_id, _, _, amount, manager_name = _ids(live_server)
     award_url = f"/awards/{award_id}"
 
-    # The grants manager: a schedule that does not add up is refused. Changing the schedule
-    # withdrew the agreement waiting for signatures, so the manager issues it again.
+    # The grants manager: a milestone beyond the award is refused; nothing changes, so the
+    # agreement waiting for signatures is still the one to sign.
     log_in(page, MANAGER)
-    _schedule_that_does_not_add_up(page, es, shot, award_url, amount)
-    shot(page, "schedule-restored")
-    page.goto(award_url)
-    page.get_by_role("button", name=es("Issue a new amendment")).click()
+    _milestone_beyond_the_award(page, es, shot, award_url, amount)
     _, agreement_id, NUMBER, _, _ = _ids(live_server)  # noqa: N806 - reads as the constant it was
     sign_url = f"/agreements/{agreement_id}/sign"
     expect(page.locator("#agreements")).to_contain_text(NUMBER)

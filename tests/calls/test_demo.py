@@ -40,3 +40,26 @@ def test_demo_calls_are_complete_and_idempotent(ctx):
     db.session.commit()
     assert again.created["call"] == again.created["programme"] == 0
     assert db.session.scalar(select(func.count(Call.id)).filter_by(programme_id=programme.id)) == 3
+
+
+def test_demo_number_questions_have_realistic_limits(ctx):
+    """Issue 12: the demo's people served lie between 1 and 1,000,000, and the demo answers
+    satisfy the limits of the question they answer."""
+    from portal.applications.models import Application
+    from portal.applications.validation import answer_problem
+    from portal.calls.form_models import FormQuestion
+    from portal.calls.rules import form_snapshot
+
+    seed_all()
+    db.session.commit()
+    numeric = db.session.scalars(
+        select(FormQuestion).where(FormQuestion.kind.in_(("number", "money")))
+    ).all()
+    assert numeric
+    assert {(q.key, q.min_value, q.max_value) for q in numeric} == {("beneficiaries", 1, 1_000_000)}
+    for application in db.session.scalars(select(Application)):
+        snapshot = application.form_snapshot or form_snapshot(application.call)
+        for question in snapshot.get("questions", []):
+            value = (application.answers or {}).get(question["key"])
+            if question["kind"] in ("number", "money") and value is not None:
+                assert answer_problem(question, value, snapshot["currency"]) is None

@@ -6,8 +6,17 @@ from __future__ import annotations
 
 import pytest
 
+from portal.finance import operations
 from tests.calls.helpers import make_call, make_programme
 from tests.finance import helpers
+
+
+@pytest.fixture(autouse=True)
+def payments_today(monkeypatch):
+    """The grants of these tests run from 2027-02-01 and are paid in 2027: a payment date is
+    checked against ``helpers.PAYMENTS_TODAY`` (never after it), not the real date."""
+    monkeypatch.setattr(operations, "today", lambda: helpers.PAYMENTS_TODAY)
+    return helpers.PAYMENTS_TODAY
 
 
 @pytest.fixture

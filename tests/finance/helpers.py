@@ -13,6 +13,8 @@ from portal.finance import ledger
 from tests.awards import helpers as award_helpers
 
 D = Decimal
+# "Today" for payment dates (the grants start on 2027-02-01; see conftest.payments_today).
+PAYMENTS_TODAY = date(2027, 6, 30)
 CLABE = "032180000118359719"
 BAD_CLABE = "032180000118359718"
 

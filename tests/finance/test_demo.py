@@ -26,3 +26,18 @@ def test_demo_grants_at_every_stage(ctx):
     db.session.commit()
     assert second.created["disbursement"] == 0
     assert db.session.scalar(select(func.count()).select_from(Disbursement)) == count
+
+
+def test_demo_payments_are_dated_between_the_start_and_today(ctx, monkeypatch):
+    """The demo never dates a payment in the future nor before its grant starts (issue 12)."""
+    from portal.awards.models import Award
+    from portal.finance import deadlines, operations
+
+    monkeypatch.setattr(operations, "today", deadlines.today)  # the real day, not the fixture's
+    seed_all()
+    db.session.commit()
+    entries = db.session.scalars(select(Disbursement)).all()
+    assert entries
+    for entry in entries:
+        award = db.session.get(Award, entry.award_id)
+        assert operations.payment_date_problems(award, entry.paid_on) == [], entry.paid_on

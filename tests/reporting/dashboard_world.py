@@ -49,6 +49,7 @@ TODAY = date(2027, 4, 1)
 @pytest.fixture
 def freeze_today(monkeypatch):
     monkeypatch.setattr(deadlines, "today", lambda: TODAY)
+    monkeypatch.setattr(operations, "today", lambda: TODAY)  # payment dates up to today
     return TODAY
 
 
@@ -138,7 +139,15 @@ def build(app, personas, *, extra_grants: int = 0) -> World:
         note="Duplicado",
         key="a-3",
     )
-    operations.pay_request(request_a, officer, entry("30000.00", "a-4", date(2027, 6, 1)))
+    # Dated after "today": the operations refuse such a date now, so it goes straight into the
+    # ledger, like an entry recorded before that rule.
+    ledger.record(
+        a.id,
+        entry("30000.00", "a-4", date(2027, 6, 1)),
+        officer,
+        milestone_id=request_a.milestone_id,
+        request=request_a,
+    )
 
     request_b = helpers.approved_request(b, p["other_applicant"], admin, officer)
     operations.pay_request(

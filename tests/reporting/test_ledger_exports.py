@@ -382,7 +382,8 @@ def test_access_matrix(world, matrix):
         matrix.check(url, ALLOWED)
 
 
-def test_fixed_number_of_statements(world, as_user, personas, count_queries):
+def test_fixed_number_of_statements(world, as_user, personas, count_queries, monkeypatch):
+    monkeypatch.setattr(operations, "today", lambda: helpers.PAYMENTS_TODAY)
     client = as_user(personas["finance_officer"])
     deliver_ready()
     for url in URLS:
