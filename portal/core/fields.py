@@ -84,7 +84,12 @@ class SearchField(_CheckedText, wtforms.SearchField):
 
 
 class IntegerField(wtforms.IntegerField):
-    """A whole number in ASCII digits that fits PostgreSQL's ``integer`` (blank → None)."""
+    """A whole number in ASCII digits that fits PostgreSQL's ``integer`` (blank → None);
+    ``limit`` raises the bound for a ``BigInteger`` column."""
+
+    def __init__(self, *args, limit: int = MAX_INT, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit = limit
 
     def process_formdata(self, valuelist):
         self.data = None
@@ -96,7 +101,7 @@ class IntegerField(wtforms.IntegerField):
         if not PLAIN_INTEGER.fullmatch(raw):
             raise ValueError(self.gettext("Not a valid integer value."))
         value = int(raw)
-        if abs(value) > MAX_INT:
+        if abs(value) > self.limit:
             raise ValueError(_l("This number is too large."))
         self.data = value
 
@@ -107,7 +112,8 @@ class DecimalField(wtforms.DecimalField):
     ``decimal_comma=True`` also reads "3,5" as 3.5 (Spanish style) when there is no point, for
     small numbers such as scores; elsewhere a comma is refused rather than guessed."""
 
-    message = _l("Enter a number such as 12.5.")
+    message = None  # a typed value that is not a plain number (None: WTForms' own message)
+    too_large = _l("This number is too large.")
 
     def __init__(self, *args, limit: Decimal = NUMBER_LIMIT, decimal_comma: bool = False, **kw):
         super().__init__(*args, **kw)
@@ -125,10 +131,10 @@ class DecimalField(wtforms.DecimalField):
         if self.decimal_comma and "," in raw:
             raw = raw.replace(",", "") if "." in raw else raw.replace(",", ".")
         if not PLAIN_DECIMAL.fullmatch(raw):
-            raise ValueError(self.message)
+            raise ValueError(self.message or self.gettext("Not a valid decimal value."))
         value = Decimal(raw)
         if abs(value) >= self.limit:
-            raise ValueError(self.message)
+            raise ValueError(self.too_large)
         return value
 
 
@@ -139,7 +145,7 @@ class MoneyField(DecimalField):
     Rendered as a text input with a decimal keypad: a number input would refuse the commas."""
 
     widget = TextInput()
-    message = _l("Enter an amount such as 150000.00.")
+    message = too_large = _l("Enter an amount such as 150000.00.")
 
     def __init__(self, *args, **kwargs):
         extra = kwargs.pop("render_kw", None) or {}

@@ -38,7 +38,7 @@ def _multiline(value):
 class NumberField(DecimalField):
     """A decimal typed as "3.5" or, Spanish style, "3,5" (blank → None)."""
 
-    message = _l("Enter a number such as 3 or 3.5.")
+    message = too_large = _l("Enter a number such as 3 or 3.5.")
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})

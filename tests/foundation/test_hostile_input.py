@@ -211,8 +211,9 @@ def test_audit_filters_survive_hostile_queries(app, personas, query, status):
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("cofinance_min_pct", "NaN", "Enter a number such as 12.5."),
-        ("cofinance_min_pct", "1e309", "Enter a number such as 12.5."),
+        ("cofinance_min_pct", "NaN", "Not a valid decimal value."),
+        ("cofinance_min_pct", "1e309", "Not a valid decimal value."),
+        ("cofinance_min_pct", "99999999999999999999", "This number is too large."),
         ("budget", "1,5", "commas only between thousands"),
         ("min_award", "1.005", "at most two decimal places"),
         ("title_es", "Justicia\x00cotidiana", "U+0000"),
