@@ -225,7 +225,12 @@ def _budget_errors(form, errors: dict) -> None:
     """Attach ``lines-0-description`` style errors to the rows' fields."""
     for name, messages in errors.items():
         parts = name.split("-")
-        if len(parts) == 3 and parts[0] in ("lines", "sources") and parts[1].isascii() and parts[1].isdigit():
+        if (
+            len(parts) == 3
+            and parts[0] in ("lines", "sources")
+            and parts[1].isascii()
+            and parts[1].isdigit()
+        ):
             entries = form[parts[0]].entries
             index = int(parts[1])
             if index < len(entries) and parts[2] in entries[index].form._fields:
