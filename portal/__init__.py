@@ -54,21 +54,16 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _install_session_hooks(app: Flask) -> None:
-    """Seal audit entries at commit; deliver e-mails committed during the request."""
+    """One unit of work per request; audit entries sealed at commit; e-mails delivered after
+    it (an ``on_commit`` callback registered when a message is flushed)."""
     from portal.audit import chain
+    from portal.core import unit_of_work
     from portal.core.db import _AppSession
     from portal.mail import operations as mail
 
+    unit_of_work.init_app(app)
     chain.ensure_installed(_AppSession)
     mail.install(_AppSession)
-
-    @app.after_request
-    def _deliver_mail(response):
-        try:
-            mail.deliver_ready()
-        except Exception:  # delivery problems never break the page; the outbox retries
-            app.logger.exception("e-mail delivery failed")
-        return response
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -77,9 +72,9 @@ def _register_blueprints(app: Flask) -> None:
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
 
-    from portal.core import errors
+    from portal.core import error_pages
 
-    errors.init_app(app)
+    error_pages.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:

@@ -33,6 +33,7 @@ from portal.accounts.forms import (
 )
 from portal.core.db import db
 from portal.core.security import safe_next
+from portal.core.unit_of_work import records_read
 from portal.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
@@ -167,6 +168,7 @@ def check_inbox():
 
 
 @bp.get("/verify-email/<token>")
+@records_read
 def verify_email(token: str):
     try:
         user = tokens.load_verification_token(token)

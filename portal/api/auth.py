@@ -17,7 +17,8 @@ from flask import current_app, g, request
 
 from portal.api import operations, tokens
 from portal.api.errors import ApiError
-from portal.core.db import db, now_utc
+from portal.core.db import now_utc
+from portal.core.unit_of_work import record_read
 
 
 def bearer_secret() -> str | None:
@@ -46,7 +47,7 @@ def authenticate():
     if not token.user.is_active:
         raise ApiError(401, "account_inactive")
     if operations.note_use(token, now):
-        db.session.commit()
+        record_read()  # the token's last use is recorded; the unit of work commits it
     g.api_token = token
     return token.user
 

@@ -13,8 +13,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from portal.api import tokens
 from portal.api.models import ApiToken
 from portal.audit.operations import record
-from portal.calls.operations import InputError
 from portal.core.db import db, now_utc
+from portal.core.errors import InputError
 
 # Lifetimes offered when creating a token. No "never expires": a leaked token that never
 # expires works until someone notices; a finance system can rotate its token once a year.

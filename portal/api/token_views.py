@@ -15,9 +15,9 @@ from flask_login import current_user, login_required
 from portal.api import operations
 from portal.api.forms import CreateTokenForm
 from portal.api.models import ApiToken
-from portal.calls.forms import apply_errors
-from portal.calls.operations import InputError
 from portal.core.db import db, now_utc
+from portal.core.errors import InputError
+from portal.core.forms import apply_errors
 
 bp = Blueprint("api_tokens", __name__)
 

@@ -19,8 +19,8 @@ from portal.applications.constants import (
 )
 from portal.applications.models import Application, BudgetLine, CofinanceSource
 from portal.audit.operations import record
-from portal.calls.operations import InputError
 from portal.core.db import db, now_utc
+from portal.core.errors import InputError
 
 ZERO = Decimal("0.00")
 

@@ -33,9 +33,9 @@ from portal.applications.views import (
     require,
     stale_message,
 )
-from portal.calls.operations import InputError
 from portal.calls.rules import Ineligibility, visible_questions
 from portal.core.db import db, now_utc
+from portal.core.errors import InputError
 from portal.core.i18n import format_dt
 
 

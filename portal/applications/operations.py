@@ -27,9 +27,9 @@ from portal.applications.models import (
 from portal.applications.references import format_reference, next_number
 from portal.applications.validation import Problem, checklist, deadline_problems
 from portal.audit.operations import diff, record
-from portal.calls.operations import InputError
 from portal.calls.rules import evaluate_eligibility, form_snapshot, visible_questions
 from portal.core.db import db, now_utc
+from portal.core.errors import InputError
 from portal.documents.operations import available_documents
 
 

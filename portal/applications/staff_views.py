@@ -14,6 +14,7 @@ from portal.audit.operations import record
 from portal.calls.views import load_call
 from portal.core.db import db
 from portal.core.pagination import paginate, requested_page
+from portal.core.unit_of_work import records_read
 
 PER_PAGE = 25
 EXPORT_LIMIT = 10_000
@@ -44,6 +45,7 @@ def call_applications(code: str):
 
 
 @bp.get("/calls/<code>/applications.<any(csv, xlsx):fmt>")
+@records_read
 @login_required
 def call_applications_export(code: str, fmt: str):
     call = _staff_call(code)

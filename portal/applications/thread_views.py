@@ -9,9 +9,9 @@ from flask_login import current_user, login_required
 from portal.applications import operations
 from portal.applications.forms import ReplyForm, RequestInformationForm
 from portal.applications.views import bp, flash_errors, load_application, render_status, require
-from portal.calls.forms import apply_errors
-from portal.calls.operations import InputError
 from portal.core.db import db
+from portal.core.errors import InputError
+from portal.core.forms import apply_errors
 
 
 @bp.post("/applications/<int:application_id>/request-information")

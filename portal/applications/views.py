@@ -26,11 +26,12 @@ from portal.applications import operations
 from portal.applications.constants import STATUS_BADGES, ApplicationStatus
 from portal.applications.forms import ReplyForm, RequestInformationForm, quiz_answers, quiz_form
 from portal.applications.models import Application
-from portal.calls.operations import InputError
 from portal.calls.rules import form_snapshot
 from portal.calls.views import load_call
 from portal.core.db import db, now_utc
+from portal.core.errors import InputError
 from portal.core.security import safe_next
+from portal.core.unit_of_work import records_read
 from portal.organisations.context import current_membership
 from portal.organisations.models import MemberRole
 
@@ -188,6 +189,7 @@ def uploaded(application_id: int):
 
 # Acknowledgement -----------------------------------------------------------------------------
 @bp.get("/applications/<int:application_id>/acknowledgement")
+@records_read
 @login_required
 def acknowledgement(application_id: int):
     from portal.applications.acknowledgement import ensure

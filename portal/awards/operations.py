@@ -29,8 +29,8 @@ from portal.awards.models import (
     RiskAssessment,
 )
 from portal.calls.constants import Instrument
-from portal.calls.operations import InputError
 from portal.core.db import db, now_utc
+from portal.core.errors import InputError
 
 S = ApplicationStatus
 # The application moves of each decision, from each status (the applications package's

@@ -12,9 +12,10 @@ from portal.awards.forms import SignForm
 from portal.awards.models import Agreement
 from portal.awards.permissions import can_view
 from portal.awards.views import bp, commit
-from portal.calls.forms import apply_errors
-from portal.calls.operations import InputError
 from portal.core.db import db
+from portal.core.errors import InputError
+from portal.core.forms import apply_errors
+from portal.core.unit_of_work import records_read
 from portal.documents.models import Document
 
 
@@ -26,6 +27,7 @@ def load_agreement(agreement_id: int) -> Agreement:
 
 
 @bp.get("/agreements/<int:agreement_id>/pdf")
+@records_read
 @login_required
 def agreement_pdf(agreement_id: int):
     from portal.documents.operations import download_response

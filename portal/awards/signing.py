@@ -17,8 +17,8 @@ from portal.awards import notifications
 from portal.awards.constants import AgreementStatus, AwardStatus, SignatureRole
 from portal.awards.models import Agreement, Signature
 from portal.awards.permissions import can_manage, is_signatory
-from portal.calls.operations import InputError
 from portal.core.db import db, now_utc
+from portal.core.errors import InputError
 from portal.core.requests import client_ip
 
 

@@ -27,10 +27,11 @@ from portal.awards.forms import (
 )
 from portal.awards.models import Award, CofinanceCommitment, Milestone
 from portal.awards.permissions import can_manage, can_view
-from portal.calls.forms import apply_errors
-from portal.calls.operations import InputError
 from portal.calls.views import load_call
 from portal.core.db import db
+from portal.core.errors import InputError
+from portal.core.forms import apply_errors
+from portal.core.unit_of_work import records_read
 
 bp = Blueprint("awards", __name__)
 
@@ -423,6 +424,7 @@ def issue(award_id: int):
 
 # Decline letters ------------------------------------------------------------------------------
 @bp.get("/awards/applications/<int:application_id>/decline-letter")
+@records_read
 @login_required
 def decline_letter(application_id: int):
     from portal.documents.operations import download_response, latest, record_download

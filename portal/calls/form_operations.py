@@ -21,9 +21,10 @@ from portal.calls.constants import (
 )
 from portal.calls.form_models import CallDocumentSlot, FormQuestion
 from portal.calls.models import Call
-from portal.calls.operations import InputError, _raise_if, form_changed, used_keys
+from portal.calls.operations import form_changed, used_keys
 from portal.calls.rules import ceiling, number_bounds
 from portal.core.db import db
+from portal.core.errors import InputError, raise_if
 from portal.core.i18n import format_number
 
 
@@ -95,7 +96,7 @@ QUESTION_FIELDS = (
 def add_question(call: Call, data: dict, actor) -> FormQuestion:
     _require_editable(call)
     data = _clean_question(data)
-    _raise_if(_check_question(call, data, None))
+    raise_if(_check_question(call, data, None))
     question = FormQuestion(**data, position=len(call.questions))
     call.questions.append(question)
     db.session.flush()
@@ -110,7 +111,7 @@ def update_question(question: FormQuestion, data: dict, actor) -> FormQuestion:
     call = question.call
     _require_editable(call)
     data = _clean_question(data)
-    _raise_if(_check_question(call, data, question))
+    raise_if(_check_question(call, data, question))
     before = question.audit_fields()
     for name in QUESTION_FIELDS:
         setattr(question, name, data[name])
@@ -307,7 +308,7 @@ SLOT_FIELDS = ("key", "label_es", "label_en", "allowed_types", "max_size_mb", "m
 
 def add_slot(call: Call, data: dict, actor) -> CallDocumentSlot:
     _require_editable(call)
-    _raise_if(_check_slot(call, data, None))
+    raise_if(_check_slot(call, data, None))
     slot = CallDocumentSlot(**{f: data[f] for f in SLOT_FIELDS}, position=len(call.document_slots))
     call.document_slots.append(slot)
     db.session.flush()
@@ -319,7 +320,7 @@ def add_slot(call: Call, data: dict, actor) -> CallDocumentSlot:
 def update_slot(slot: CallDocumentSlot, data: dict, actor) -> CallDocumentSlot:
     call = slot.call
     _require_editable(call)
-    _raise_if(_check_slot(call, data, slot))
+    raise_if(_check_slot(call, data, slot))
     before = slot.audit_fields()
     for name in SLOT_FIELDS:
         setattr(slot, name, data[name])

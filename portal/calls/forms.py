@@ -60,16 +60,6 @@ class CheckboxesField(SelectMultipleField):
 LOCAL_DT_FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
-def apply_errors(form, errors: dict[str, list[str]]) -> None:
-    """Attach an operation's ``InputError.errors`` to the form (unknown names: whole form)."""
-    for name, messages in errors.items():
-        target = form._fields.get(name) if name else None
-        if target is not None:
-            target.errors = list(target.errors or []) + list(messages)
-        else:
-            form.form_errors.extend(messages)
-
-
 # Programmes --------------------------------------------------------------------------------
 class ProgrammeForm(FlaskForm):
     name_es = StringField(

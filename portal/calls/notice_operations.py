@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from portal.calls.constants import CallStatus
 from portal.calls.form_operations import _audit
 from portal.calls.models import Call, CallNotice
-from portal.calls.operations import InputError
 from portal.core.db import db
+from portal.core.errors import InputError
 
 # Notices (announcements and FAQ) -----------------------------------------------------------
 NOTICE_FIELDS = ("kind", "title_es", "title_en", "body_es", "body_en")

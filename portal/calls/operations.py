@@ -31,23 +31,9 @@ from portal.calls.rules import (  # noqa: F401 - re-exported: the domain's publi
     visible_questions,
 )
 from portal.core.db import db, now_utc
+from portal.core.errors import InputError, raise_if
 from portal.core.i18n import format_money
 from portal.organisations.states import INEGI_CODES
-
-
-class InputError(Exception):
-    """Refused input. ``errors`` maps form field names ("" = the whole form) to messages."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(errors)
-        self.errors = errors
-
-
-def _raise_if(errors: dict[str, list[str]]) -> None:
-    errors = {k: v for k, v in errors.items() if v}
-    if errors:
-        raise InputError(errors)
-
 
 # Programmes --------------------------------------------------------------------------------
 PROGRAMME_FIELDS = ("name_es", "name_en", "donor", "currency", "envelope", "bilingual_agreement")
@@ -101,7 +87,7 @@ def update_programme(programme: Programme, data: dict, actor) -> Programme:
                 amount=format_money(committed, programme.currency),
             )
         ]
-    _raise_if(errors)
+    raise_if(errors)
     managers = _resolve_managers(data.get("manager_ids"), actor)
     for name in PROGRAMME_FIELDS:
         setattr(programme, name, data[name])
@@ -119,7 +105,7 @@ def _check_programme(data: dict) -> None:
         errors["currency"] = [_("Choose MXN or USD.")]
     if data["envelope"] is None or data["envelope"] < 0:
         errors["envelope"] = [_("The envelope cannot be negative.")]
-    _raise_if(errors)
+    raise_if(errors)
 
 
 def _call_count(programme: Programme) -> int:
@@ -209,7 +195,7 @@ def _check_call(programme: Programme, data: dict, call: Call | None) -> None:
     if call is not None and call.status != CallStatus.DRAFT:
         for name, messages in _check_still_complete(data).items():
             errors.setdefault(name, messages)
-    _raise_if(errors)
+    raise_if(errors)
 
 
 def _check_still_complete(data: dict) -> dict[str, list[str]]:
@@ -349,7 +335,7 @@ def change_status(call: Call, to: str, actor, now: datetime | None = None) -> Ca
             }
         )
     if target == CallStatus.PUBLISHED:
-        _raise_if({"": publication_problems(call, now)})
+        raise_if({"": publication_problems(call, now)})
     before = {"status": call.status}
     call.status = target.value
     setattr(call, f"{target.value}_dt", now)

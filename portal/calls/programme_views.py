@@ -9,16 +9,12 @@ from sqlalchemy import func, select
 
 from portal.accounts.roles import Role
 from portal.calls.form_models import FormQuestion
-from portal.calls.forms import CallForm, ProgrammeForm, apply_errors
+from portal.calls.forms import CallForm, ProgrammeForm
 from portal.calls.models import Call, Programme
-from portal.calls.operations import (
-    create_call,
-    create_programme,
-    grants_managers,
-    update_programme,
-)
+from portal.calls.operations import create_call, create_programme, grants_managers, update_programme
 from portal.calls.views import bp, load_programme, run
 from portal.core.db import db
+from portal.core.forms import apply_errors
 
 
 def _require_grants_staff() -> None:

@@ -10,8 +10,9 @@ from portal.calls.constants import QuizKind
 from portal.calls.form_models import EligibilityQuestion
 from portal.calls.form_operations import _audit, _check_key, _renumber, _require_editable, _swap
 from portal.calls.models import Call
-from portal.calls.operations import _raise_if, form_changed
+from portal.calls.operations import form_changed
 from portal.core.db import db
+from portal.core.errors import raise_if
 
 # Eligibility quiz --------------------------------------------------------------------------
 QUIZ_FIELDS = (
@@ -29,7 +30,7 @@ QUIZ_FIELDS = (
 def add_quiz_question(call: Call, data: dict, actor) -> EligibilityQuestion:
     _require_editable(call)
     data = _clean_quiz(data)
-    _raise_if(_check_quiz(call, data, None))
+    raise_if(_check_quiz(call, data, None))
     item = EligibilityQuestion(**data, position=len(call.quiz_questions))
     call.quiz_questions.append(item)
     db.session.flush()
@@ -42,7 +43,7 @@ def update_quiz_question(item: EligibilityQuestion, data: dict, actor) -> Eligib
     call = item.call
     _require_editable(call)
     data = _clean_quiz(data)
-    _raise_if(_check_quiz(call, data, item))
+    raise_if(_check_quiz(call, data, item))
     before = item.audit_fields()
     for name in QUIZ_FIELDS:
         setattr(item, name, data[name])

@@ -15,12 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, raiseload
 
 from portal.calls.constants import PUBLIC_STATUSES
-from portal.calls.forms import apply_errors
 from portal.calls.models import Call, Programme
-from portal.calls.operations import InputError
 from portal.calls.quiz import QuizAnswers
 from portal.calls.rules import evaluate_eligibility, form_snapshot
 from portal.core.db import db, now_utc
+from portal.core.errors import InputError
+from portal.core.forms import apply_errors
 from portal.organisations.context import current_membership
 
 bp = Blueprint("calls", __name__)

@@ -1,5 +1,6 @@
-"""A plain WTForms form (no CSRF) whose built-in messages follow the user's language, and
-the helper that turns ``(value, label)`` pairs into WTForms choices.
+"""Form helpers every domain uses: a plain WTForms form (no CSRF) whose built-in messages follow
+the user's language, ``choice_list`` for WTForms choices, and ``apply_errors`` to show an
+operation's refusal on the form.
 
 ``FlaskForm`` translates WTForms' own messages ("Not a valid choice.", "Field cannot be
 longer than %(max)d characters.") through Flask-Babel; a bare ``wtforms.Form`` (used for
@@ -38,3 +39,13 @@ def choice_list(pairs: Iterable) -> list[SelectChoice]:
             item = SelectChoice(value, label)
         choices.append(item)
     return choices
+
+
+def apply_errors(form, errors: dict[str, list[str]]) -> None:
+    """Attach an operation's ``InputError.errors`` to the form (unknown names: whole form)."""
+    for name, messages in errors.items():
+        target = form._fields.get(name) if name else None
+        if target is not None:
+            target.errors = list(target.errors or []) + list(messages)
+        else:
+            form.form_errors.extend(messages)

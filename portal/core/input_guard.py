@@ -32,6 +32,8 @@ def init_app(app: Flask) -> None:
 
 
 def refuse_nul() -> None:
+    if request.routing_exception is not None:
+        return  # no view will run: routing answers (404/405) in the route's own format
     if has_nul(request.path):
         raise NotFound()
     for name, value in request.args.items(multi=True):

@@ -22,6 +22,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from portal.core.db import db
+from portal.core.unit_of_work import records_read
 from portal.documents import operations
 from portal.documents.forms import ConfirmForm, IntentForm, StartUploadForm, UploadForm
 from portal.documents.models import Document
@@ -245,6 +246,7 @@ def finalize(document_id: int):
 
 
 @bp.get("/<int:document_id>/download")
+@records_read
 @login_required
 def download(document_id: int):
     document, _owner_obj = _document(document_id)

@@ -9,8 +9,8 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 
 from portal.audit.operations import record
-from portal.calls.operations import InputError
 from portal.core.db import db, now_utc
+from portal.core.errors import InputError
 from portal.finance import notifications, permissions
 from portal.finance.constants import ContributionStatus
 from portal.finance.models import CofinanceContribution

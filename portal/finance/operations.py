@@ -19,8 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from portal.applications.constants import BudgetCategory
 from portal.audit.operations import record
 from portal.awards.constants import MilestoneStatus
-from portal.calls.operations import InputError
 from portal.core.db import db, now_utc
+from portal.core.errors import InputError
 from portal.core.i18n import format_day, format_money
 from portal.finance import cfdi as cfdi_mod
 from portal.finance import ledger, notifications, permissions
@@ -44,7 +44,7 @@ S = RequestStatus
 CATEGORIES = {c.value for c in BudgetCategory}
 
 
-def _raise_if(errors: dict) -> None:
+def raise_if(errors: dict) -> None:
     errors = {k: v for k, v in errors.items() if v}
     if errors:
         raise InputError(errors)
@@ -94,7 +94,7 @@ def create_request(
     }
     if milestone is not None:
         errors["amount"] = _check_amount(milestone, amount)
-    _raise_if(errors)
+    raise_if(errors)
     request = PaymentRequest(
         award_id=award.id,
         milestone_id=milestone.id,
@@ -124,7 +124,7 @@ def add_expense(
     request, actor, *, category: str, description: str, amount: Decimal, receipt_document_id=None
 ) -> ExpenseLine:
     _require_editable(request)
-    _raise_if(
+    raise_if(
         {
             "category": [] if category in CATEGORIES else [_l("Choose a budget category.")],
             "description": [] if (description or "").strip() else [_l("Describe the expense.")],
@@ -232,7 +232,7 @@ def submit_request(request, actor, *, certified: bool, typed_name: str) -> None:
     errors.setdefault("amount", []).extend(
         _check_amount(request.milestone, request.amount, exclude=request.id)
     )
-    _raise_if(errors)
+    raise_if(errors)
     request.status = S.SUBMITTED.value
     request.certification_text = CERTIFICATION_SOURCE
     request.certified_name = " ".join(typed_name.split())
@@ -365,7 +365,7 @@ def payment_date_problems(award, paid_on: date | None, *, reverses=None) -> list
 
 
 def _check_payment_date(award, paid_on, **kwargs) -> None:
-    _raise_if({"paid_on": payment_date_problems(award, paid_on, **kwargs)})
+    raise_if({"paid_on": payment_date_problems(award, paid_on, **kwargs)})
 
 
 def pay_request(request, actor, entry: ledger.Entry) -> tuple[Disbursement, bool]:

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 
-from portal.calls.operations import InputError
+from portal.core.errors import InputError
 
 # What a person types: ASCII digits and at most one decimal point. ``Decimal`` alone also reads
 # "17_2345" (as 172345), "1.8E1", "NaN" and non-ASCII digits.

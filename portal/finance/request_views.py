@@ -7,8 +7,8 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from portal.calls.operations import InputError
 from portal.core.db import db
+from portal.core.errors import InputError
 from portal.core.forms import choice_list
 from portal.finance import forms, operations, permissions
 from portal.finance.views import (

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from portal.applications.constants import BudgetCategory
 from portal.awards.models import Award
-from portal.calls.operations import InputError
 from portal.core.db import db
+from portal.core.errors import InputError
 from portal.core.forms import choice_list
 from portal.finance import figures, forms, operations, permissions
 from portal.finance.constants import KIND_LABELS, RequestStatus
@@ -53,7 +53,7 @@ def require(allowed: bool) -> None:
 
 
 def refused(form, error: InputError) -> None:
-    from portal.calls.forms import apply_errors
+    from portal.core.forms import apply_errors
 
     apply_errors(form, error.errors)
     flash(_first(error), "danger")

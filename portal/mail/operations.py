@@ -1,9 +1,10 @@
 """Queue e-mails in the outbox and deliver them after the request's commit.
 
 ``queue_email`` renders ``templates/email/<name>.txt`` in the recipient's language (the first
-line is the subject) and adds it to the session. After the commit, ``deliver_ready`` sends
-pending messages over SMTP when ``MAIL_SERVER`` is set, or marks them as logged (development:
-administrators read them under Admin → Outbox).
+line is the subject) and adds it to the session. Once the unit of work commits (an ``on_commit``
+callback, see portal/core/unit_of_work.py), ``deliver_ready`` sends pending messages over SMTP
+when ``MAIL_SERVER`` is set, or marks them as logged (development: administrators read them under
+Admin → Outbox).
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from sqlalchemy.orm import Session
 
 from portal.core.db import db, now_utc
 from portal.core.i18n import locale_for
+from portal.core.unit_of_work import on_commit
 from portal.mail.models import OutboxMessage
 
 log = logging.getLogger("portal.mail")
 READY_KEY = "outbox_ready"
+_SCHEDULED = "outbox_delivery_scheduled"
 MAX_ATTEMPTS = 5
 
 
@@ -54,13 +57,17 @@ def email_user(template: str, user, **context) -> OutboxMessage:
 
 
 def _promote(session: Session) -> None:
+    session.info.pop(_SCHEDULED, None)
     flushed = session.info.pop("outbox_flushed", None)
     if flushed:
         session.info.setdefault(READY_KEY, []).extend(flushed)
 
 
-def _forget(session: Session, *args) -> None:
+def _forget(session: Session, previous_transaction) -> None:
+    if previous_transaction.nested:  # a savepoint: the outer transaction's messages stand
+        return
     session.info.pop("outbox_flushed", None)
+    session.info.pop(_SCHEDULED, None)
 
 
 def install(session_class: type[Session]) -> None:
@@ -75,6 +82,16 @@ def _after_flush(session: Session, flush_context) -> None:
     ids = [o.id for o in session.new if isinstance(o, OutboxMessage)]
     if ids:
         session.info.setdefault("outbox_flushed", []).extend(ids)
+        if not session.info.get(_SCHEDULED):
+            session.info[_SCHEDULED] = True
+            on_commit(_deliver_after_commit)
+
+
+def _deliver_after_commit() -> None:
+    try:
+        deliver_ready()
+    except Exception:  # delivery problems never break the page; the outbox retries
+        log.exception("e-mail delivery failed")
 
 
 def deliver_ready() -> int:

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 
 from portal.audit.operations import record
 from portal.core.db import db
+from portal.core.unit_of_work import records_read
 from portal.finance.deadlines import today
 from portal.reporting import exports
 from portal.reporting.filters import build_form, can_report, parse
@@ -21,12 +22,14 @@ bp = Blueprint("exports", __name__, url_prefix="/reports/exports")
 
 
 @bp.get("/disbursements.<fmt>")
+@records_read
 @login_required
 def disbursements(fmt: str):
     return _export("disbursements", fmt)
 
 
 @bp.get("/cofinance.<fmt>")
+@records_read
 @login_required
 def cofinance(fmt: str):
     return _export("cofinance", fmt)

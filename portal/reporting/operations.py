@@ -15,8 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
 from portal.audit.operations import record
-from portal.calls.operations import InputError
 from portal.core.db import db
+from portal.core.errors import InputError
 from portal.finance.constants import RATE_SOURCES
 from portal.finance.deadlines import today
 from portal.finance.rates import parse_rate

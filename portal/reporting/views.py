@@ -24,9 +24,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from portal.calls.forms import apply_errors
-from portal.calls.operations import InputError
 from portal.core.db import db
+from portal.core.errors import InputError
+from portal.core.forms import apply_errors
 from portal.core.pagination import paginate, requested_page
 from portal.reporting import dashboard, operations, permissions
 from portal.reporting.dashboard_charts import charts

@@ -20,8 +20,8 @@ from sqlalchemy import select
 from portal.applications.constants import ApplicationStatus
 from portal.applications.models import Application
 from portal.audit.operations import record
-from portal.calls.operations import InputError
 from portal.core.db import db, now_utc
+from portal.core.errors import InputError
 from portal.organisations.models import Membership
 from portal.reviews.models import Assignment, Panel
 

@@ -17,8 +17,8 @@ from portal.applications.constants import ApplicationStatus
 from portal.applications.models import Application
 from portal.applications.operations import move
 from portal.audit.operations import record
-from portal.calls.operations import InputError
 from portal.core.db import db, now_utc
+from portal.core.errors import InputError
 from portal.reviews import scoring
 from portal.reviews.constants import RANKED_STATUSES, REVIEW_DECISIONS
 from portal.reviews.models import CommitteeOrder, Consensus, ConsensusScore, Review

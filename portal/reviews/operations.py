@@ -15,8 +15,8 @@ from sqlalchemy import exists, func, select
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.audit.operations import diff, record
-from portal.calls.operations import InputError
 from portal.core.db import db, now_utc
+from portal.core.errors import InputError
 from portal.reviews.models import (
     Assignment,
     Consensus,

@@ -12,6 +12,7 @@ from portal.audit.operations import record
 from portal.core.db import db
 from portal.core.pagination import Page, requested_page
 from portal.core.text import as_id
+from portal.core.unit_of_work import records_read
 from portal.reviews import exports, operations, ranking
 from portal.reviews.consensus import record_committee_order
 from portal.reviews.forms import committee_form_class
@@ -104,6 +105,7 @@ def committee_order(code: str):
 
 
 @bp.get("/calls/<code>/ranking.<any(csv, xlsx):fmt>")
+@records_read
 @login_required
 def ranking_export(code: str, fmt: str):
     call = managed_call(code)

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from portal.applications.constants import ApplicationStatus
 from portal.audit.operations import record
-from portal.calls.operations import InputError
 from portal.core.db import db, now_utc
+from portal.core.errors import InputError
 from portal.reviews import scoring
 from portal.reviews.constants import ReviewStatus
 from portal.reviews.models import Assignment, Review, ReviewScore

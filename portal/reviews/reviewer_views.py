@@ -17,6 +17,7 @@ from sqlalchemy import select
 from portal.applications.models import Application
 from portal.calls.models import Call
 from portal.core.db import db
+from portal.core.unit_of_work import records_read
 from portal.documents.models import Document
 from portal.documents.operations import record_download, storage_for
 from portal.reviews import operations, presenter, review_operations
@@ -197,6 +198,7 @@ def save_review(assignment_id: int):
 
 
 @bp.get("/reviews/assignments/<int:assignment_id>/documents/<int:document_id>")
+@records_read
 @login_required
 def document(assignment_id: int, document_id: int):
     assignment = my_assignment(assignment_id)

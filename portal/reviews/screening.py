@@ -10,8 +10,8 @@ from sqlalchemy import select
 from portal.applications.constants import ApplicationStatus
 from portal.applications.operations import move, request_information
 from portal.audit.operations import record
-from portal.calls.operations import InputError
 from portal.core.db import db, now_utc
+from portal.core.errors import InputError
 from portal.reviews.constants import SCREENING_REASONS, ScreeningOutcome
 from portal.reviews.models import ScreeningDecision
 

@@ -13,10 +13,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.applications.models import Application
-from portal.calls.forms import apply_errors
-from portal.calls.operations import InputError
 from portal.calls.views import load_call
 from portal.core.db import db
+from portal.core.errors import InputError
+from portal.core.forms import apply_errors
 from portal.reviews import operations
 from portal.reviews.models import Assignment
 from portal.reviews.permissions import can_manage_reviews, can_record_consensus, owns_assignment

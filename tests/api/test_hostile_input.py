@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from portal.api import operations
 from portal.api.models import ApiToken
-from portal.calls.operations import InputError
 from portal.core.db import db
+from portal.core.errors import InputError
 from portal.finance import operations as finance_ops
 from tests.api import helpers
 from tests.finance import helpers as finance_helpers

@@ -14,8 +14,8 @@ from sqlalchemy import select, text
 from portal.api import auth, operations, token_views, tokens
 from portal.api.models import ApiToken
 from portal.audit.models import AuditEntry
-from portal.calls.operations import InputError
 from portal.core.db import db, now_utc
+from portal.core.errors import InputError
 from tests.api import helpers
 from tests.support.forms import post_form
 from tests.support.matrix import login

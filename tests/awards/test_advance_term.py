@@ -10,8 +10,8 @@ import pytest
 
 from portal.awards import operations
 from portal.awards.models import Agreement, Award
-from portal.calls.operations import InputError
 from portal.core.db import db
+from portal.core.errors import InputError
 from tests.awards import helpers
 from tests.support.forms import post_form
 

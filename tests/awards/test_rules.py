@@ -8,8 +8,8 @@ import pytest
 
 from portal.awards import operations
 from portal.awards.models import Agreement, Award
-from portal.calls.operations import InputError
 from portal.core.db import db
+from portal.core.errors import InputError
 from portal.documents.operations import available_documents
 from tests.awards import helpers
 from tests.support import factories

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from portal.calls.operations import InputError
 from portal.core.db import db
+from portal.core.errors import InputError
 from portal.finance import cfdi, cofinance, figures, ledger, operations
 from tests.finance import helpers
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from portal.calls.operations import InputError
 from portal.core.db import db
+from portal.core.errors import InputError
 from portal.finance import operations
 from portal.finance.models import ExpenseLine, PaymentRequest
 from tests.support.forms import post_form

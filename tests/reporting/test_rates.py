@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.audit.models import AuditEntry
-from portal.calls.operations import InputError
 from portal.core.db import db
+from portal.core.errors import InputError
 from portal.reporting import operations
 from portal.reporting.models import ExchangeRate
 from tests.support.forms import post_form
