@@ -56,13 +56,14 @@ def _init_extensions(app: Flask) -> None:
 def _install_session_hooks(app: Flask) -> None:
     """One unit of work per request; audit entries sealed at commit; e-mails delivered after
     it (an ``on_commit`` callback registered when a message is flushed)."""
-    from portal.audit import chain
+    from portal.audit import chain, receivers
     from portal.core import unit_of_work
     from portal.core.db import _AppSession
     from portal.mail import operations as mail
 
     unit_of_work.init_app(app)
     chain.ensure_installed(_AppSession)
+    receivers.connect()
     mail.install(_AppSession)
 
 

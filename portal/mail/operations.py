@@ -23,6 +23,7 @@ from portal.core.db import db, now_utc
 from portal.core.i18n import locale_for
 from portal.core.unit_of_work import on_commit
 from portal.mail.models import OutboxMessage
+from portal.mail.states import OUTBOX
 
 log = logging.getLogger("portal.mail")
 READY_KEY = "outbox_ready"
@@ -145,7 +146,6 @@ def deliver_pending(limit: int = 200) -> int:
 
 
 def _deliver_one(message: OutboxMessage) -> None:
-    from portal.audit.operations import record
 
     config = current_app.config
     message.attempts += 1
@@ -156,7 +156,7 @@ def _deliver_one(message: OutboxMessage) -> None:
             message.subject,
             message.body_text,
         )
-        message.status = "logged"
+        OUTBOX.move(message, "log")
         message.sent_dt = now_utc()
         return
     try:
@@ -164,13 +164,11 @@ def _deliver_one(message: OutboxMessage) -> None:
     except Exception as exc:  # any failure counts as an attempt; the outbox retries
         message.last_error = str(exc)[:500]
         if message.attempts >= MAX_ATTEMPTS:
-            message.status = "failed"
-            record("mail.failed", message, changes={"error": message.last_error})
+            OUTBOX.move(message, "give_up", changes={"error": message.last_error})
         log.warning("e-mail %s failed: %s", message.id, exc)
         return
-    message.status = "sent"
     message.sent_dt = now_utc()
-    record("mail.sent", message, changes={"to": message.recipient, "template": message.template})
+    OUTBOX.move(message, "send", changes={"to": message.recipient, "template": message.template})
 
 
 def _smtp_send(message: OutboxMessage) -> None:
