@@ -126,14 +126,11 @@ def document() -> str:
 def load_all() -> dict[str, StateMachine]:
     """Import every domain's ``states`` module (where its machines are declared)."""
     import importlib
-    import importlib.util
-    import pkgutil
+    from pathlib import Path
 
-    import portal
-
-    for module in pkgutil.iter_modules(portal.__path__):
-        if module.ispkg and importlib.util.find_spec(f"portal.{module.name}.states"):
-            importlib.import_module(f"portal.{module.name}.states")
+    package = Path(__file__).resolve().parents[1]
+    for module in sorted(package.glob("*/states.py")):
+        importlib.import_module(f"portal.{module.parent.name}.states")
     return MACHINES
 
 
