@@ -1,0 +1,1 @@
+"""Awards: decisions, terms, agreements and signatures, milestones."""
