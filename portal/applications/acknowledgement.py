@@ -20,6 +20,7 @@ from portal.applications.constants import ACKNOWLEDGEMENT_SLOT, BudgetCategory
 from portal.applications.documents import ACKNOWLEDGEMENT, application_owner
 from portal.applications.validation import text_of
 from portal.calls.rules import visible_questions
+from portal.core import unit_of_work
 from portal.core.db import db, now_utc
 from portal.core.i18n import locale_for
 from portal.documents.operations import latest, receive_upload, start_upload
@@ -105,7 +106,8 @@ def generate(application, user):
 
 
 def ensure(application_id: int):
-    """The acknowledgement of a submitted application, generated if missing (commits)."""
+    """The acknowledgement of a submitted application, generated if missing (flushes: the
+    download's recorded read or the job commits it)."""
     from portal.accounts.models import User
     from portal.applications.operations import load_full
 
@@ -116,16 +118,16 @@ def ensure(application_id: int):
     if found is not None:
         return found
     user = db.session.get(User, application.submitted_by_id)
-    document = generate(application, user)
-    db.session.commit()
-    return document
+    return generate(application, user)
 
 
 def generate_job(application_id: int) -> None:
-    """Entry point after a submission (RQ job or inline); problems are logged, not raised:
-    the download generates the PDF again if it is missing."""
+    """Entry point after the submission is committed (RQ job, or inline after the request's
+    commit): its own unit of work. Problems are logged, not raised: the download generates the
+    PDF again if it is missing."""
     try:
         ensure(application_id)
+        unit_of_work.commit()
     except Exception:
-        db.session.rollback()
+        unit_of_work.discard()
         log.exception("acknowledgement of application %s failed", application_id)

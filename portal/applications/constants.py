@@ -10,6 +10,8 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 
+from portal.applications.states import APPLICATION
+
 
 class ApplicationStatus(StrEnum):
     DRAFT = "draft"
@@ -58,36 +60,14 @@ STATUS_BADGES = {
     ApplicationStatus.WITHDRAWN: "text-bg-light border",
 }
 
-# The moves this issue performs; later issues (screening, review, awards) use the rest.
+# The allowed moves, read from the transition table (portal.applications.states.APPLICATION).
 ALLOWED_MOVES: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
-    ApplicationStatus.DRAFT: frozenset({ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN}),
-    ApplicationStatus.SUBMITTED: frozenset(
-        {
-            ApplicationStatus.WITHDRAWN,
-            ApplicationStatus.MORE_INFORMATION_REQUESTED,
-            ApplicationStatus.SCREENED_OUT,
-            ApplicationStatus.UNDER_REVIEW,
-        }
-    ),
-    ApplicationStatus.MORE_INFORMATION_REQUESTED: frozenset(
-        {ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN}
-    ),
-    ApplicationStatus.UNDER_REVIEW: frozenset(
-        {
-            ApplicationStatus.RECOMMENDED,
-            ApplicationStatus.WAITLISTED,
-            ApplicationStatus.NOT_RECOMMENDED,
-        }
-    ),
-    ApplicationStatus.RECOMMENDED: frozenset({ApplicationStatus.AWARDED}),
-    ApplicationStatus.WAITLISTED: frozenset(
-        {ApplicationStatus.AWARDED, ApplicationStatus.DECLINED}
-    ),
-    ApplicationStatus.NOT_RECOMMENDED: frozenset({ApplicationStatus.DECLINED}),
-    ApplicationStatus.SCREENED_OUT: frozenset(),
-    ApplicationStatus.AWARDED: frozenset(),
-    ApplicationStatus.DECLINED: frozenset(),
-    ApplicationStatus.WITHDRAWN: frozenset(),
+    status: frozenset(
+        ApplicationStatus(t.target)
+        for (source, _action), t in APPLICATION.transitions.items()
+        if source == status
+    )
+    for status in ApplicationStatus
 }
 
 # Statuses from which the owner may still withdraw (before the deadline).

@@ -88,6 +88,7 @@ def _ensure(world, call: Call, spec: dict, submit: bool) -> None:
     quiz = spec.get("quiz", {"legal_entity": "yes", "elected_office": "no"})
     reasons = eligibility_reasons(call, quiz, organisation)
     now = now_utc()
+    submitted = _submitted(call, user, now - timedelta(days=1)) if submit else {}
     application = Application(
         call=call,
         organisation=organisation,
@@ -103,13 +104,14 @@ def _ensure(world, call: Call, spec: dict, submit: bool) -> None:
         updated_dt=now,
         lines=[],
         sources=[],
+        **submitted,
     )
     db.session.add(application)
     _budget(application, spec)
     db.session.flush()
     _history(application, user, now - timedelta(days=3), None, "draft")
     if submit:
-        _submit(application, user, now - timedelta(days=1))
+        _history(application, user, submitted["submitted_dt"], "draft", "submitted")
     world.created["application"] += 1
 
 
@@ -139,16 +141,18 @@ def _budget(application: Application, spec: dict) -> None:
     refresh_totals(application)
 
 
-def _submit(application: Application, user, when) -> None:
-    call = application.call
-    application.form_snapshot = form_snapshot(call)
-    application.form_version = call.form_version
-    application.number = next_number(call.id)
-    application.reference = format_reference(call.code, application.number)
-    application.submitted_dt = when
-    application.submitted_by_id = user.id
-    application.status = "submitted"
-    _history(application, user, when, "draft", "submitted")
+def _submitted(call: Call, user, when) -> dict:
+    """The columns of an application created already submitted (seeds make no moves)."""
+    number = next_number(call.id)
+    return {
+        "status": "submitted",
+        "form_snapshot": form_snapshot(call),
+        "form_version": call.form_version,
+        "number": number,
+        "reference": format_reference(call.code, number),
+        "submitted_dt": when,
+        "submitted_by_id": user.id,
+    }
 
 
 def _history(application, user, when, before, after) -> None:

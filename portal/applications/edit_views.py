@@ -25,18 +25,13 @@ from portal.applications.forms import (
 )
 from portal.applications.operations import StaleApplicationError, SubmissionRefusedError
 from portal.applications.validation import checklist
-from portal.applications.views import (
-    bp,
-    flash_errors,
-    load_application,
-    remember_return,
-    require,
-    stale_message,
-)
+from portal.applications.views import bp, load_application, remember_return, stale_message
 from portal.calls.rules import Ineligibility, visible_questions
+from portal.core import unit_of_work
 from portal.core.db import db, now_utc
 from portal.core.errors import InputError
 from portal.core.i18n import format_dt
+from portal.core.views import flash_errors, require, run_action
 
 
 def _editable(application_id: int):
@@ -58,12 +53,12 @@ def _save(operation, *args) -> tuple[bool, str | None]:
     """Run a save; (ok, problem). Stale versions and refusals roll back and change nothing."""
     try:
         operation(*args)
-        db.session.commit()
+        db.session.flush()  # a stale row version shows here, before the request's commit
     except (StaleApplicationError, StaleDataError):
-        db.session.rollback()
+        unit_of_work.discard()
         return False, "stale"
     except InputError as refused:
-        db.session.rollback()
+        unit_of_work.discard()
         return False, refused
     return True, None
 
@@ -135,7 +130,7 @@ def _render_edit(application, snapshot, form, problem, code: int = 200):
     if problem == "stale":
         form.form_errors.append(stale_message())
     elif isinstance(problem, InputError):
-        flash_errors(problem.errors)
+        flash_errors(problem)
     answers = application.answers or {}
     placed = {q["document_slot"] for q in snapshot["questions"] if q["kind"] == "document"}
     return (
@@ -278,16 +273,16 @@ def submit(application_id: int):
 def _try_submit(application):
     try:
         submitted = operations.submit(application, current_user)
+        db.session.flush()  # a concurrent submission or withdrawal shows here
     except SubmissionRefusedError as refused:
-        db.session.rollback()
+        unit_of_work.discard()
         return refused.problems
     except InputError as refused:
-        db.session.rollback()
-        return [m for msgs in refused.errors.values() for m in msgs]
+        unit_of_work.discard()
+        return refused.messages()
     except StaleDataError:  # another member submitted or withdrew it at the same moment
-        db.session.rollback()
+        unit_of_work.discard()
         return [_("This application has already been submitted or withdrawn.")]
-    db.session.commit()
     flash(
         _(
             "Your application was submitted with the reference %(reference)s. We sent you a "
@@ -296,11 +291,12 @@ def _try_submit(application):
         ),
         "success",
     )
-    _generate_acknowledgement(submitted.id)
+    unit_of_work.on_commit(_generate_acknowledgement, submitted.id)
     return None
 
 
 def _generate_acknowledgement(application_id: int) -> None:
+    """After the submission is committed: queue the acknowledgement (RQ), or make it now."""
     from portal.jobs import enqueue
 
     try:
@@ -331,13 +327,12 @@ def withdraw(application_id: int):
     require(application.can_withdraw(current_user, now_utc()))
     form = WithdrawForm()
     if form.validate_on_submit():
-        try:
-            operations.withdraw(application, current_user, form.reason.data)
-        except InputError as refused:
-            db.session.rollback()
-            flash_errors(refused.errors)
-            return redirect(url_for("applications.status", application_id=application.id))
-        db.session.commit()
-        flash(_("The application was withdrawn."), "success")
+        run_action(
+            operations.withdraw,
+            application,
+            current_user,
+            form.reason.data,
+            message=_("The application was withdrawn."),
+        )
         return redirect(url_for("applications.status", application_id=application.id))
     return render_template("applications/withdraw.html", application=application, form=form)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.applications.budget import totals_of
-from portal.applications.constants import ALLOWED_MOVES, ApplicationStatus
+from portal.applications.constants import ApplicationStatus
 from portal.applications.models import (
     Application,
     ApplicationMessage,
@@ -25,6 +25,7 @@ from portal.applications.models import (
     StatusChange,
 )
 from portal.applications.references import format_reference, next_number
+from portal.applications.states import APPLICATION, action_to
 from portal.applications.validation import Problem, checklist, deadline_problems
 from portal.audit.operations import diff, record
 from portal.calls.rules import evaluate_eligibility, form_snapshot, visible_questions
@@ -75,22 +76,31 @@ def _touch(application: Application, actor) -> None:
 
 
 # Status moves -------------------------------------------------------------------------------
-def move(application: Application, to: ApplicationStatus, actor, note: str | None = None):
-    """Change the status along ``ALLOWED_MOVES`` and add the timeline entry."""
+def move(
+    application: Application,
+    to: ApplicationStatus,
+    actor,
+    note: str | None = None,
+    *,
+    changes: dict | None = None,
+) -> None:
+    """Change the status through ``APPLICATION`` (states.py) and add the timeline entry. The
+    moves of this package write their audit entry (with ``changes``); the reviews and awards
+    domains' moves write none here (they record their own decision)."""
     current = application.status_enum
-    if to not in ALLOWED_MOVES[current]:
-        raise InputError(
-            {
-                "": [
-                    _(
-                        "An application cannot go from %(current)s to %(target)s.",
-                        current=current.label,
-                        target=to.label,
-                    )
-                ]
-            }
+    refusal = _(
+        "An application cannot go from %(current)s to %(target)s.",
+        current=current.label,
+        target=to.label,
+    )
+    with db.session.no_autoflush:  # the audit entry's queries must not flush a half-made move
+        APPLICATION.move(
+            application,
+            action_to(current.value, to.value) or "",
+            changes=changes,
+            organisation_id=application.organisation_id,
+            refusal=refusal,
         )
-    application.status = to.value
     db.session.add(
         StatusChange(
             application_id=application.id,
@@ -237,21 +247,19 @@ def submit(application: Application, actor) -> Application:
     locked.reference = format_reference(locked.call.code, locked.number)
     locked.submitted_dt = now
     locked.submitted_by_id = actor.id
-    move(locked, ApplicationStatus.SUBMITTED, actor)
-    _touch(locked, actor)
-    db.session.flush()
-    record(
-        "application.submitted",
+    move(
         locked,
+        ApplicationStatus.SUBMITTED,
+        actor,
         changes={
             "reference": locked.reference,
             "form_version": locked.form_version,
             "requested_total": locked.requested_total,
             "cofinance_pct": locked.cofinance_pct,
         },
-        organisation_id=locked.organisation_id,
-        user=actor,
     )
+    _touch(locked, actor)
+    db.session.flush()
     from portal.applications.notifications import notify_submitted
 
     notify_submitted(locked, actor)
@@ -275,19 +283,18 @@ def withdraw(application: Application, actor, reason: str | None, now: datetime 
         raise InputError(
             {"": [_("The deadline has passed: the application can no longer be withdrawn.")]}
         )
-    before = application.status
-    move(application, ApplicationStatus.WITHDRAWN, actor, note=reason)
+    changes = {"status": [application.status, ApplicationStatus.WITHDRAWN.value]}
+    move(
+        application,
+        ApplicationStatus.WITHDRAWN,
+        actor,
+        note=reason,
+        changes={**changes, "reason": reason or ""},
+    )
     application.withdrawn_dt = now
     application.withdrawal_reason = reason or None
     _touch(application, actor)
     db.session.flush()
-    record(
-        "application.withdrawn",
-        application,
-        changes={"status": [before, application.status], "reason": reason or ""},
-        organisation_id=application.organisation_id,
-        user=actor,
-    )
     return application
 
 
@@ -306,16 +313,15 @@ def messages(application: Application) -> list[ApplicationMessage]:
 def request_information(application: Application, actor, text: str) -> ApplicationMessage:
     """Staff ask a question; the answers stay locked, the applicant replies in the thread."""
     message = _add_message(application, actor, text, from_staff=True)
-    move(application, ApplicationStatus.MORE_INFORMATION_REQUESTED, actor, note=text)
+    move(
+        application,
+        ApplicationStatus.MORE_INFORMATION_REQUESTED,
+        actor,
+        note=text,
+        changes={"message_id": message.id},
+    )
     _touch(application, actor)
     db.session.flush()
-    record(
-        "application.more_information_requested",
-        application,
-        changes={"message_id": message.id},
-        organisation_id=application.organisation_id,
-        user=actor,
-    )
     from portal.applications.notifications import notify_information_requested
 
     notify_information_requested(application, message)
@@ -329,16 +335,14 @@ def provide_information(application: Application, actor, text: str, upload=None)
     message = _add_message(application, actor, text, from_staff=False)
     if upload is not None and upload.filename:
         _attach(application, message, actor, upload)
-    move(application, ApplicationStatus.SUBMITTED, actor)
+    move(
+        application,
+        ApplicationStatus.SUBMITTED,
+        actor,
+        changes={"message_id": message.id, "attachment": bool(upload and upload.filename)},
+    )
     _touch(application, actor)
     db.session.flush()
-    record(
-        "application.more_information_provided",
-        application,
-        changes={"message_id": message.id, "attachment": bool(upload and upload.filename)},
-        organisation_id=application.organisation_id,
-        user=actor,
-    )
     from portal.applications.notifications import notify_information_provided
 
     notify_information_provided(application, message)

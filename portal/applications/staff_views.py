@@ -11,7 +11,7 @@ from portal.applications.forms import SORTS, StaffFilterForm
 from portal.applications.queries import staff_list
 from portal.applications.views import bp
 from portal.audit.operations import record
-from portal.calls.views import load_call
+from portal.calls.loaders import load_call
 from portal.core.db import db
 from portal.core.pagination import paginate, requested_page
 from portal.core.unit_of_work import records_read
@@ -52,7 +52,6 @@ def call_applications_export(code: str, fmt: str):
     filters = StaffFilterForm.from_args(request.args).filters()
     applications = db.session.scalars(staff_list(call, filters).limit(EXPORT_LIMIT)).all()
     record("application.exported", call, changes={"format": fmt, "rows": len(applications)})
-    db.session.commit()
     if fmt == "csv":
         return exports.csv_response(call, applications)
     return exports.xlsx_response(call, applications)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.applications import operations
 from portal.applications.forms import ReplyForm, RequestInformationForm
-from portal.applications.views import bp, flash_errors, load_application, render_status, require
-from portal.core.db import db
-from portal.core.errors import InputError
-from portal.core.forms import apply_errors
+from portal.applications.views import bp, load_application, render_status
+from portal.core.views import require, run, run_action
 
 
 @bp.post("/applications/<int:application_id>/request-information")
@@ -22,14 +20,13 @@ def request_information(application_id: int):
     form = RequestInformationForm()
     if not form.validate_on_submit():
         return render_status(application, request_form=form)
-    try:
-        operations.request_information(application, current_user, form.message.data)
-    except InputError as refused:
-        db.session.rollback()
-        flash_errors(refused.errors)
-    else:
-        db.session.commit()
-        flash(_("The request was sent to the applicant."), "success")
+    run_action(
+        operations.request_information,
+        application,
+        current_user,
+        form.message.data,
+        message=_("The request was sent to the applicant."),
+    )
     return redirect(url_for("applications.status", application_id=application.id) + "#thread")
 
 
@@ -40,15 +37,16 @@ def reply(application_id: int):
     require(application.can_reply(current_user))
     form = ReplyForm()
     if form.validate_on_submit():
-        try:
-            operations.provide_information(
-                application, current_user, form.message.data, form.attachment.data
-            )
-        except InputError as refused:
-            db.session.rollback()
-            apply_errors(form, refused.errors)
+        answered = run(
+            form,
+            operations.provide_information,
+            application,
+            current_user,
+            form.message.data,
+            form.attachment.data,
+            message=_("Your answer was sent to the programme team."),
+        )
+        if not answered:
             return render_status(operations.load_full(application.id), reply_form=form, code=422)
-        db.session.commit()
-        flash(_("Your answer was sent to the programme team."), "success")
         return redirect(url_for("applications.status", application_id=application.id) + "#thread")
     return render_status(application, reply_form=form)

@@ -26,12 +26,12 @@ from portal.applications import operations
 from portal.applications.constants import STATUS_BADGES, ApplicationStatus
 from portal.applications.forms import ReplyForm, RequestInformationForm, quiz_answers, quiz_form
 from portal.applications.models import Application
+from portal.calls.loaders import load_call
 from portal.calls.rules import form_snapshot
-from portal.calls.views import load_call
 from portal.core.db import db, now_utc
-from portal.core.errors import InputError
 from portal.core.security import safe_next
 from portal.core.unit_of_work import records_read
+from portal.core.views import require, run_action
 from portal.organisations.context import current_membership
 from portal.organisations.models import MemberRole
 
@@ -56,17 +56,6 @@ def load_application(application_id: int, full: bool = False) -> Application:
     if application is None or not application.can_view(current_user):
         abort(404)
     return application
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        abort(403)
-
-
-def flash_errors(errors: dict[str, list[str]]) -> None:
-    for messages in errors.values():
-        for text in messages:
-            flash(text, "danger")
 
 
 def stale_message() -> str:
@@ -123,13 +112,11 @@ def apply(code: str):
 
 
 def _start(call, organisation, answers):
-    try:
-        application = operations.start_application(call, organisation, current_user, answers)
-    except InputError as refused:
-        db.session.rollback()
-        flash_errors(refused.errors)
+    application = run_action(
+        operations.start_application, call, organisation, current_user, answers
+    )
+    if application is None:
         return redirect(url_for("calls.detail", code=call.code))
-    db.session.commit()
     if application.eligible:
         flash(_("Your draft application is saved. Fill in the form and the budget."), "success")
     else:
@@ -201,7 +188,6 @@ def acknowledgement(application_id: int):
     document = ensure(application.id)
     response = download_response(document)
     record_download(document)
-    db.session.commit()
     return response
 
 

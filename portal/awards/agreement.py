@@ -6,7 +6,8 @@ recorded too (``file_sha256``), and ``/verify/<hash>`` accepts either. After bot
 the signed content (the terms' hash plus the signatures) gets its own hash, and the signed PDF
 is rendered once, stored and frozen.
 
-Rendering runs as a background job (``render_job``) when Redis is configured, inline otherwise.
+Rendering runs as a job (``render_job``) once the unit of work commits: on RQ when Redis is
+configured, inline otherwise.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from flask_babel import force_locale
 from markupsafe import Markup
 
 from portal.awards.amounts_in_words import figures, words
+from portal.awards.jobs import enqueue_after_commit
+from portal.core import unit_of_work
 from portal.core.db import db
 from portal.core.i18n import locale_for
 from portal.documents.owners import DocumentOwner, register_owner
@@ -284,30 +287,18 @@ def render_and_store(agreement, user, signed: bool = False):
 
 
 def render_job(agreement_id: int, signed: bool = False) -> None:
-    """Entry point of the background job (RQ or inline). Commits its own work."""
+    """Entry point of the background job (RQ, or inline after the request's commit). Commits
+    its own work."""
     try:
         generate(agreement_id, signed)
-        db.session.commit()
+        unit_of_work.commit()
     except Exception:
-        db.session.rollback()
+        unit_of_work.discard()
         log.exception("rendering agreement %s (signed=%s) failed", agreement_id, signed)
         raise
 
 
 def schedule_render(agreement, signed: bool = False) -> None:
-    """Render after the current transaction commits (the job must see the committed rows).
-
-    Inline (no Redis) we render at once, inside the caller's transaction."""
-    if not current_app.config.get("REDIS_URL"):
-        generate(agreement.id, signed)
-        return
-    pending = db.session.info.setdefault("agreement_jobs", [])
-    pending.append((agreement.id, signed))
-
-
-def flush_jobs() -> None:
-    """Enqueue the renders requested in this transaction (views call it after commit)."""
-    from portal.jobs import enqueue
-
-    for agreement_id, signed in db.session.info.pop("agreement_jobs", []):
-        enqueue("portal.awards.agreement:render_job", agreement_id, signed)
+    """Render once the current unit of work commits (the job must see the committed rows): on
+    RQ when Redis is configured, inline otherwise."""
+    enqueue_after_commit("portal.awards.agreement:render_job", agreement.id, signed)

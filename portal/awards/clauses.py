@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from portal.core.db import db
+from portal.core.db import db, now_utc
 
 DEFAULT_CLAUSES = [
     {
@@ -67,18 +67,41 @@ DEFAULT_CLAUSES = [
 ]
 
 
-def clauses():
+def stored_clauses():
+    """The clauses as stored (read only; empty when none are stored)."""
     from portal.awards.models import AgreementClause
 
-    found = list(db.session.scalars(select(AgreementClause).order_by(AgreementClause.position)))
-    return found or ensure_defaults()
+    return list(db.session.scalars(select(AgreementClause).order_by(AgreementClause.position)))
+
+
+def clauses():
+    """The clauses an agreement is issued with: the stored ones, or the defaults (inserted)."""
+    return stored_clauses() or ensure_defaults()
 
 
 def ensure_defaults():
     """Insert the default clauses when the table is empty (returns them, flushed)."""
     from portal.awards.models import AgreementClause
 
+    found = stored_clauses()
+    if found:
+        return found
     rows = [AgreementClause(position=i, **spec) for i, spec in enumerate(DEFAULT_CLAUSES)]
     db.session.add_all(rows)
     db.session.flush()
     return rows
+
+
+def update_clause(clause, actor, *, title_es: str, title_en: str, body_es: str, body_en: str):
+    """New text for a clause; agreements issued from now on print it."""
+    from portal.audit.operations import diff, record
+
+    before = clause.audit_fields()
+    clause.title_es = title_es
+    clause.title_en = title_en
+    clause.body_es = body_es
+    clause.body_en = body_en
+    clause.updated_by_id = actor.id
+    clause.updated_dt = now_utc()
+    db.session.flush()
+    record("agreement.clause_updated", clause, changes=diff(before, clause.audit_fields()))

@@ -14,7 +14,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from portal.applications.models import Application, StatusChange
+from portal.applications.constants import ApplicationStatus
+from portal.applications.models import Application
+from portal.applications.operations import move as move_application
 from portal.awards.constants import RISK_ITEMS, AgreementStatus, AwardStatus
 from portal.awards.models import Agreement, Award, Milestone, RiskAssessment
 from portal.calls.models import Call
@@ -51,35 +53,28 @@ def _has_award(application) -> bool:
 
 
 def _top_application(call) -> Application | None:
-    from portal.awards.views import _ranking_positions
+    from portal.awards.decision_views import ranking_positions
 
     candidates = db.session.scalars(
         select(Application)
         .where(Application.call_id == call.id, Application.status.in_([*PATH, "awarded"]))
         .order_by(Application.number)
     ).all()
-    ranks = _ranking_positions(call)
+    ranks = ranking_positions(call)
     candidates = sorted(candidates, key=lambda a: (ranks.get(a.id, 10**6), a.number or 0))
     return candidates[0] if candidates else None
 
 
 def _advance(application, manager) -> None:
+    """Along the applications package's moves (each adds its timeline entry, no audit)."""
+    if application.status == ApplicationStatus.AWARDED:
+        return
     for step in [*PATH.get(application.status, ()), "awarded"]:
-        db.session.add(
-            StatusChange(
-                application_id=application.id,
-                from_status=application.status,
-                to_status=step,
-                by_id=manager.id,
-                created_dt=now_utc(),
-                note="Demo",
-            )
-        )
-        application.status = step
+        move_application(application, ApplicationStatus(step), manager, note="Demo")
 
 
 def _award(application, call, manager) -> Award:
-    from portal.awards.operations import _prefill_commitments
+    from portal.awards.operations import prefill_commitments
 
     amount = min(application.requested_total or Decimal("500000.00"), call.max_award)
     start = date(2027, 2, 1)
@@ -101,7 +96,7 @@ def _award(application, call, manager) -> Award:
     )
     db.session.add(award)
     db.session.flush()
-    _prefill_commitments(award, application)
+    prefill_commitments(award, application)
     first = (amount * Decimal("0.4")).quantize(Decimal("0.01"))
     award.milestones.extend(
         [

@@ -1,6 +1,7 @@
 """The decline letter: a PDF with the evaluation summary (stored through the documents
 capability, owner type ``decline_letter``) and an e-mail to the organisation's owners and
-signatory. Rendered by a background job when Redis is configured, inline otherwise."""
+signatory. Rendered by a job once the decision is committed: on RQ when Redis is configured,
+inline otherwise."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import io
 import logging
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_babel import force_locale
 
+from portal.awards.jobs import enqueue_after_commit
+from portal.core import unit_of_work
 from portal.core.db import db, now_utc
 from portal.core.i18n import locale_for
 from portal.documents.owners import DocumentOwner, register_owner
@@ -63,7 +65,7 @@ def evaluation_summary(application) -> dict | None:
     """The reviews package's applicant-facing summary (means per criterion, consensus
     summary), or None when the application was never scored."""
     try:
-        from portal.reviews.feedback_views import summary
+        from portal.reviews.feedback import summary
 
         found = summary(application)
     except Exception:  # the reviews package is optional for the letter
@@ -122,24 +124,16 @@ def generate(application_id: int):
 
 
 def letter_job(application_id: int) -> None:
+    """Entry point of the background job (RQ, or inline after the request's commit)."""
     try:
         generate(application_id)
-        db.session.commit()
+        unit_of_work.commit()
     except Exception:
-        db.session.rollback()
+        unit_of_work.discard()
         log.exception("decline letter of application %s failed", application_id)
         raise
 
 
 def schedule_decline_letter(application) -> None:
-    if not current_app.config.get("REDIS_URL"):
-        generate(application.id)
-        return
-    db.session.info.setdefault("letter_jobs", []).append(application.id)
-
-
-def flush_jobs() -> None:
-    from portal.jobs import enqueue
-
-    for application_id in db.session.info.pop("letter_jobs", []):
-        enqueue("portal.awards.letters:letter_job", application_id)
+    """Generate the letter once the decision is committed (RQ, or inline without Redis)."""
+    enqueue_after_commit("portal.awards.letters:letter_job", application.id)

@@ -11,15 +11,15 @@ from portal.awards import signing
 from portal.awards.forms import SignForm
 from portal.awards.models import Agreement
 from portal.awards.permissions import can_view
-from portal.awards.views import bp, commit
+from portal.awards.views import bp
 from portal.core.db import db
-from portal.core.errors import InputError
-from portal.core.forms import apply_errors
 from portal.core.unit_of_work import records_read
+from portal.core.views import run
 from portal.documents.models import Document
 
 
-def load_agreement(agreement_id: int) -> Agreement:
+def visible_agreement(agreement_id: int) -> Agreement:
+    """The agreement, or 404 for whoever may not see its award."""
     agreement = db.session.get(Agreement, agreement_id)
     if agreement is None or not can_view(agreement.award, current_user):
         abort(404)
@@ -32,7 +32,7 @@ def load_agreement(agreement_id: int) -> Agreement:
 def agreement_pdf(agreement_id: int):
     from portal.documents.operations import download_response
 
-    agreement = load_agreement(agreement_id)
+    agreement = visible_agreement(agreement_id)
     signed = request.args.get("signed") == "1"
     document_id = agreement.signed_document_id if signed else agreement.document_id
     document = db.session.get(Document, document_id) if document_id else None
@@ -44,14 +44,13 @@ def agreement_pdf(agreement_id: int):
         changes={"signed": signed, "sha256": document.sha256},
         organisation_id=agreement.award.organisation_id,
     )
-    db.session.commit()
     return download_response(document)
 
 
 @bp.route("/agreements/<int:agreement_id>/sign", methods=["GET", "POST"])
 @login_required
 def sign(agreement_id: int):
-    agreement = load_agreement(agreement_id)
+    agreement = visible_agreement(agreement_id)
     award = agreement.award
     role = signing.role_for(agreement, current_user)
     form = SignForm()
@@ -63,22 +62,17 @@ def sign(agreement_id: int):
         return render_template(
             "errors/403.html", message=signing.refusal(agreement, current_user)
         ), 403
-    if form.validate_on_submit():
-        try:
-            signing.sign(
-                agreement,
-                current_user,
-                typed_name=form.typed_name.data,
-                accepted=form.accept.data,
-                password=form.password.data,
-            )
-        except InputError as error:
-            db.session.rollback()
-            apply_errors(form, error.errors)
-        else:
-            commit()
-            flash(_("Thank you: your signature was recorded."), "success")
-            return redirect(url_for("awards.award", award_id=award.id) + "#agreements")
+    if form.validate_on_submit() and run(
+        form,
+        signing.sign,
+        agreement,
+        current_user,
+        typed_name=form.typed_name.data,
+        accepted=form.accept.data,
+        password=form.password.data,
+        message=_("Thank you: your signature was recorded."),
+    ):
+        return redirect(url_for("awards.award", award_id=award.id) + "#agreements")
     form.password.data = ""
     return render_template(
         "awards/sign.html", agreement=agreement, award=award, form=form, role=role

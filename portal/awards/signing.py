@@ -12,11 +12,11 @@ from flask import request
 from flask_babel import gettext as _
 
 from portal.accounts.passwords import verify_password
-from portal.audit.operations import record
 from portal.awards import notifications
-from portal.awards.constants import AgreementStatus, AwardStatus, SignatureRole
+from portal.awards.constants import AgreementStatus, SignatureRole
 from portal.awards.models import Agreement, Signature
 from portal.awards.permissions import can_manage, is_signatory
+from portal.awards.states import AGREEMENT, AWARD
 from portal.core.db import db, now_utc
 from portal.core.errors import InputError
 from portal.core.requests import client_ip
@@ -82,21 +82,18 @@ def sign(agreement: Agreement, user, *, typed_name: str, accepted: bool, passwor
     db.session.add(signature)
     agreement.signatures.append(signature)
     db.session.flush()
-    record(
-        "agreement.signed",
-        agreement,
-        changes={
-            "role": role.value,
-            "content_hash": agreement.content_hash,
-            "file_sha256": agreement.file_sha256,
-        },
-        organisation_id=agreement.award.organisation_id,
-    )
+    signed = {
+        "role": role.value,
+        "content_hash": agreement.content_hash,
+        "file_sha256": agreement.file_sha256,
+    }
+    organisation_id = agreement.award.organisation_id
     if role == SignatureRole.GRANTEE:
-        agreement.status = AgreementStatus.SIGNED_BY_GRANTEE.value
-        agreement.award.status = AwardStatus.SIGNED_BY_GRANTEE.value
+        AGREEMENT.move(agreement, "sign", changes=signed, organisation_id=organisation_id)
+        AWARD.move(agreement.award, "sign")
         notifications.notify_grantee_signed(agreement)
     else:
+        AGREEMENT.move(agreement, "countersign", changes=signed, organisation_id=organisation_id)
         _activate(agreement)
     db.session.flush()
     return signature
@@ -105,15 +102,13 @@ def sign(agreement: Agreement, user, *, typed_name: str, accepted: bool, passwor
 def _activate(agreement: Agreement) -> None:
     from portal.awards.agreement import canonical_json, schedule_render, sha256_hex, signed_content
 
-    agreement.status = AgreementStatus.ACTIVE.value
     agreement.signed_content_hash = sha256_hex(canonical_json(signed_content(agreement)))
     award = agreement.award
-    award.status = AwardStatus.ACTIVE.value
     award.updated_dt = now_utc()
     db.session.flush()
-    record(
-        "award.activated",
+    AWARD.move(
         award,
+        "activate",
         changes={
             "agreement": agreement.number,
             "signed_content_hash": agreement.signed_content_hash,

@@ -18,3 +18,56 @@ MILESTONE = StateMachine(
         ("paid", "unpay", "approved", "finance (a reversal uncovers it)"),
     ],
 )
+
+# An award is proposed pending a second approval (above the threshold) or approved at once;
+# an issued agreement waits for the grantee's signature, then the programme's countersignature.
+# Changing the terms of an issued, unsigned award withdraws its agreement (back to approved);
+# a new version may be issued while nobody has signed.
+AWARD = StateMachine(
+    "award",
+    states=("pending_approval", "approved", "issued", "signed_by_grantee", "active", "rejected"),
+    rows=[
+        ("pending_approval", "approve", "approved", "a second grants manager", "award.approved"),
+        (
+            "pending_approval",
+            "reject",
+            "rejected",
+            "a second grants manager",
+            "award.approval_refused",
+        ),
+        (("approved", "issued"), "issue", "issued", "grants manager (issues an agreement)"),
+        ("issued", "reopen", "approved", "grants manager (terms changed after issue)"),
+        ("issued", "sign", "signed_by_grantee", "the grantee's signatory"),
+        (
+            "signed_by_grantee",
+            "activate",
+            "active",
+            "grants manager (countersigns)",
+            "award.activated",
+        ),
+    ],
+)
+
+# An agreement is created issued; the grantee's signatory signs, a grants manager countersigns
+# (it is then in force). A later version supersedes it; changed terms withdraw it unsigned.
+AGREEMENT = StateMachine(
+    "agreement",
+    states=("issued", "signed_by_grantee", "active", "superseded"),
+    rows=[
+        ("issued", "sign", "signed_by_grantee", "the grantee's signatory", "agreement.signed"),
+        ("signed_by_grantee", "countersign", "active", "grants manager", "agreement.signed"),
+        (
+            ("issued", "signed_by_grantee", "active"),
+            "supersede",
+            "superseded",
+            "grants manager (issues a new version)",
+        ),
+        (
+            "issued",
+            "withdraw",
+            "superseded",
+            "grants manager (terms changed)",
+            "agreement.withdrawn",
+        ),
+    ],
+)

@@ -1,8 +1,9 @@
-"""Blueprint ``awards``: decisions, terms, risk, schedule, agreements and signatures.
+"""Blueprint ``awards``: the award page, terms, risk, schedule and issuing the agreement.
 
 Loaders answer 404 for what the user may not know exists and 403 for people who see an award
-but may not change it (e.g. finance officers, grantee members). Signing is in
-``sign_views.py``, the public verification in ``verify_views.py``.
+but may not change it (e.g. finance officers, grantee members). Decisions and decline letters
+are in ``decision_views.py``, signing in ``sign_views.py``, the standard clauses in
+``clause_views.py``, the public verification in ``verify_views.py``.
 """
 
 from __future__ import annotations
@@ -10,15 +11,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from portal.applications.models import Application
-from portal.awards import agreement as agreement_mod
-from portal.awards import letters, operations
-from portal.awards.budget_guard import headroom
+from portal.awards import operations
 from portal.awards.forms import (
     CommitmentForm,
-    DecisionForm,
     MilestoneForm,
     RefuseApprovalForm,
     TermsForm,
@@ -27,11 +24,8 @@ from portal.awards.forms import (
 )
 from portal.awards.models import Award, CofinanceCommitment, Milestone
 from portal.awards.permissions import can_manage, can_view
-from portal.calls.views import load_call
 from portal.core.db import db
-from portal.core.errors import InputError
-from portal.core.forms import apply_errors
-from portal.core.unit_of_work import records_read
+from portal.core.views import require, run, run_action
 
 bp = Blueprint("awards", __name__)
 
@@ -43,24 +37,25 @@ def _setup(state) -> None:
     init_app(state.app)
 
 
-# Helpers ------------------------------------------------------------------------------------
-def commit() -> None:
-    """Commit once, then hand the requested renders to the queue (they need the rows)."""
-    db.session.commit()
-    agreement_mod.flush_jobs()
-    letters.flush_jobs()
-
-
-def load_award(award_id: int, manage: bool = False) -> Award:
+# Loaders ------------------------------------------------------------------------------------
+def visible_award(award_id: int) -> Award:
+    """The award, or 404 for whoever may not see it."""
     award = db.session.get(Award, award_id)
     if award is None or not can_view(award, current_user):
         abort(404)
-    if manage and not can_manage(award, current_user):
-        abort(403)
+    return award
+
+
+def managed_award(award_id: int) -> Award:
+    """The award for its grants managers: 404 unless visible, 403 for readers who may not
+    change it (finance officers, grantee members)."""
+    award = visible_award(award_id)
+    require(can_manage(award, current_user))
     return award
 
 
 def managed_application(application_id: int) -> Application:
+    """A submitted application for the managers of its call: 404, or 403 for other staff."""
     application = db.session.get(Application, application_id)
     if application is None or not application.was_submitted:
         abort(404)
@@ -73,139 +68,11 @@ def to_award(award: Award, anchor: str = ""):
     return redirect(url_for("awards.award", award_id=award.id) + anchor)
 
 
-def refused(error: InputError) -> None:
-    for messages in error.errors.values():
-        for message in messages:
-            flash(message, "danger")
-
-
-# Decisions ----------------------------------------------------------------------------------
-@bp.get("/awards/calls/<code>")
-@login_required
-def call_awards(code: str):
-    call = load_call(code)
-    if not can_manage(call, current_user):
-        abort(404 if not current_user.is_staff else 403)
-    applications = db.session.scalars(
-        select(Application)
-        .where(Application.call_id == call.id, Application.submitted_dt.is_not(None))
-        .order_by(Application.number)
-    ).all()
-    awards = {
-        a.application_id: a
-        for a in db.session.scalars(
-            select(Award).where(Award.call_id == call.id, Award.status != "rejected")
-        )
-    }
-    return render_template(
-        "awards/call.html",
-        call=call,
-        applications=applications,
-        awards=awards,
-        room=headroom(db.session, call),
-        ranking=_ranking_positions(call),
-        decidable=operations.DECIDABLE,
-    )
-
-
-def _ranking_positions(call) -> dict[int, int]:
-    """Application id → rank from the reviews package's ranking (empty when unavailable)."""
-    try:
-        from portal.reviews import operations as review_ops
-        from portal.reviews.ranking import build
-
-        ranking = build(call, review_ops.rubric_of(call), review_ops.panel_of(call))
-    except Exception:
-        return {}
-    return {row.id: row.rank for row in ranking.ranked}
-
-
-@bp.route("/awards/applications/<int:application_id>/decide", methods=["GET", "POST"])
-@login_required
-def decide(application_id: int):
-    application = managed_application(application_id)
-    call = application.call
-    form = DecisionForm()
-    form.instrument.choices = instrument_choices(operations.offered_instruments(call))
-    if not form.is_submitted():
-        form.amount.data = application.requested_total
-    if form.validate_on_submit():
-        try:
-            award = operations.decide(
-                application,
-                current_user,
-                decision=form.decision.data,
-                justification=form.justification.data,
-                amount=form.amount.data,
-                instrument=form.instrument.data,
-            )
-        except InputError as error:
-            db.session.rollback()
-            apply_errors(form, error.errors)
-        else:
-            commit()
-            if award is None:
-                flash(_("The decision was recorded and the applicant informed."), "success")
-                return redirect(url_for("awards.call_awards", code=call.code))
-            if award.status == "pending_approval":
-                flash(
-                    _(
-                        "The award is above the threshold: a second grants manager must "
-                        "approve it. Its amount is reserved meanwhile."
-                    ),
-                    "warning",
-                )
-            else:
-                flash(_("The award was recorded and the applicant informed."), "success")
-            return to_award(award)
-    return render_template(
-        "awards/decide.html",
-        application=application,
-        call=call,
-        form=form,
-        room=headroom(db.session, call),
-        existing=operations.award_of(application.id),
-    ), (422 if form.errors else 200)
-
-
-@bp.post("/awards/<int:award_id>/approve")
-@login_required
-def approve(award_id: int):
-    award = load_award(award_id, manage=True)
-    try:
-        operations.approve(award, current_user)
-    except InputError as error:
-        db.session.rollback()
-        refused(error)
-        return to_award(award)
-    commit()
-    flash(_("The award was approved and the applicant informed."), "success")
-    return to_award(award)
-
-
-@bp.post("/awards/<int:award_id>/refuse")
-@login_required
-def refuse(award_id: int):
-    award = load_award(award_id, manage=True)
-    form = RefuseApprovalForm()
-    try:
-        if not form.validate_on_submit():
-            raise InputError({"reason": [_("Explain why the award is not approved.")]})
-        operations.reject_approval(award, current_user, form.reason.data)
-    except InputError as error:
-        db.session.rollback()
-        refused(error)
-        return to_award(award)
-    commit()
-    flash(_("The award was not approved; its amount is no longer reserved."), "success")
-    return redirect(url_for("awards.call_awards", code=award.application.call.code))
-
-
 # The award page -----------------------------------------------------------------------------
 @bp.get("/awards/<int:award_id>")
 @login_required
 def award(award_id: int):
-    award = load_award(award_id)
+    award = visible_award(award_id)
     manage = can_manage(award, current_user)
     from portal.awards.signing import role_for
 
@@ -228,105 +95,94 @@ def award(award_id: int):
 @bp.route("/awards/<int:award_id>/terms", methods=["GET", "POST"])
 @login_required
 def terms(award_id: int):
-    award = load_award(award_id, manage=True)
-    form = TermsForm(obj=award)
-    form.instrument.choices = instrument_choices(
-        operations.offered_instruments(award.application.call)
-    )
+    award = managed_award(award_id)
+    form = _terms_form(award)
     commitment_form = CommitmentForm(prefix="c")
-    if form.validate_on_submit():
-        try:
-            operations.update_terms(
-                award,
-                current_user,
-                instrument=form.instrument.data,
-                amount=form.amount.data,
-                start_date=form.start_date.data,
-                end_date=form.end_date.data,
-                special_conditions=form.special_conditions.data,
-                advance_limit=form.advance_limit.data,
-            )
-        except InputError as error:
-            db.session.rollback()
-            apply_errors(form, error.errors)
-        else:
-            commit()
-            flash(_("The terms were saved."), "success")
-            return redirect(url_for("awards.terms", award_id=award.id))
+    if form.validate_on_submit() and run(
+        form,
+        operations.update_terms,
+        award,
+        current_user,
+        instrument=form.instrument.data,
+        amount=form.amount.data,
+        start_date=form.start_date.data,
+        end_date=form.end_date.data,
+        special_conditions=form.special_conditions.data,
+        advance_limit=form.advance_limit.data,
+        message=_("The terms were saved."),
+    ):
+        return redirect(url_for("awards.terms", award_id=award.id))
     return render_template(
         "awards/terms.html", award=award, form=form, commitment_form=commitment_form
     ), (422 if form.errors else 200)
 
 
+def _terms_form(award: Award) -> TermsForm:
+    form = TermsForm(obj=award)
+    form.instrument.choices = instrument_choices(
+        operations.offered_instruments(award.application.call)
+    )
+    return form
+
+
 @bp.post("/awards/<int:award_id>/commitments")
 @login_required
 def add_commitment(award_id: int):
-    award = load_award(award_id, manage=True)
+    award = managed_award(award_id)
     form = CommitmentForm(prefix="c")
-    if form.validate_on_submit():
-        try:
-            operations.add_commitment(
-                award,
-                current_user,
-                contributor_name=form.contributor_name.data,
-                nature=form.nature.data,
-                counts_as=form.counts_as.data,
-                amount=form.amount.data,
-                valuation_basis=form.valuation_basis.data or None,
-            )
-        except InputError as error:
-            db.session.rollback()
-            apply_errors(form, error.errors)
-        else:
-            commit()
-            flash(_("The co-finance commitment was added."), "success")
-            return redirect(url_for("awards.terms", award_id=award.id))
-    terms_form = TermsForm(obj=award)
-    terms_form.instrument.choices = instrument_choices(
-        operations.offered_instruments(award.application.call)
-    )
+    if form.validate_on_submit() and run(
+        form,
+        operations.add_commitment,
+        award,
+        current_user,
+        contributor_name=form.contributor_name.data,
+        nature=form.nature.data,
+        counts_as=form.counts_as.data,
+        amount=form.amount.data,
+        valuation_basis=form.valuation_basis.data or None,
+        message=_("The co-finance commitment was added."),
+    ):
+        return redirect(url_for("awards.terms", award_id=award.id))
     return render_template(
-        "awards/terms.html", award=award, form=terms_form, commitment_form=form
+        "awards/terms.html", award=award, form=_terms_form(award), commitment_form=form
     ), 422
 
 
 @bp.post("/awards/<int:award_id>/commitments/<int:commitment_id>/delete")
 @login_required
 def remove_commitment(award_id: int, commitment_id: int):
-    award = load_award(award_id, manage=True)
+    award = managed_award(award_id)
     commitment = db.session.get(CofinanceCommitment, commitment_id)
     if commitment is None or commitment.award_id != award.id:
         abort(404)
-    try:
-        operations.remove_commitment(award, current_user, commitment)
-    except InputError as error:
-        db.session.rollback()
-        refused(error)
-    else:
-        commit()
-        flash(_("The co-finance commitment was removed."), "success")
+    run_action(
+        operations.remove_commitment,
+        award,
+        current_user,
+        commitment,
+        message=_("The co-finance commitment was removed."),
+    )
     return redirect(url_for("awards.terms", award_id=award.id))
 
 
 @bp.route("/awards/<int:award_id>/risk", methods=["GET", "POST"])
 @login_required
 def risk(award_id: int):
-    award = load_award(award_id, manage=True)
+    award = managed_award(award_id)
     assessment = operations.risk_of(award)
     form = risk_form_class()(
         data=(assessment.answers | {"notes": assessment.notes}) if assessment else None
     )
-    if form.validate_on_submit():
-        answers = {k: form[k].data for k in _risk_keys()}
-        try:
-            operations.assess_risk(award, current_user, answers, form.notes.data)
-        except InputError as error:
-            db.session.rollback()
-            apply_errors(form, error.errors)
-        else:
-            commit()
-            flash(_("The risk assessment was saved."), "success")
-            return redirect(url_for("awards.risk", award_id=award.id))
+    if form.validate_on_submit() and run(
+        form,
+        operations.assess_risk,
+        award,
+        current_user,
+        {k: form[k].data for k in _risk_keys()},
+        form.notes.data,
+        message=_("The risk assessment was saved."),
+    ):
+        return redirect(url_for("awards.risk", award_id=award.id))
     return render_template(
         "awards/risk.html", award=award, form=form, assessment=assessment, keys=_risk_keys()
     ), (422 if form.errors else 200)
@@ -341,40 +197,33 @@ def _risk_keys():
 @bp.post("/awards/<int:award_id>/risk/accept")
 @login_required
 def accept_risk(award_id: int):
-    award = load_award(award_id, manage=True)
-    try:
-        operations.accept_risk_conditions(award, current_user)
-    except InputError as error:
-        db.session.rollback()
-        refused(error)
-    else:
-        commit()
-        flash(_("The proposed conditions were added to the special conditions."), "success")
+    award = managed_award(award_id)
+    run_action(
+        operations.accept_risk_conditions,
+        award,
+        current_user,
+        message=_("The proposed conditions were added to the special conditions."),
+    )
     return redirect(url_for("awards.risk", award_id=award.id))
 
 
 @bp.route("/awards/<int:award_id>/milestones", methods=["GET", "POST"])
 @login_required
 def milestones(award_id: int):
-    award = load_award(award_id, manage=True)
+    award = managed_award(award_id)
     form = MilestoneForm()
-    if form.validate_on_submit():
-        try:
-            operations.add_milestone(
-                award,
-                current_user,
-                deliverable=form.deliverable.data,
-                verification=form.verification.data,
-                due_date=form.due_date.data,
-                amount=form.amount.data,
-            )
-        except InputError as error:
-            db.session.rollback()
-            apply_errors(form, error.errors)
-        else:
-            commit()
-            flash(_("The milestone was added."), "success")
-            return redirect(url_for("awards.milestones", award_id=award.id))
+    if form.validate_on_submit() and run(
+        form,
+        operations.add_milestone,
+        award,
+        current_user,
+        deliverable=form.deliverable.data,
+        verification=form.verification.data,
+        due_date=form.due_date.data,
+        amount=form.amount.data,
+        message=_("The milestone was added."),
+    ):
+        return redirect(url_for("awards.milestones", award_id=award.id))
     return render_template(
         "awards/milestones.html",
         award=award,
@@ -386,32 +235,27 @@ def milestones(award_id: int):
 @bp.post("/awards/<int:award_id>/milestones/<int:milestone_id>/delete")
 @login_required
 def remove_milestone(award_id: int, milestone_id: int):
-    award = load_award(award_id, manage=True)
+    award = managed_award(award_id)
     milestone = db.session.get(Milestone, milestone_id)
     if milestone is None or milestone.award_id != award.id:
         abort(404)
-    try:
-        operations.remove_milestone(award, current_user, milestone)
-    except InputError as error:
-        db.session.rollback()
-        refused(error)
-    else:
-        commit()
-        flash(_("The milestone was removed."), "success")
+    run_action(
+        operations.remove_milestone,
+        award,
+        current_user,
+        milestone,
+        message=_("The milestone was removed."),
+    )
     return redirect(url_for("awards.milestones", award_id=award.id))
 
 
 @bp.post("/awards/<int:award_id>/issue")
 @login_required
 def issue(award_id: int):
-    award = load_award(award_id, manage=True)
-    try:
-        agreement = operations.issue_agreement(award, current_user)
-    except InputError as error:
-        db.session.rollback()
-        refused(error)
+    award = managed_award(award_id)
+    agreement = run_action(operations.issue_agreement, award, current_user)
+    if agreement is None:
         return to_award(award)
-    commit()
     flash(
         _(
             "Agreement %(number)s was issued; the grantee's signatory has been asked to sign.",
@@ -422,27 +266,10 @@ def issue(award_id: int):
     return to_award(award, "#agreements")
 
 
-# Decline letters ------------------------------------------------------------------------------
-@bp.get("/awards/applications/<int:application_id>/decline-letter")
-@records_read
-@login_required
-def decline_letter(application_id: int):
-    from portal.documents.operations import download_response, latest, record_download
-
-    application = db.session.get(Application, application_id)
-    if application is None or not letters.can_read_letter(application, current_user):
-        abort(404)
-    document = latest(letters.OWNER_TYPE, application.id, letters.LETTER_SLOT.key)
-    if document is None:
-        letters.generate(application.id)
-        commit()
-        document = latest(letters.OWNER_TYPE, application.id, letters.LETTER_SLOT.key)
-        if document is None:
-            abort(404)
-    record_download(document)
-    db.session.commit()
-    return download_response(document)
-
-
 # The other routes register themselves on ``bp``.
-from portal.awards import clause_views, sign_views, verify_views  # noqa: E402, F401
+from portal.awards import (  # noqa: E402, F401
+    clause_views,
+    decision_views,
+    sign_views,
+    verify_views,
+)

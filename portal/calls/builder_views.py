@@ -10,9 +10,11 @@ from portal.calls import form_operations as ops
 from portal.calls import quiz_operations as quiz_ops
 from portal.calls.builder_forms import QuestionForm, QuizForm, SlotForm
 from portal.calls.form_models import CallDocumentSlot, EligibilityQuestion, FormQuestion
+from portal.calls.loaders import managed_call
 from portal.calls.operations import form_versions
-from portal.calls.views import bp, managed_call, run, run_action
+from portal.calls.views import bp
 from portal.core.db import db
+from portal.core.views import run, run_action
 
 
 def _child(model, call, item_id: int):

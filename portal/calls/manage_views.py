@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from portal.calls.builder_forms import NoticeForm
 from portal.calls.constants import CallStatus
 from portal.calls.forms import CallForm
+from portal.calls.loaders import managed_call
 from portal.calls.models import CallNotice
 from portal.calls.notice_operations import add_notice, delete_notice, update_notice
 from portal.calls.operations import (
@@ -19,8 +20,9 @@ from portal.calls.operations import (
     update_call,
 )
 from portal.calls.programme_views import form_data_or_errors
-from portal.calls.views import bp, managed_call, run, run_action
+from portal.calls.views import bp
 from portal.core.db import db, now_utc
+from portal.core.views import run, run_action
 
 
 @bp.get("/calls/<code>/manage")

@@ -10,11 +10,13 @@ from sqlalchemy import func, select
 from portal.accounts.roles import Role
 from portal.calls.form_models import FormQuestion
 from portal.calls.forms import CallForm, ProgrammeForm
+from portal.calls.loaders import load_programme, managed_programme
 from portal.calls.models import Call, Programme
 from portal.calls.operations import create_call, create_programme, grants_managers, update_programme
-from portal.calls.views import bp, load_programme, run
+from portal.calls.views import bp
 from portal.core.db import db
 from portal.core.forms import apply_errors
+from portal.core.views import run
 
 
 def _require_grants_staff() -> None:
@@ -74,7 +76,7 @@ def programme(programme_id: int):
 @bp.route("/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
 @login_required
 def programme_edit(programme_id: int):
-    item = load_programme(programme_id, manage=True)
+    item = managed_programme(programme_id)
     form = ProgrammeForm.for_programme(item)
     form.set_manager_choices(grants_managers())
     if form.validate_on_submit() and run(
@@ -87,7 +89,7 @@ def programme_edit(programme_id: int):
 @bp.route("/programmes/<int:programme_id>/calls/new", methods=["GET", "POST"])
 @login_required
 def call_new(programme_id: int):
-    item = load_programme(programme_id, manage=True)
+    item = managed_programme(programme_id)
     form = CallForm()
     if form.validate_on_submit():
         data = form_data_or_errors(form)

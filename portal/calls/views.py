@@ -8,78 +8,21 @@ or an administrator (403 otherwise).
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import get_timezone
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, raiseload
 
 from portal.calls.constants import PUBLIC_STATUSES
-from portal.calls.models import Call, Programme
+from portal.calls.loaders import load_call, load_programme, managed_call, managed_programme
+from portal.calls.models import Call
 from portal.calls.quiz import QuizAnswers
 from portal.calls.rules import evaluate_eligibility, form_snapshot
 from portal.core.db import db, now_utc
-from portal.core.errors import InputError
-from portal.core.forms import apply_errors
 from portal.organisations.context import current_membership
 
 bp = Blueprint("calls", __name__)
-
-
-# Loading and permissions -------------------------------------------------------------------
-def load_call(code: str) -> Call:
-    """The call if the current user may see it; 404 otherwise (drafts stay hidden)."""
-    call = db.session.scalar(select(Call).where(Call.code == code.upper()))
-    if call is None or not call.can_view(current_user):
-        abort(404)
-    return call
-
-
-def managed_call(code: str) -> Call:
-    call = load_call(code)
-    if not call.can_manage(current_user):
-        abort(403)
-    return call
-
-
-def load_programme(programme_id: int, manage: bool = False) -> Programme:
-    programme = db.session.get(Programme, programme_id)
-    if programme is None:
-        abort(404)
-    allowed = programme.can_manage if manage else programme.can_view
-    if not allowed(current_user):
-        abort(403)
-    return programme
-
-
-def run(form, operation, *args, message: str | None = None):
-    """Run an operation; commit and flash on success, or show its refusal on the form."""
-    try:
-        result = operation(*args)
-    except InputError as refused:
-        db.session.rollback()
-        apply_errors(form, refused.errors)
-        return None
-    db.session.commit()
-    if message:
-        flash(message, "success")
-    return result if result is not None else True
-
-
-def run_action(operation, *args, message: str | None = None) -> bool:
-    """For buttons without a form: flash the refusal instead."""
-    try:
-        operation(*args)
-    except InputError as refused:
-        db.session.rollback()
-        for messages in refused.errors.values():
-            for text in messages:
-                flash(text, "danger")
-        return False
-    db.session.commit()
-    if message:
-        flash(message, "success")
-    return True
 
 
 def user_zone() -> str:
@@ -184,4 +127,4 @@ def _calls_template_helpers() -> dict:
 # The management routes register themselves on ``bp``.
 from portal.calls import builder_views, manage_views, programme_views  # noqa: E402, F401
 
-__all__ = ["apply_errors", "bp"]
+__all__ = ["bp", "load_call", "load_programme", "managed_call", "managed_programme"]

@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 
+from portal.core.db import db
 from portal.core.errors import InputError
 
 _signals = Namespace()
-#: ``moved.send(machine, obj=..., transition=..., previous=..., changes=..., organisation_id=...)``
+#: ``moved.send(machine, obj=, transition=, previous=, changes=, organisation_id=, user=)``
 moved = _signals.signal("state-moved")
 MACHINES: dict[str, StateMachine] = {}
 
@@ -81,25 +82,30 @@ class StateMachine:
         *,
         changes: dict | None = None,
         organisation_id: int | None = None,
+        user=None,
         refusal=None,
         field: str = "",
     ) -> Transition:
         """Apply ``action`` to ``obj`` or refuse it (``InputError`` on ``field``, with
-        ``refusal`` or a generic message), leaving the state unchanged."""
+        ``refusal`` or a generic message), leaving the state unchanged. ``user``: who moved it,
+        when not the signed-in user (the audit entry's author)."""
         previous = getattr(obj, self.attribute)
         transition = self.allowed(previous, action)
         if transition is None:
             message = refusal or _l("This cannot be done in the current state.")
             raise InputError({field: [message]})
         setattr(obj, self.attribute, transition.target)
-        moved.send(
-            self,
-            obj=obj,
-            transition=transition,
-            previous=previous,
-            changes=changes,
-            organisation_id=organisation_id,
-        )
+        # Receivers may query; a half-made move (companion fields not yet set) must not flush.
+        with db.session.no_autoflush:
+            moved.send(
+                self,
+                obj=obj,
+                transition=transition,
+                previous=previous,
+                changes=changes,
+                organisation_id=organisation_id,
+                user=user,
+            )
         return transition
 
     def diagram(self) -> str:

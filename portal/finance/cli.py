@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from portal.core.db import db
+from portal.core import unit_of_work
 
 reminders_cli = AppGroup("reminders", help="E-mail reminders about milestone reports.")
 
@@ -23,13 +23,11 @@ reminders_cli = AppGroup("reminders", help="E-mail reminders about milestone rep
 def send_cmd(on, dry_run: bool) -> None:
     """Send today's reminders: due soon (once) and overdue (repeated)."""
     from portal.finance.reminders import send
-    from portal.mail.operations import deliver_ready
 
     summary = send(on.date() if on else None, dry_run=dry_run)
     if dry_run:
-        db.session.rollback()
+        unit_of_work.discard()
     else:
-        db.session.commit()
-        deliver_ready()
+        unit_of_work.commit()  # its own unit of work; the outbox is delivered after the commit
     for line in summary.lines():
         click.echo(line)

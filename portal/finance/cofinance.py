@@ -1,6 +1,6 @@
 """Co-finance contributions: reported by the grantee against the agreement's commitments,
-verified or rejected (with reason) by a finance officer. Only verified cost share counts
-toward the commitment; leverage is reported separately."""
+verified or rejected (with reason) by a finance officer (``portal.finance.states.CONTRIBUTION``).
+Only verified cost share counts toward the commitment; leverage is reported separately."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from flask_babel import lazy_gettext as _l
 
 from portal.audit.operations import record
 from portal.core.db import db, now_utc
-from portal.core.errors import InputError
+from portal.core.errors import InputError, raise_if
 from portal.finance import notifications, permissions
-from portal.finance.constants import ContributionStatus
 from portal.finance.models import CofinanceContribution
+from portal.finance.states import CONTRIBUTION
 
 
 def report(
@@ -47,9 +47,7 @@ def report(
         else [_l("An in-kind contribution needs its valuation basis (how its value was set).")],
         "contributed_on": [] if contributed_on else [_l("Enter the date of the contribution.")],
     }
-    errors = {k: v for k, v in errors.items() if v}
-    if errors:
-        raise InputError(errors)
+    raise_if(errors)
     contribution = CofinanceContribution(
         award_id=award.id,
         commitment_id=commitment.id if commitment else None,
@@ -76,24 +74,19 @@ def report(
 
 
 def verify(contribution, actor, *, decision: str, reason: str) -> None:
-    if contribution.status != ContributionStatus.REPORTED.value:
+    if not CONTRIBUTION.can(contribution, "verify"):
         raise InputError({"": [_l("This contribution was already verified or rejected.")]})
     if decision not in ("verify", "reject"):
         raise InputError({"decision": [_l("Choose a decision.")]})
     if decision == "reject" and not (reason or "").strip():
         raise InputError({"reason": [_l("Give the reason for rejecting the contribution.")]})
-    contribution.status = (
-        ContributionStatus.VERIFIED.value
-        if decision == "verify"
-        else ContributionStatus.REJECTED.value
-    )
     contribution.reason = (reason or "").strip() or None
     contribution.verified_by_id = actor.id
     contribution.verified_dt = now_utc()
-    db.session.flush()
-    record(
-        f"cofinance.{'verified' if decision == 'verify' else 'rejected'}",
+    CONTRIBUTION.move(
         contribution,
+        decision,
         changes={"reason": contribution.reason},
         organisation_id=contribution.award.organisation_id,
     )
+    db.session.flush()

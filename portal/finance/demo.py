@@ -22,7 +22,7 @@ from portal.calls.models import Call
 from portal.calls.rules import form_snapshot
 from portal.core.db import db, now_utc
 from portal.finance import deadlines, ledger
-from portal.finance.constants import CERTIFICATION_SOURCE, RequestStatus
+from portal.finance.constants import CERTIFICATION_SOURCE, ContributionStatus, RequestStatus
 from portal.finance.models import CofinanceContribution, PaymentRequest
 
 CALL = "CONV-2025-01"
@@ -66,7 +66,7 @@ def seed_finance(world) -> None:
 
 
 def _grant(call, organisation, manager, signatory, reference, spec) -> Award:
-    number, title, amount, _paid, cost_share, _verified = spec
+    number, title, amount, paid, cost_share, _verified = spec
     application = Application(
         call_id=call.id,
         organisation_id=organisation.id,
@@ -142,6 +142,8 @@ def _grant(call, organisation, manager, signatory, reference, spec) -> Award:
             due_date=due,
             amount=value,
             currency=award.currency,
+            # Seeded in its state: the first ``paid`` milestones were paid (``_paid_request``).
+            status=MilestoneStatus.PAID.value if i < paid else MilestoneStatus.PLANNED.value,
         )
         for i, (text, due, value) in enumerate(
             (
@@ -192,7 +194,7 @@ def _paid_request(award, milestone, signatory, manager, officer) -> None:
     request = PaymentRequest(
         award_id=award.id,
         milestone_id=milestone.id,
-        status=RequestStatus.PAYMENT_APPROVED.value,
+        status=RequestStatus.PAID.value,  # seeded paid: its disbursement is recorded below
         narrative="Entregable concluido; evidencia adjunta en el informe.",
         amount=milestone.amount,
         currency=award.currency,
@@ -218,8 +220,6 @@ def _paid_request(award, milestone, signatory, manager, officer) -> None:
         idempotency_key=f"demo-{milestone.id}",
     )
     ledger.record(award.id, entry, officer, milestone_id=milestone.id, request=request)
-    request.status = RequestStatus.PAID.value
-    milestone.status = MilestoneStatus.PAID.value
 
 
 def _contribution(award, signatory, officer, verified: Decimal) -> None:
@@ -235,9 +235,14 @@ def _contribution(award, signatory, officer, verified: Decimal) -> None:
         valuation_basis=commitment.valuation_basis,
         contributed_on=date(2026, 3, 31),
         reported_by_id=signatory.id,
+        **(
+            {
+                "status": ContributionStatus.VERIFIED.value,
+                "verified_by_id": officer.id,
+                "verified_dt": now_utc(),
+            }
+            if verified
+            else {}
+        ),
     )
-    if verified:
-        contribution.status = "verified"
-        contribution.verified_by_id = officer.id
-        contribution.verified_dt = now_utc()
     db.session.add(contribution)

@@ -11,7 +11,8 @@ Each recipient gets one digest per run listing their milestones, in their own la
 reminder is logged in ``milestone_reminders`` BEFORE its e-mails are queued, in a SAVEPOINT:
 a concurrent run that already claimed the same (milestone, kind, day) makes the INSERT fail
 on the unique constraint and the milestone is skipped, so nobody is reminded twice. The log
-row and the outbox messages commit together (the caller commits, then delivers).
+row and the outbox messages commit together (the caller's ``unit_of_work.commit()``; the outbox
+is delivered after it).
 
 Not audited: a reminder changes no grant; the log table records each one (day, kind, number
 of recipients) and the outbox records every message (``mail.sent`` is audited on delivery).
@@ -219,7 +220,7 @@ def _claim(item: Item, recipients: int) -> bool:
 
 
 def send(on: date | None = None, *, dry_run: bool = False) -> Summary:
-    """Log and queue today's reminders (the caller commits, then delivers the outbox).
+    """Log and queue today's reminders (the caller commits; the outbox is delivered after).
     ``dry_run`` finds and counts them but writes nothing."""
     on = on or deadlines.today()
     config = current_app.config

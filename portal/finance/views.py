@@ -1,9 +1,9 @@
 """Blueprint ``finance``: the finance index, each grant's money page and payment requests.
 
-Loaders answer 404 to whoever may not know a grant exists (other organisations, reviewers)
-and 403 to people who see it but may not take the action (e.g. a grants manager recording a
-disbursement). Actions on requests are in ``request_views.py``, ledger and co-finance actions
-in ``ledger_views.py``.
+Loaders (``visible_*``) answer 404 to whoever may not know a grant exists (other organisations,
+reviewers); ``require`` answers 403 to people who see it but may not take the action (e.g. a
+grants manager recording a disbursement). Forms are run by ``portal.core.views.run``. Actions
+on requests are in ``request_views.py``, ledger and co-finance actions in ``ledger_views.py``.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from sqlalchemy import select
 from portal.applications.constants import BudgetCategory
 from portal.awards.models import Award
 from portal.core.db import db
-from portal.core.errors import InputError
 from portal.core.forms import choice_list
+from portal.core.views import require
 from portal.finance import figures, forms, operations, permissions
 from portal.finance.constants import KIND_LABELS, RequestStatus
 from portal.finance.documents import contribution_owner, request_owner
@@ -33,37 +33,47 @@ def _setup(state) -> None:
 
 
 # Loaders ------------------------------------------------------------------------------------
-def load_award(award_id: int) -> Award:
+def visible_award(award_id: int) -> Award:
+    """The grant, for whoever may see its money page; 404 for everyone else."""
     award = db.session.get(Award, award_id)
     if award is None or not permissions.can_view(award, current_user):
         abort(404)
     return award
 
 
-def load_request(request_id: int) -> PaymentRequest:
+def visible_request(request_id: int) -> PaymentRequest:
+    """A payment request of a grant the user may see; 404 otherwise."""
     request = db.session.get(PaymentRequest, request_id)
     if request is None or not permissions.can_view(request.award, current_user):
         abort(404)
     return request
 
 
-def require(allowed: bool) -> None:
-    if not allowed:
-        abort(403)
+def visible_disbursement(disbursement_id: int) -> Disbursement:
+    """A ledger entry of a grant the user may see; 404 otherwise."""
+    entry = db.session.get(Disbursement, disbursement_id)
+    if entry is None:
+        abort(404)
+    visible_award(entry.award_id)
+    return entry
 
 
-def refused(form, error: InputError) -> None:
-    from portal.core.forms import apply_errors
+def visible_contribution(contribution_id: int) -> CofinanceContribution:
+    """A co-finance contribution of a grant the user may see; 404 otherwise."""
+    contribution = db.session.get(CofinanceContribution, contribution_id)
+    if contribution is None:
+        abort(404)
+    visible_award(contribution.award_id)
+    return contribution
 
-    apply_errors(form, error.errors)
-    flash(_first(error), "danger")
 
-
-def _first(error: InputError) -> str:
-    for messages in error.errors.values():
-        for message in messages:
-            return str(message)
-    return ""
+def flash_refusal(form) -> None:
+    """After a refused operation (``core.views.run`` put its messages on ``form``): flash the
+    first message too, since the page shown again may not show that form (closed, or gone
+    with the new state)."""
+    messages = [*form.form_errors, *(m for f in form for m in f.errors)]
+    if messages:
+        flash(str(messages[0]), "danger")
 
 
 # Index --------------------------------------------------------------------------------------
@@ -188,7 +198,7 @@ def grant_context(award: Award, **forms_) -> dict:
 @bp.route("/grants/<int:award_id>")
 @login_required
 def grant(award_id: int):
-    award = load_award(award_id)
+    award = visible_award(award_id)
     return render_template("finance/grant.html", **grant_context(award))
 
 
@@ -231,7 +241,7 @@ def request_context(request: PaymentRequest, **forms_) -> dict:
 @bp.route("/requests/<int:request_id>")
 @login_required
 def request(request_id: int):
-    payment_request = load_request(request_id)
+    payment_request = visible_request(request_id)
     return render_template("finance/request.html", **request_context(payment_request))
 
 

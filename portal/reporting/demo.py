@@ -65,6 +65,9 @@ CALL = {
     "pct": "15.00",
 }
 
+# The state each milestone of a grant is created in: "waiting" has its evidence submitted.
+MILESTONE_STATES = {"waiting": MilestoneStatus.SUBMITTED.value, "paid": MilestoneStatus.PAID.value}
+
 # commitment: (contributor, type, nature, counts_as, amount, valuation basis)
 # contribution: (commitment index or None, contributor, nature, counts_as, amount, date, status)
 GRANTS = (
@@ -275,8 +278,9 @@ def _grant(call, organisation, manager, signatory, reference, spec) -> Award:
             due_date=_due(due),
             amount=value,
             currency=award.currency,
+            status=MILESTONE_STATES.get(state, MilestoneStatus.PLANNED.value),
         )
-        for i, (text, (due, _state), value) in enumerate(
+        for i, (text, (due, state), value) in enumerate(
             zip(
                 ("Diagnóstico y primeras mediaciones", "Informe final"),
                 spec["milestones"],
@@ -314,7 +318,8 @@ def _grant(call, organisation, manager, signatory, reference, spec) -> Award:
     return award
 
 
-def _request(award, milestone, signatory, status: RequestStatus, certified_dt) -> PaymentRequest:
+def _request(award, milestone, signatory, status: RequestStatus, certified_dt, **kw):
+    """A payment request created in ``status`` (seeds make no moves)."""
     request = PaymentRequest(
         award_id=award.id,
         milestone_id=milestone.id,
@@ -327,6 +332,7 @@ def _request(award, milestone, signatory, status: RequestStatus, certified_dt) -
         certified_name=signatory.full_name,
         certified_by_id=signatory.id,
         certified_dt=certified_dt,
+        **kw,
     )
     db.session.add(request)
     db.session.flush()
@@ -334,22 +340,26 @@ def _request(award, milestone, signatory, status: RequestStatus, certified_dt) -
 
 
 def _progress(award, spec, signatory, manager, officer) -> None:
-    """Pay the milestones marked ``paid``; submit the evidence of those marked ``waiting``."""
+    """Pay the milestones marked ``paid``; submit the evidence of those marked ``waiting``
+    (the milestones were created in their state: see ``MILESTONE_STATES``)."""
     for milestone, (_due_on, state) in zip(award.milestones, spec["milestones"], strict=True):
         if state == "waiting":
             _request(
                 award, milestone, signatory, RequestStatus.SUBMITTED, now_utc() - timedelta(days=16)
             )
-            milestone.status = MilestoneStatus.SUBMITTED.value
         elif state == "paid":
             request = _request(
-                award, milestone, signatory, RequestStatus.PAYMENT_APPROVED, now_utc()
+                award,
+                milestone,
+                signatory,
+                RequestStatus.PAID,
+                now_utc(),
+                deliverable_by_id=manager.id,
+                deliverable_dt=now_utc(),
+                approved_amount=milestone.amount,
+                payment_by_id=officer.id,
+                payment_dt=now_utc(),
             )
-            request.deliverable_by_id = manager.id
-            request.deliverable_dt = now_utc()
-            request.approved_amount = milestone.amount
-            request.payment_by_id = officer.id
-            request.payment_dt = now_utc()
             entry = ledger.Entry(
                 paid_on=min(milestone.due_date + timedelta(days=3), deadlines.today()),
                 amount=milestone.amount,
@@ -359,8 +369,6 @@ def _progress(award, spec, signatory, manager, officer) -> None:
                 idempotency_key=f"demo-reporting-{milestone.id}",
             )
             ledger.record(award.id, entry, officer, milestone_id=milestone.id, request=request)
-            request.status = RequestStatus.PAID.value
-            milestone.status = MilestoneStatus.PAID.value
     db.session.flush()
 
 

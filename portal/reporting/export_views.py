@@ -52,7 +52,6 @@ def _export(name: str, fmt: str):
         object_id=name,
         changes={"format": fmt, "rows": len(ledger.rows), "filter": report_filter.query_args()},
     )
-    db.session.commit()
     generated = today()
     return exports.response(
         ledger,

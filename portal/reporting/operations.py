@@ -1,7 +1,8 @@
 """Exchange rates: record one (finance officers and administrators), find the one to use.
 
-``record_rate`` validates, adds, audits and flushes; it never commits (the view does). Bad
-input raises ``InputError`` with a translated message per field and changes nothing.
+``record_rate`` validates, adds, audits and flushes; it never commits (the request's unit of
+work does). Bad input raises ``InputError`` with a translated message per field and changes
+nothing.
 """
 
 from __future__ import annotations

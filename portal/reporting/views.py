@@ -25,9 +25,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from portal.core.db import db
-from portal.core.errors import InputError
-from portal.core.forms import apply_errors
 from portal.core.pagination import paginate, requested_page
+from portal.core.views import require, run, run_action
 from portal.reporting import dashboard, operations, permissions
 from portal.reporting.dashboard_charts import charts
 from portal.reporting.filters import ReportFilter, build_form, parse, sees_everything
@@ -58,11 +57,6 @@ DOWNLOADS = (
 def format_rate(value) -> str:
     """An exchange rate with four to six decimals ("17.2345"), CLDR grouping."""
     return format_decimal(value, format="#,##0.0000##", locale=str(get_locale() or "es_MX"))
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        abort(403)
 
 
 def downloads(report_filter: ReportFilter | None) -> list[tuple[str, str]]:
@@ -103,18 +97,15 @@ def rates():
     if request.method == "POST":
         require(can_record)
         if form.validate_on_submit():
-            try:
-                rate = operations.record_rate(
-                    current_user,
-                    rate_on=form.rate_on.data,
-                    rate=form.rate.data or "",
-                    source=form.source.data,
-                )
-            except InputError as error:
-                db.session.rollback()
-                apply_errors(form, error.errors)
-            else:
-                db.session.commit()
+            rate = run(
+                form,
+                operations.record_rate,
+                current_user,
+                rate_on=form.rate_on.data,
+                rate=form.rate.data or "",
+                source=form.source.data,
+            )
+            if rate:
                 flash(
                     _(
                         "Rate recorded: USD/MXN %(rate)s on %(day)s.",
@@ -148,13 +139,6 @@ def withdraw_rate(rate_id: int):
     form = WithdrawRateForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        operations.withdraw_rate(current_user, rate, form.reason.data)
-    except InputError as error:
-        db.session.rollback()
-        flash(next(iter(error.errors.values()))[0], "danger")
-    else:
-        day = rate.rate_on.isoformat()
-        db.session.commit()
-        flash(_("The rate of %(day)s was withdrawn.", day=day), "success")
+    message = _("The rate of %(day)s was withdrawn.", day=rate.rate_on.isoformat())
+    run_action(operations.withdraw_rate, current_user, rate, form.reason.data, message=message)
     return redirect(url_for("reporting.rates"))

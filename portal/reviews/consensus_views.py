@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from portal.applications.constants import ApplicationStatus
 from portal.applications.models import Application
 from portal.core.db import db
+from portal.core.views import run, run_action
 from portal.reviews import operations, ranking, scoring
 from portal.reviews.consensus import consensus_of, decide, record_consensus
 from portal.reviews.constants import RANKED_STATUSES
@@ -25,7 +26,7 @@ from portal.reviews.forms import ActionForm, DecisionForm, ReopenForm, consensus
 from portal.reviews.models import Assignment, Review
 from portal.reviews.permissions import can_manage_reviews
 from portal.reviews.review_operations import reopen, specs
-from portal.reviews.views import application_in, bp, consensus_call, run, run_action
+from portal.reviews.views import application_in, bp, consensus_call
 
 
 @bp.get("/calls/<code>/panel/applications")

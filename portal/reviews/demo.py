@@ -25,9 +25,10 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from portal.applications.constants import ApplicationStatus
 from portal.applications.demo import SUBMITTED
 from portal.applications.models import Application, BudgetLine, CofinanceSource, StatusChange
-from portal.applications.operations import refresh_totals
+from portal.applications.operations import move, refresh_totals
 from portal.applications.references import format_reference, next_number
 from portal.calls.models import Call
 from portal.calls.rules import form_snapshot
@@ -172,7 +173,15 @@ def _new_application(world, call, spec) -> Application | None:
         return None
     user = world.user(spec["by"])
     when = now_utc() - timedelta(days=2)
-    application = Application(
+    number = next_number(call.id)
+    application = Application(  # seeded submitted (constructor kwargs, not a move)
+        status="submitted",
+        number=number,
+        reference=format_reference(call.code, number),
+        form_snapshot=form_snapshot(call),
+        form_version=call.form_version,
+        submitted_dt=when,
+        submitted_by_id=user.id,
         call=call,
         organisation=organisation,
         created_by_id=user.id,
@@ -213,13 +222,6 @@ def _new_application(world, call, spec) -> Application | None:
     refresh_totals(application)
     db.session.add(application)
     db.session.flush()
-    application.form_snapshot = form_snapshot(call)
-    application.form_version = call.form_version
-    application.number = next_number(call.id)
-    application.reference = format_reference(call.code, application.number)
-    application.submitted_dt = when
-    application.submitted_by_id = user.id
-    application.status = "submitted"
     for before, after, at in (
         (None, "draft", when - timedelta(hours=2)),
         ("draft", "submitted", when),
@@ -323,16 +325,11 @@ def _screen(application, manager) -> None:
             decided_dt=when,
         )
     )
-    application.status = "under_review"
-    db.session.add(
-        StatusChange(
-            application_id=application.id,
-            from_status="submitted",
-            to_status="under_review",
-            by_id=manager.id,
-            created_dt=when,
-        )
-    )
+    # The applications domain moves the application (and adds its timeline entry), dated here.
+    move(application, ApplicationStatus.UNDER_REVIEW, manager)
+    for change in db.session.new:
+        if isinstance(change, StatusChange) and change.application_id == application.id:
+            change.created_dt = when
 
 
 def _assign_and_review(world, call, rubric, application) -> None:
@@ -356,22 +353,30 @@ def _review(user, call, rubric, application, scores, *, submitted: bool, when) -
     )
     db.session.add(assignment)
     db.session.flush()
-    review = Review(
+    values = {
+        criterion.id: Decimal(score) if score is not None else None
+        for criterion, (score, _comment) in zip(rubric.criteria, scores, strict=True)
+    }
+    review = Review(  # seeded in its state (constructor kwargs, not a move)
         assignment_id=assignment.id,
         call_id=call.id,
         application_id=application.id,
         reviewer_id=user.id,
         created_dt=when,
         updated_dt=when,
+        **(
+            {
+                "status": "submitted",
+                "submitted_dt": when,
+                "overall_comment": "Proyecto pertinente; conviene precisar los indicadores.",
+                "points": scoring.weighted_points(_specs(rubric), values),
+            }
+            if submitted
+            else {}
+        ),
     )
-    values = {}
-    for criterion, (score, comment) in zip(rubric.criteria, scores, strict=True):
-        value = Decimal(score) if score is not None else None
-        values[criterion.id] = value
-        review.scores.append(ReviewScore(criterion_id=criterion.id, score=value, comment=comment))
-    if submitted:
-        review.status = "submitted"
-        review.submitted_dt = when
-        review.overall_comment = "Proyecto pertinente; conviene precisar los indicadores."
-        review.points = scoring.weighted_points(_specs(rubric), values)
+    for criterion, (_score, comment) in zip(rubric.criteria, scores, strict=True):
+        review.scores.append(
+            ReviewScore(criterion_id=criterion.id, score=values[criterion.id], comment=comment)
+        )
     db.session.add(review)

@@ -5,50 +5,16 @@ or the panel's minority views."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import abort, render_template
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from portal.applications.models import Application
 from portal.core.db import db
-from portal.reviews import operations, scoring, screening
-from portal.reviews.consensus import consensus_of
+from portal.reviews import screening
 from portal.reviews.constants import SCREENING_REASONS
-from portal.reviews.models import Review
+from portal.reviews.feedback import summary  # also imported from here by awards.letters
 from portal.reviews.permissions import can_read_feedback
-from portal.reviews.review_operations import specs
 from portal.reviews.views import bp
-
-
-def summary(application) -> dict:
-    rubric = operations.rubric_of(application.call)
-    criteria = list(rubric.criteria) if rubric else []
-    reviews = db.session.scalars(
-        select(Review).where(Review.application_id == application.id, Review.status == "submitted")
-    ).all()
-    aggregate = None
-    if criteria and reviews:
-        aggregate = scoring.aggregate(
-            specs(rubric),
-            [{s.criterion_id: Decimal(s.score) for s in r.scores} for r in reviews],
-            rubric.overall_threshold,
-        )
-    consensus = consensus_of(application.id)
-    total = None
-    if consensus is not None and criteria:
-        total = scoring.total_on_100(consensus.points, scoring.max_points(specs(rubric)))
-    elif aggregate is not None:
-        total = aggregate.mean_total
-    return {
-        "rubric": rubric,
-        "criteria": criteria,
-        "aggregate": aggregate,
-        "consensus": consensus,
-        "total": scoring.rounded(total),
-        "reviews": len(reviews),
-    }
 
 
 @bp.get("/applications/<int:application_id>/evaluation")

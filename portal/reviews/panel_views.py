@@ -11,6 +11,7 @@ from portal.accounts.models import User
 from portal.applications.models import Application
 from portal.core.db import db
 from portal.core.forms import choice_list
+from portal.core.views import run, run_action
 from portal.reviews import operations
 from portal.reviews.forms import (
     ActionForm,
@@ -21,7 +22,7 @@ from portal.reviews.forms import (
     RubricForm,
 )
 from portal.reviews.models import Assignment, Criterion, PanelMember, Review
-from portal.reviews.views import bp, managed_call, run, run_action
+from portal.reviews.views import bp, managed_call
 
 
 # Overview ----------------------------------------------------------------------------------------

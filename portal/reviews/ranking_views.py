@@ -9,14 +9,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.audit.operations import record
-from portal.core.db import db
 from portal.core.pagination import Page, requested_page
 from portal.core.text import as_id
 from portal.core.unit_of_work import records_read
+from portal.core.views import run_action
 from portal.reviews import exports, operations, ranking
 from portal.reviews.consensus import record_committee_order
 from portal.reviews.forms import committee_form_class
-from portal.reviews.views import bp, managed_call, run_action
+from portal.reviews.views import bp, managed_call
 
 PER_PAGE = 200
 
@@ -111,7 +111,6 @@ def ranking_export(code: str, fmt: str):
     call = managed_call(code)
     result = _build(call)
     record("review.ranking_exported", call, changes={"format": fmt, "rows": len(result.rows)})
-    db.session.commit()
     if fmt == "csv":
         return exports.csv_response(call, result)
     return exports.xlsx_response(call, result)

@@ -20,6 +20,7 @@ from portal.core.errors import InputError
 from portal.reviews import scoring
 from portal.reviews.constants import ReviewStatus
 from portal.reviews.models import Assignment, Review, ReviewScore
+from portal.reviews.states import ASSIGNMENT, REVIEW
 
 
 def specs(rubric) -> list[scoring.CriterionSpec]:
@@ -35,24 +36,23 @@ def review_of(assignment: Assignment) -> Review | None:
 
 # Conflict of interest ----------------------------------------------------------------------------
 def declare(assignment: Assignment, actor, *, conflict: bool, note: str | None) -> Assignment:
-    if assignment.conflict is not None:
+    if not ASSIGNMENT.can(assignment, "declare_conflict"):
         raise InputError({"": [_("You have already made your declaration for this application.")]})
     note = (note or "").strip()
     if conflict and not note:
         raise InputError({"note": [_("Describe the conflict of interest.")]})
-    assignment.conflict = bool(conflict)
     assignment.conflict_note = note or None
     assignment.declared_dt = now_utc()
-    db.session.flush()
-    record(
-        "review.conflict_declared" if conflict else "review.no_conflict_declared",
+    ASSIGNMENT.move(
         assignment,
+        "declare_conflict" if conflict else "declare_no_conflict",
         changes={
             "application_id": assignment.application_id,
             "conflict": bool(conflict),
             **({"note": note} if note else {}),
         },
     )
+    db.session.flush()
     if conflict:
         from portal.reviews.notifications import notify_conflict
 
@@ -143,42 +143,42 @@ def _store_scores(review: Review, rubric, entries: dict) -> None:
 
 
 def _submit(review: Review, rubric, entries: dict, now) -> None:
+    db.session.flush()  # the draft first: the review's id goes into the audit entry
     scores = {cid: entries[cid][0] for cid in entries}
-    review.points = scoring.weighted_points(specs(rubric), scores)
-    review.status = ReviewStatus.SUBMITTED.value
-    review.submitted_dt = now
-    db.session.flush()
+    points = scoring.weighted_points(specs(rubric), scores)
     total = scoring.weighted_total(specs(rubric), scores)
-    record(
-        "review.submitted",
+    review.points = points
+    review.submitted_dt = now
+    REVIEW.move(
         review,
+        "submit",
         changes={
             "application_id": review.application_id,
             "scores": {str(k): v for k, v in scores.items()},
-            "points": review.points,
+            "points": points,
             "total": scoring.rounded(total),
         },
     )
+    db.session.flush()
 
 
 def reopen(review: Review, actor, reason: str) -> Review:
     reason = (reason or "").strip()
     if not reason:
         raise InputError({"reason": [_("Give the reason for reopening the review.")]})
-    if not review.is_submitted:
+    if not REVIEW.can(review, "reopen"):
         raise InputError({"": [_("Only a submitted review can be reopened.")]})
     before = {"status": review.status, "points": review.points}
-    review.status = ReviewStatus.DRAFT.value
     review.points = None
     review.submitted_dt = None
     review.reopened_dt = now_utc()
     review.reopen_reason = reason
-    db.session.flush()
-    record(
-        "review.reopened",
+    REVIEW.move(
         review,
+        "reopen",
         changes={"application_id": review.application_id, "reason": reason, "before": before},
     )
+    db.session.flush()
     from portal.reviews.notifications import notify_reopened
 
     notify_reopened(review, reason)

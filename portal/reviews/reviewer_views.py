@@ -18,13 +18,14 @@ from portal.applications.models import Application
 from portal.calls.models import Call
 from portal.core.db import db
 from portal.core.unit_of_work import records_read
+from portal.core.views import run
 from portal.documents.models import Document
 from portal.documents.operations import record_download, storage_for
 from portal.reviews import operations, presenter, review_operations
 from portal.reviews.forms import DeclarationForm, review_form_class
 from portal.reviews.models import Panel, Review
 from portal.reviews.permissions import can_open_application, is_reviewer
-from portal.reviews.views import assignments_of, bp, my_assignment, run
+from portal.reviews.views import assignments_of, bp, my_assignment
 
 
 @bp.get("/reviews/")
@@ -217,6 +218,5 @@ def document(assignment_id: int, document_id: int):
     except FileNotFoundError:
         current_app.logger.error("document %s: object %s missing", doc.id, doc.storage_key)
         abort(404)
-    record_download(doc)
-    db.session.commit()
+    record_download(doc)  # committed at the end of the request (@records_read)
     return response

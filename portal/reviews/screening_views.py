@@ -10,10 +10,11 @@ from sqlalchemy.orm import joinedload
 
 from portal.applications.models import Application
 from portal.core.db import db
+from portal.core.views import run
 from portal.reviews import screening
 from portal.reviews.constants import SCREENING_REASONS, SCREENING_STATUSES
 from portal.reviews.forms import ScreeningForm
-from portal.reviews.views import application_in, bp, managed_call, run
+from portal.reviews.views import application_in, bp, managed_call
 
 
 @bp.get("/calls/<code>/screening")

@@ -13,13 +13,14 @@ from sqlalchemy.orm import selectinload
 from portal.applications.models import Application
 from portal.core.db import db
 from portal.core.forms import choice_list
+from portal.core.views import run_action
 from portal.reviews import assignment as assigning
 from portal.reviews import operations
 from portal.reviews.constants import AssignmentState
 from portal.reviews.forms import ActionForm, AssignForm
 from portal.reviews.models import Assignment, Review
 from portal.reviews.review_operations import send_reminders
-from portal.reviews.views import application_in, bp, managed_call, run_action
+from portal.reviews.views import application_in, bp, managed_call
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Blueprint ``reviews``: staff pages of a call's evaluation, reviewers' pages, the applicant's
 evaluation summary. The routes live in sibling modules split by audience and register
-themselves on ``bp``; this module holds the loaders that every route starts with.
+themselves on ``bp``; this module holds the loaders that every route starts with. Forms and
+buttons are run by ``portal.core.views.run`` and ``run_action``.
 
 Loaders answer 404 for what the user may not know exists (another reviewer's assignment, an
 application outside the call) and 403 for staff without rights on the call's programme.
@@ -8,15 +9,13 @@ application outside the call) and 403 for staff without rights on the call's pro
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash
+from flask import Blueprint, abort
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal.applications.models import Application
-from portal.calls.views import load_call
+from portal.calls.loaders import load_call
 from portal.core.db import db
-from portal.core.errors import InputError
-from portal.core.forms import apply_errors
 from portal.reviews import operations
 from portal.reviews.models import Assignment
 from portal.reviews.permissions import can_manage_reviews, can_record_consensus, owns_assignment
@@ -74,37 +73,6 @@ def assignments_of(user_id: int) -> list[Assignment]:
             .order_by(Assignment.assigned_dt.desc(), Assignment.id.desc())
         )
     )
-
-
-# Running operations ------------------------------------------------------------------------------
-def run(form, operation, *args, message: str | None = None, **kwargs):
-    """Run an operation; commit and flash on success, or put its refusal on the form."""
-    try:
-        result = operation(*args, **kwargs)
-    except InputError as refused:
-        db.session.rollback()
-        apply_errors(form, refused.errors)
-        return None
-    db.session.commit()
-    if message:
-        flash(message, "success")
-    return result if result is not None else True
-
-
-def run_action(operation, *args, message: str | None = None, **kwargs):
-    """For buttons: flash the refusal instead of showing it on a form."""
-    try:
-        result = operation(*args, **kwargs)
-    except InputError as refused:
-        db.session.rollback()
-        for messages in refused.errors.values():
-            for text in messages:
-                flash(text, "danger")
-        return None
-    db.session.commit()
-    if message:
-        flash(message, "success")
-    return result if result is not None else True
 
 
 # The routes register themselves on ``bp``.

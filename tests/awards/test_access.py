@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from portal.awards import operations
 from portal.awards.models import Agreement
+from portal.core import unit_of_work
 from portal.core.db import db
 from tests.awards import helpers
 
@@ -14,7 +15,7 @@ READERS = MANAGERS | {"finance_officer", "applicant"}
 def _world(application, personas):
     award = helpers.ready_award(application, personas["grants_manager"])
     agreement = operations.issue_agreement(award, personas["grants_manager"])
-    db.session.commit()
+    unit_of_work.commit()  # as the request would: the PDF is rendered after the commit
     return award, agreement
 
 
@@ -101,7 +102,7 @@ def test_decline_letter_access_and_content(ctx, matrix, call, personas, outbox):
     operations.decide(
         application, personas["grants_manager"], decision="decline", justification="Puntaje bajo"
     )
-    db.session.commit()
+    unit_of_work.commit()  # as the request would: the letter is generated after the commit
     assert application.status == "declined"
     url = f"/awards/applications/{application.id}/decline-letter"
     matrix.check(url, {"applicant", "grants_manager", "admin"})

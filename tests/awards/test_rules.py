@@ -8,6 +8,7 @@ import pytest
 
 from portal.awards import operations
 from portal.awards.models import Agreement, Award
+from portal.core import unit_of_work
 from portal.core.db import db
 from portal.core.errors import InputError
 from portal.documents.operations import available_documents
@@ -219,7 +220,7 @@ def test_amendment_makes_a_new_version_and_keeps_the_old(ctx, application, perso
         special_conditions="Informes mensuales.",
     )
     second = operations.issue_agreement(award, manager)
-    db.session.commit()
+    unit_of_work.commit()  # as the request would: the PDF is rendered after the commit
     assert second.version == 2 and second.number.endswith("-A2")
     assert db.session.get(Agreement, first.id).status == "superseded"
     assert second.content_hash != first.content_hash
@@ -277,6 +278,7 @@ def test_hostile_text_never_reaches_files_or_urls(ctx, application, personas, mo
     monkeypatch.setattr("portal.pdf.render.make_fetcher", spy)
     award = helpers.ready_award(application, personas["grants_manager"], conditions=helpers.HOSTILE)
     agreement = operations.issue_agreement(award, personas["grants_manager"])
+    unit_of_work.commit()  # as the request would: the PDF is rendered after the commit
     pdf = helpers.stored_bytes(agreement.document_id)
     text = helpers.flat_text(pdf)
     assert "root:" not in text and b"root:x:0" not in pdf
