@@ -57,6 +57,8 @@ def text(description: str = "") -> dict:
 
 
 ID = {"type": "integer", "minimum": 1}
+# An id in a path or a query: larger ones match no route or are refused (portal.core.converters).
+ID_PARAM = {**ID, "maximum": MAX_ID}
 MONEY = {
     "type": "string",
     "pattern": r"^-?[0-9]+\.[0-9]{2}$",
@@ -370,7 +372,11 @@ def _query(name: str, schema: dict, description: str) -> dict:
 
 def _parameters() -> dict:
     return {
-        "page": _query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number."),
+        "page": _query(
+            "page",
+            {"type": "integer", "minimum": 1, "maximum": MAX_ID, "default": 1},
+            "Page number; a page past the last one is empty.",
+        ),
         "per_page": _query(
             "per_page",
             {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE},
@@ -378,7 +384,7 @@ def _parameters() -> dict:
         ),
         "award": _query(
             "award",
-            {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+            ID_PARAM,
             "Only this award's entries.",
         ),
         "since": _query(
@@ -394,8 +400,8 @@ def _parameters() -> dict:
         "contribution_status": _query(
             "status", enum(ContributionStatus), "Only contributions in this status."
         ),
-        "call_id": {"name": "call_id", "in": "path", "required": True, "schema": ID},
-        "award_id": {"name": "award_id", "in": "path", "required": True, "schema": ID},
+        "call_id": {"name": "call_id", "in": "path", "required": True, "schema": ID_PARAM},
+        "award_id": {"name": "award_id", "in": "path", "required": True, "schema": ID_PARAM},
     }
 
 
@@ -421,7 +427,10 @@ def _responses() -> dict:
                 }
             },
         ),
-        "BadRequest": _error("A query parameter is unknown, repeated or invalid (named)."),
+        "BadRequest": _error(
+            "A query parameter is unknown, repeated or invalid, or carries a NUL byte (the "
+            "parameter is named)."
+        ),
         "NotFound": _error(
             "No such object, or the token's user may not see it (the two are not told apart)."
         ),
@@ -479,7 +488,9 @@ def _paths() -> dict:
                     "200": {
                         "description": "The OpenAPI document (no token needed).",
                         "content": {"application/json": {"schema": {"type": "object"}}},
-                    }
+                    },
+                    "400": _resp("BadRequest"),
+                    "429": _resp("TooManyRequests"),
                 },
             }
         },

@@ -3,6 +3,7 @@ silently unfiltered answer."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask import request
@@ -15,6 +16,9 @@ DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
 
 PAGING = ("page", "per_page")
+# The one form the document gives (ASCII digits). date.fromisoformat alone also reads ISO week
+# dates ("2027-W10-1") and even "20270301T0" as dates.
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class Params:
@@ -48,7 +52,7 @@ class Params:
         if raw is None:
             return None
         try:
-            if len(raw) != 10:
+            if not _DAY.fullmatch(raw):
                 raise ValueError(raw)
             return date.fromisoformat(raw)
         except ValueError:
