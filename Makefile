@@ -43,7 +43,7 @@ run: seed
 ## The whole suite (SQLite by default; TEST_DATABASE_URL=postgresql+psycopg://... for PostgreSQL).
 ## A full run also fails if any route was never checked by an access-matrix test.
 test: $(STAMP) $(MO)
-	cd tests && ROUTE_COVERAGE=$(if $(PYTEST_ARGS),report,enforce) \
+	cd tests && HYPOTHESIS_STORAGE_DIRECTORY=../test-artifacts/hypothesis ROUTE_COVERAGE=$(if $(PYTEST_ARGS),report,enforce) \
 		../$(BIN)/python -m pytest -m "not browser" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## Browser walk-throughs in headless Chromium (Debian's package) driven by Playwright.
