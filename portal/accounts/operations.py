@@ -1,8 +1,9 @@
 """Account operations: registration, e-mail verification, login, passwords, sessions, profile.
 
-Each function validates, changes state, queues audit entries and e-mails, and flushes; the
-view commits once. None of them reveals whether an e-mail address has an account: the callers
-give the same answer either way.
+Each function validates, changes state, announces its audit entries (portal/accounts/events.py:
+the audit domain writes them) and queues e-mails, and flushes; the request's unit of work
+commits once. None of them reveals whether an e-mail address has an account: the callers give
+the same answer either way.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.accounts import tokens
+from portal.accounts.events import announce, changed
 from portal.accounts.models import User, new_session_token
 from portal.accounts.passwords import (
     hash_password,
@@ -22,18 +24,19 @@ from portal.accounts.passwords import (
     verify_password,
 )
 from portal.accounts.roles import Role
-from portal.audit.operations import diff, record
 from portal.core.db import db, now_utc
+from portal.core.errors import InputError
 from portal.core.i18n import LOCALES, valid_timezone
 from portal.core.urls import external_url
 from portal.mail.operations import email_user
 
 
-class AccountError(ValueError):
-    """A refused change; ``message`` is translated and safe to show."""
+class AccountError(InputError):
+    """A refused change; ``message`` is translated and safe to show, on the form's ``field``
+    ("" = the whole form)."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
+    def __init__(self, message: str, field: str = ""):
+        super().__init__({field: [message]})
         self.message = message
 
 
@@ -97,7 +100,7 @@ def register(*, full_name: str, email: str, password: str, locale: str) -> User 
     user.set_roles([Role.APPLICANT])
     db.session.add(user)
     db.session.flush()
-    record("user.registered", user, user=user, changes={"email": address, "locale": user.locale})
+    announce("user.registered", user, user=user, changes={"email": address, "locale": user.locale})
     send_verification(user)
     return user
 
@@ -123,7 +126,7 @@ def verify_email(user: User) -> bool:
     if user.is_verified:
         return False
     user.email_verified_dt = now_utc()
-    record("user.email_verified", user, user=user)
+    announce("user.email_verified", user, user=user)
     db.session.flush()
     return True
 
@@ -177,7 +180,7 @@ def _record_failure(user: User | None, reason: str) -> None:
     The typed e-mail of an unknown account is not stored: people sometimes type their
     password into the e-mail box.
     """
-    record(
+    announce(
         "user.login_failed",
         object_type="user",
         object_id=user.id if user else None,
@@ -191,21 +194,21 @@ def complete_login(user: User, password: str) -> None:
     """After a successful check: upgrade the hash if the parameters changed, note the login."""
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-        record("user.password_rehashed", user, user=user)
+        announce("user.password_rehashed", user, user=user)
     user.last_login_dt = now_utc()
-    record("user.login", user, user=user)
+    announce("user.login", user, user=user)
     db.session.flush()
 
 
 def record_logout(user: User) -> None:
-    record("user.logout", user, user=user)
+    announce("user.logout", user, user=user)
     db.session.flush()
 
 
 def logout_everywhere(user: User) -> None:
     """Rotate the session token: every cookie issued so far stops working."""
     user.session_token = new_session_token()
-    record("user.logout_everywhere", user, user=user)
+    announce("user.logout_everywhere", user, user=user)
     db.session.flush()
 
 
@@ -215,7 +218,7 @@ def logout_everywhere(user: User) -> None:
 def _check_password(password: str, email: str) -> None:
     problems = password_problems(password, email)
     if problems:
-        raise AccountError(" ".join(str(p) for p in problems))
+        raise AccountError(" ".join(str(p) for p in problems), "password")
 
 
 def _set_password(user: User, password: str) -> None:
@@ -249,7 +252,7 @@ def request_password_reset(email: str) -> None:
         minutes=max(1, cfg["RESET_TOKEN_MAX_AGE"] // 60),
         days=_days(cfg["INVITE_TOKEN_MAX_AGE"]),  # links to set a first password last longer
     )
-    record("user.password_reset_requested", user, user=None)
+    announce("user.password_reset_requested", user, user=None)
     db.session.flush()
 
 
@@ -265,7 +268,7 @@ def reset_password(user: User, password: str) -> None:
     newly_verified = not user.is_verified
     if newly_verified:
         user.email_verified_dt = now_utc()
-    record(
+    announce(
         "user.password_reset",
         user,
         user=user,
@@ -278,9 +281,9 @@ def reset_password(user: User, password: str) -> None:
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Change the password of a logged-in user, who must know the current one."""
     if not verify_password(user.password_hash, current_password):
-        raise AccountError(_("The current password is not correct."))
+        raise AccountError(_("The current password is not correct."), "current_password")
     _set_password(user, new_password)
-    record("user.password_changed", user, user=user)
+    announce("user.password_changed", user, user=user)
     _notify_password_changed(user)
     db.session.flush()
 
@@ -311,11 +314,11 @@ def update_profile(
             raise AccountError(_("Choose a valid time zone."))
         wanted["timezone"] = timezone
     before = {key: getattr(user, key) for key in wanted}
-    changes = diff(before, wanted)
+    changes = changed(before, wanted)
     if changes:
         for key in changes:
             setattr(user, key, wanted[key])
-        record("user.profile_updated", user, changes=changes)
+        announce("user.profile_updated", user, changes=changes)
         db.session.flush()
     return changes
 

@@ -1,7 +1,8 @@
 """Log in and out, registration, e-mail verification, passwords and the profile page.
 
-Thin views: validate the form, call an operation, commit once, flash, redirect. Answers
-about e-mail addresses never reveal whether an account exists.
+Thin views: validate the form, run an operation, flash, redirect; the request's unit of work
+commits once at its end (portal/core/unit_of_work.py). Answers about e-mail addresses never
+reveal whether an account exists.
 """
 
 from __future__ import annotations
@@ -31,9 +32,10 @@ from portal.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
-from portal.core.db import db
+from portal.core import unit_of_work
 from portal.core.security import safe_next
 from portal.core.unit_of_work import records_read
+from portal.core.views import run
 from portal.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
@@ -98,9 +100,8 @@ def login():
         if outcome.ok:
             session_auth.start_session(outcome.user)
             ops.complete_login(outcome.user, form.password.data)
-            db.session.commit()
             return redirect(safe_next(form.next.data, _dashboard()))
-        db.session.commit()  # the audit entry of the failed attempt (and any new link)
+        # The page answers 200: the failed attempt's audit entry (and any new link) is kept.
         if outcome.unverified:
             form.form_errors.append(
                 _(
@@ -117,7 +118,6 @@ def login():
 def logout():
     if current_user.is_authenticated:
         ops.record_logout(_me())
-        db.session.commit()
     session_auth.end_session()
     flash(_("You have logged out."), "info")
     return redirect(url_for("dashboard.home"))
@@ -128,7 +128,6 @@ def logout():
 def logout_everywhere():
     user = _me()
     ops.logout_everywhere(user)
-    db.session.commit()
     session_auth.start_session(user)
     flash(_("You have been logged out on every other device."), "success")
     return redirect(url_for(".profile"))
@@ -151,9 +150,8 @@ def register():
                 password=form.password.data,
                 locale=form.locale.data,
             )
-            db.session.commit()
         except IntegrityError:  # the same address registered at the same moment
-            db.session.rollback()
+            unit_of_work.discard()
         session["lang"] = form.locale.data
         return redirect(url_for(".check_inbox", reason="register"))
     return render_template("accounts/register.html", form=form)
@@ -176,8 +174,7 @@ def verify_email(token: str):
         return _bad_link("verify", exc.expired)
     if not user.is_active:
         return _bad_link("verify", expired=False)
-    if ops.verify_email(user):
-        db.session.commit()
+    if ops.verify_email(user):  # a recorded read: committed at the end of the request
         flash(_("Thank you: your e-mail address is confirmed."), "success")
     else:
         flash(_("Your e-mail address was already confirmed."), "info")
@@ -192,7 +189,6 @@ def resend_verification():
     form = EmailOnlyForm()
     if form.validate_on_submit():
         ops.resend_verification(form.email.data)
-        db.session.commit()
         return redirect(url_for(".check_inbox", reason="verify"))
     return render_template("accounts/resend_verification.html", form=form)
 
@@ -211,7 +207,6 @@ def forgot_password():
     form = EmailOnlyForm()
     if form.validate_on_submit():
         ops.request_password_reset(form.email.data)
-        db.session.commit()
         return redirect(url_for(".check_inbox", reason="reset"))
     return render_template("accounts/forgot_password.html", form=form)
 
@@ -226,9 +221,7 @@ def reset_password(token: str):
         return _bad_link("reset", expired=False)
     first = user.password_hash is None
     form = ResetPasswordForm(policy_email=user.email)
-    if form.validate_on_submit():
-        ops.reset_password(user, form.password.data)
-        db.session.commit()
+    if form.validate_on_submit() and run(form, ops.reset_password, user, form.password.data):
         if current_user.is_authenticated and current_user.id == user.id:
             session_auth.end_session()  # its cookie died with the old session token
         flash(_("Your new password is saved. Please log in with it."), "success")
@@ -242,16 +235,12 @@ def reset_password(token: str):
 def change_password():
     user = _me()
     form = ChangePasswordForm(policy_email=user.email)
-    if form.validate_on_submit():
-        try:
-            ops.change_password(user, form.current_password.data, form.password.data)
-        except ops.AccountError as exc:
-            form.current_password.errors.append(exc.message)
-        else:
-            db.session.commit()
-            session_auth.start_session(user)
-            flash(_("Your password is changed. Other devices have been logged out."), "success")
-            return redirect(url_for(".profile"))
+    if form.validate_on_submit() and run(
+        form, ops.change_password, user, form.current_password.data, form.password.data
+    ):
+        session_auth.start_session(user)  # a fresh session: flash only after it
+        flash(_("Your password is changed. Other devices have been logged out."), "success")
+        return redirect(url_for(".profile"))
     return render_template("accounts/change_password.html", form=form)
 
 
@@ -264,17 +253,15 @@ def profile():
     user = _me()
     form = ProfileForm(obj=user, current_timezone=user.timezone)
     if form.validate_on_submit():
-        try:
-            ops.update_profile(
-                user,
-                full_name=form.full_name.data,
-                locale=form.locale.data,
-                timezone=form.timezone.data,
-            )
-        except ops.AccountError as exc:
-            form.form_errors.append(exc.message)
-        else:
-            db.session.commit()
+        changes = run(
+            form,
+            ops.update_profile,
+            user,
+            full_name=form.full_name.data,
+            locale=form.locale.data,
+            timezone=form.timezone.data,
+        )
+        if changes is not None:  # {} when nothing changed: saved all the same
             session["lang"] = user.locale
             refresh()  # the confirmation is shown in the newly chosen language
             flash(_("Your profile is saved."), "success")

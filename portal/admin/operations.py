@@ -14,6 +14,7 @@ from portal.accounts.roles import Role
 from portal.accounts.tokens import password_reset_token
 from portal.audit.operations import diff, record
 from portal.core.db import db, now_utc
+from portal.core.errors import InputError
 from portal.core.urls import external_url
 from portal.mail.operations import email_user
 
@@ -21,8 +22,15 @@ from portal.mail.operations import email_user
 INVITABLE_ROLES = (Role.REVIEWER, Role.GRANTS_MANAGER, Role.FINANCE_OFFICER, Role.ADMIN)
 
 
-class AdminError(Exception):
+class AdminError(InputError):
     """A refused change; the message (translatable) is shown to the administrator."""
+
+    def __init__(self, message) -> None:
+        super().__init__({"": [message]})
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 def can_administer(user) -> bool:

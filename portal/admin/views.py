@@ -15,8 +15,10 @@ from portal.accounts.models import User
 from portal.admin import operations as ops
 from portal.admin.forms import InviteForm, OutboxFilterForm, RolesForm, UserSearchForm
 from portal.admin.queries import memberships_of, outbox_list, user_search
+from portal.core import unit_of_work
 from portal.core.db import db
 from portal.core.pagination import paginate, requested_page
+from portal.core.views import run_action
 from portal.mail.models import OutboxMessage
 from portal.mail.operations import deliver_pending
 
@@ -37,6 +39,10 @@ def _user_or_404(user_id: int) -> User:
     if user is None:
         abort(404)
     return user
+
+
+def _back_to(target: User):
+    return redirect(url_for("admin.user", user_id=target.id))
 
 
 # --- users ---------------------------------------------------------------------------
@@ -67,9 +73,8 @@ def invite():
             locale=form.locale.data,
             invited_by=current_user,
         )
-        db.session.commit()
     except IntegrityError:  # the same address was registered a moment ago
-        db.session.rollback()
+        unit_of_work.discard()
         flash(_("An account with this e-mail address was just created. Please try again."))
         return render_template("admin/invite.html", form=form), 409
     _flash_invite(result)
@@ -121,49 +126,33 @@ def user_roles(user_id: int):
     form = RolesForm()
     if not form.validate():
         return _render_user(target, form, 400)
-    try:
-        changed = ops.change_roles(target, form.roles.data, actor=current_user)
-    except ops.AdminError as exc:
-        flash(str(exc), "danger")
-        return redirect(url_for("admin.user", user_id=target.id))
-    db.session.commit()
-    flash(_("Roles saved.") if changed else _("Nothing to change."), "success")
-    return redirect(url_for("admin.user", user_id=target.id))
+    changed = run_action(ops.change_roles, target, form.roles.data, actor=current_user)
+    if changed is not None:  # False: nothing to change
+        flash(_("Roles saved.") if changed else _("Nothing to change."), "success")
+    return _back_to(target)
 
 
 @bp.post("/users/<int:user_id>/deactivate")
 def deactivate(user_id: int):
     target = _user_or_404(user_id)
-    try:
-        ops.deactivate_user(target, actor=current_user)
-    except ops.AdminError as exc:
-        flash(str(exc), "danger")
-        return redirect(url_for("admin.user", user_id=target.id))
-    db.session.commit()
-    flash(_("The account is deactivated and its sessions have ended."), "success")
-    return redirect(url_for("admin.user", user_id=target.id))
+    message = _("The account is deactivated and its sessions have ended.")
+    run_action(ops.deactivate_user, target, actor=current_user, message=message)
+    return _back_to(target)
 
 
 @bp.post("/users/<int:user_id>/reactivate")
 def reactivate(user_id: int):
     target = _user_or_404(user_id)
-    ops.reactivate_user(target)
-    db.session.commit()
-    flash(_("The account is active again."), "success")
-    return redirect(url_for("admin.user", user_id=target.id))
+    run_action(ops.reactivate_user, target, message=_("The account is active again."))
+    return _back_to(target)
 
 
 @bp.post("/users/<int:user_id>/resend-invitation")
 def resend_invitation(user_id: int):
     target = _user_or_404(user_id)
-    try:
-        ops.resend_invitation(target, invited_by=current_user)
-    except ops.AdminError as exc:
-        flash(str(exc), "danger")
-        return redirect(url_for("admin.user", user_id=target.id))
-    db.session.commit()
-    flash(_("A new invitation was sent to %(email)s.", email=target.email), "success")
-    return redirect(url_for("admin.user", user_id=target.id))
+    message = _("A new invitation was sent to %(email)s.", email=target.email)
+    run_action(ops.resend_invitation, target, invited_by=current_user, message=message)
+    return _back_to(target)
 
 
 # --- outbox --------------------------------------------------------------------------

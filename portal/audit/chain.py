@@ -17,6 +17,7 @@ from portal.audit.models import GENESIS_HASH, AuditEntry
 
 ADVISORY_LOCK_KEY = 7_203_114  # arbitrary constant naming "the audit chain"
 PENDING_KEY = "audit_pending"
+MARKS_KEY = "audit_pending_savepoints"
 
 
 def entry_hash(entry: AuditEntry) -> str:
@@ -43,13 +44,49 @@ def seal_pending(session: Session) -> None:
         last = entry.hash
 
 
-def _discard_pending(session: Session, *args) -> None:
+def _mark_savepoint(session: Session, transaction) -> None:
+    """Remember how many entries were pending when a savepoint began."""
+    if transaction.nested:
+        marks = session.info.setdefault(MARKS_KEY, {})
+        marks[transaction] = len(session.info.get(PENDING_KEY, ()))
+
+
+def _savepoint_of(transaction):
+    """The savepoint a rollback of ``transaction`` stops at (None: the outer transaction). A
+    flush failing inside a savepoint rolls back the flush's own subtransaction, whose parent
+    chain leads to the savepoint."""
+    while transaction is not None:
+        if transaction.nested:
+            return transaction
+        transaction = transaction.parent
+    return None
+
+
+def _discard_pending(session: Session, previous_transaction) -> None:
+    """A rollback drops the entries written since its transaction began: the whole request's
+    for the outer transaction, only the savepoint's own for a savepoint (a lost race on a
+    unique key inside an operation keeps the entries written before it)."""
+    savepoint = _savepoint_of(previous_transaction)
+    if savepoint is not None:
+        mark = session.info.get(MARKS_KEY, {}).get(savepoint)
+        pending = session.info.get(PENDING_KEY)
+        if mark is not None and pending:
+            del pending[mark:]
+        return
     session.info.pop(PENDING_KEY, None)
+    session.info.pop(MARKS_KEY, None)
+
+
+def _forget_savepoint(session: Session, transaction) -> None:
+    if transaction.nested:
+        session.info.get(MARKS_KEY, {}).pop(transaction, None)
 
 
 def install(session_class: type[Session]) -> None:
     event.listen(session_class, "before_commit", seal_pending)
+    event.listen(session_class, "after_transaction_create", _mark_savepoint)
     event.listen(session_class, "after_soft_rollback", _discard_pending)
+    event.listen(session_class, "after_transaction_end", _forget_savepoint)
 
 
 def iter_problems(session: Session, batch: int = 1000) -> Iterator[tuple[int, str]]:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
-from flask import has_request_context
+from flask import Flask, current_app, has_request_context
 from flask_login import current_user
 
 from portal.audit.actions import ACTIONS
@@ -19,6 +19,19 @@ SECRET_FIELDS = frozenset(
     {"password", "password_hash", "session_token", "token", "token_hash", "secret", "clabe"}
 )
 REDACTED = "[redacted]"
+_ORGANISATION_OF_REQUEST = "audit.organisation_of_request"
+
+
+def use_organisation_of_request(app: Flask, resolver) -> None:
+    """Entries written during a request without an organisation get ``resolver()`` (the one
+    the user acts for). The organisations domain registers it at app set-up: audit sits below
+    organisations and does not import it."""
+    app.extensions[_ORGANISATION_OF_REQUEST] = resolver
+
+
+def _organisation_of_request() -> int | None:
+    resolver = current_app.extensions.get(_ORGANISATION_OF_REQUEST)
+    return resolver() if resolver is not None else None
 
 
 def jsonable(value):
@@ -70,9 +83,7 @@ def record(
         object_id = object_id if object_id is not None else getattr(obj, "id", None)
     actor = user if user is not None else _current_actor()
     if organisation_id is None and has_request_context():
-        from portal.organisations.context import current_organisation_id
-
-        organisation_id = current_organisation_id()
+        organisation_id = _organisation_of_request()
     entry = AuditEntry(
         created_dt=now_utc(),
         user_id=getattr(actor, "id", None),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from portal.core.db import db
+from portal.accounts.operations import update_preferences
 from portal.core.i18n import normalise_language
 from portal.core.security import safe_next
 from portal.organisations.context import current_membership
@@ -30,8 +30,5 @@ def set_language():
     lang = normalise_language(request.form.get("lang")) or "es"
     session["lang"] = lang
     if current_user.is_authenticated and current_user.locale != lang:
-        from portal.accounts.operations import update_preferences
-
-        update_preferences(current_user, locale=lang)
-        db.session.commit()
+        update_preferences(current_user, locale=lang)  # committed at the end of the request
     return redirect(safe_next(request.form.get("next"), url_for("dashboard.home")))

@@ -1,7 +1,8 @@
 """Document business logic: upload slots, finalize (verify + version), soft delete, downloads.
 
-Operations flush and write audit entries; they never commit. The owning domain passes its
-``DocumentOwner`` and ``DocumentSlot``; permission checks happen in the views.
+Operations flush and write audit entries; they never commit. A document's status changes only
+through ``DOCUMENT.move`` (portal/documents/states.py), which writes its audit entry. The owning
+domain passes its ``DocumentOwner`` and ``DocumentSlot``; permission checks happen in the views.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from portal.documents.models import Document, DocumentStatus
 from portal.documents.owners import DocumentOwner
 from portal.documents.rejections import Rejected, human_size
 from portal.documents.scanner import scan
+from portal.documents.states import DOCUMENT
 from portal.documents.storage import Storage, TooLarge, get_storage
 from portal.documents.storage.base import ObjectChanged
 from portal.documents.types import DocumentSlot
@@ -134,19 +136,6 @@ def finalize_upload(
     except Rejected as rejection:
         return _reject(document, storage, rejection)
     _assign_version(document)
-    record(
-        "document.uploaded",
-        document,
-        changes={
-            "slot": document.slot,
-            "version": document.version,
-            "name": document.original_name,
-            "content_type": document.content_type,
-            "size": document.size,
-            "sha256": document.sha256,
-        },
-        organisation_id=document.organisation_id,
-    )
     return Outcome(document)
 
 
@@ -174,7 +163,8 @@ def _verify_and_promote(document, slot, storage: Storage, received) -> None:
 
 
 def _assign_version(document: Document, attempts: int = 5) -> None:
-    """Number the new version max+1; a concurrent upload to the same slot makes us retry."""
+    """Number the new version max+1 and accept it (clean); a concurrent upload to the same slot
+    makes us retry (the savepoint's rollback also drops its audit entry)."""
     for _ in range(attempts):
         latest = db.session.scalar(
             select(func.max(Document.version)).where(
@@ -186,7 +176,19 @@ def _assign_version(document: Document, attempts: int = 5) -> None:
         try:
             with db.session.begin_nested():
                 document.version = (latest or 0) + 1
-                document.status = DocumentStatus.CLEAN.value
+                DOCUMENT.move(
+                    document,
+                    "accept",
+                    changes={
+                        "slot": document.slot,
+                        "version": document.version,
+                        "name": document.original_name,
+                        "content_type": document.content_type,
+                        "size": document.size,
+                        "sha256": document.sha256,
+                    },
+                    organisation_id=document.organisation_id,
+                )
                 db.session.flush()
             return
         except IntegrityError:
@@ -197,16 +199,15 @@ def _assign_version(document: Document, attempts: int = 5) -> None:
 def _reject(document: Document, storage: Storage, rejection: Rejected) -> Outcome:
     """Drop the quarantined object and record why."""
     storage.delete(document.quarantine_key)
-    document.status = DocumentStatus.REJECTED.value
     document.rejection_code = rejection.code
     document.finalized_dt = now_utc()
-    db.session.flush()
-    record(
-        "document.rejected",
+    DOCUMENT.move(
         document,
+        "reject",
         changes={"slot": document.slot, "name": document.original_name, "reason": rejection.code},
         organisation_id=document.organisation_id,
     )
+    db.session.flush()
     return Outcome(document, rejection)
 
 

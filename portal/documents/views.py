@@ -2,6 +2,7 @@
 
 Every route loads the owner through the registry and asks it: a user who may not see the
 owner's documents gets 404 (never a file or its name); one who may see but not add gets 403.
+The request's unit of work commits once at its end (portal/core/unit_of_work.py).
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from portal.core import unit_of_work
 from portal.core.db import db
 from portal.core.unit_of_work import records_read
+from portal.core.views import require
 from portal.documents import operations
 from portal.documents.forms import ConfirmForm, IntentForm, StartUploadForm, UploadForm
 from portal.documents.models import Document
@@ -42,33 +45,37 @@ def _setup(state) -> None:
 
 
 # Loading and permission checks -----------------------------------------------------------
-def _owner(owner_type: str, owner_id: int) -> DocumentOwner:
+def visible_owner(owner_type: str, owner_id: int) -> DocumentOwner:
+    """The owner if the user may see its documents, else 404."""
     owner = resolve(owner_type, owner_id)
     if owner is None or not owner.can_view_documents(current_user):
         abort(404)
     return owner
 
 
-def _uploadable(owner_type: str, owner_id: int, slot_key: str):
-    owner = _owner(owner_type, owner_id)
+def uploadable_slot(owner_type: str, owner_id: int, slot_key: str):
+    """(owner, slot): 404 for an owner not visible or an unknown slot, 403 when the user may
+    see the documents but not add any."""
+    owner = visible_owner(owner_type, owner_id)
     slot = owner.document_slot(slot_key)
     if slot is None:
         abort(404)
-    if not owner.can_upload_documents(current_user):
-        abort(403)
+    require(owner.can_upload_documents(current_user))
     return owner, slot
 
 
-def _document(document_id: int) -> tuple[Document, DocumentOwner]:
+def visible_document(document_id: int) -> tuple[Document, DocumentOwner]:
+    """(document, owner) if the user may see the owner's documents, else 404."""
     document = db.session.get(Document, document_id)
     if document is None:
         abort(404)
-    return document, _owner(document.owner_type, document.owner_id)
+    return document, visible_owner(document.owner_type, document.owner_id)
 
 
-def _own_upload(document_id: int):
-    """A pending upload is visible only to the user who started it, while they may upload."""
-    document, owner = _document(document_id)
+def own_pending_upload(document_id: int):
+    """(document, owner, slot) of an upload the user started and may still upload to, else
+    404 (an upload is visible only to the user who started it)."""
+    document, owner = visible_document(document_id)
     slot = owner.document_slot(document.slot)
     if (
         slot is None
@@ -92,6 +99,10 @@ def _upload_url(owner: DocumentOwner, slot_key: str) -> str:
 
 def _outcome_response(outcome: operations.Outcome, owner: DocumentOwner):
     document = outcome.document
+    if not outcome.ok:
+        # A refused file is itself recorded (the rejected row and its audit entry), also
+        # when the JSON answer is a 422: keep it like a recorded read.
+        unit_of_work.record_read()
     if outcome.ok:
         message = _(
             "“%(name)s” was checked and saved as version %(version)s.",
@@ -125,20 +136,19 @@ def _finished_already(document: Document, owner: DocumentOwner):
 def owner_documents(owner_type: str, owner_id: int):
     from portal.documents.setup import build_listing
 
-    owner = _owner(owner_type, owner_id)
+    owner = visible_owner(owner_type, owner_id)
     return render_template("documents/owner.html", owner=owner, doc_listing=build_listing(owner))
 
 
 @bp.route("/<owner_type>/<int:owner_id>/<slot_key>/upload", methods=["GET", "POST"])
 @login_required
 def upload(owner_type: str, owner_id: int, slot_key: str):
-    owner, slot = _uploadable(owner_type, owner_id, slot_key)
+    owner, slot = uploadable_slot(owner_type, owner_id, slot_key)
     if get_storage().direct_upload:
         return _start_direct_upload(owner, slot)
     form = UploadForm()
     if form.validate_on_submit():
         outcome = operations.upload_file(owner, slot, current_user, form.file.data)
-        db.session.commit()
         return _outcome_response(outcome, owner)
     if form.errors and wants_json():
         errors = [str(m) for messages in form.errors.values() for m in messages]
@@ -165,7 +175,6 @@ def _start_direct_upload(owner, slot):
     form = StartUploadForm()
     if form.validate_on_submit():
         document = operations.start_upload(owner, slot, current_user)
-        db.session.commit()
         return redirect(url_for(".direct_form", document_id=document.id))
     return _upload_page(owner, slot, form, direct=True)
 
@@ -174,7 +183,7 @@ def _start_direct_upload(owner, slot):
 @login_required
 def intent(owner_type: str, owner_id: int, slot_key: str):
     """S3 with JavaScript: a JSON request returns a presigned POST for one quarantine key."""
-    owner, slot = _uploadable(owner_type, owner_id, slot_key)
+    owner, slot = uploadable_slot(owner_type, owner_id, slot_key)
     if not get_storage().direct_upload:
         abort(404)
     form = IntentForm()
@@ -193,7 +202,6 @@ def intent(owner_type: str, owner_id: int, slot_key: str):
         declared_type=form.content_type.data,
     )
     target = operations.upload_form(document, slot)
-    db.session.commit()
     return jsonify(
         ok=True,
         document_id=document.id,
@@ -206,7 +214,7 @@ def intent(owner_type: str, owner_id: int, slot_key: str):
 @bp.get("/uploads/<int:document_id>")
 @login_required
 def direct_form(document_id: int):
-    document, owner, slot = _own_upload(document_id)
+    document, owner, slot = own_pending_upload(document_id)
     if not document.is_pending:
         return _finished_already(document, owner)
     finish_url = url_for(".finish", document_id=document.id, _external=True)
@@ -224,7 +232,7 @@ def direct_form(document_id: int):
 @login_required
 def finish(document_id: int):
     """Where S3 sends the browser back after a form upload; saving needs a POST."""
-    document, owner, slot = _own_upload(document_id)
+    document, owner, slot = own_pending_upload(document_id)
     if not document.is_pending:
         return _finished_already(document, owner)
     return render_template(
@@ -235,13 +243,12 @@ def finish(document_id: int):
 @bp.post("/uploads/<int:document_id>/finalize")
 @login_required
 def finalize(document_id: int):
-    document, owner, slot = _own_upload(document_id)
+    document, owner, slot = own_pending_upload(document_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if not document.is_pending:
         return _finished_already(document, owner)
     outcome = operations.finalize_upload(document, slot)
-    db.session.commit()
     return _outcome_response(outcome, owner)
 
 
@@ -249,7 +256,7 @@ def finalize(document_id: int):
 @records_read
 @login_required
 def download(document_id: int):
-    document, _owner_obj = _document(document_id)
+    document, _owner = visible_document(document_id)
     if not document.is_available:
         abort(404)
     try:
@@ -259,23 +266,20 @@ def download(document_id: int):
             "document %s: object %s missing", document.id, document.storage_key
         )
         abort(404)
-    operations.record_download(document)
-    db.session.commit()
+    operations.record_download(document)  # a recorded read: committed at the end
     return response
 
 
 @bp.post("/<int:document_id>/delete")
 @login_required
 def delete(document_id: int):
-    document, owner = _document(document_id)
-    if not owner.can_upload_documents(current_user):
-        abort(403)
+    document, owner = visible_document(document_id)
+    require(owner.can_upload_documents(current_user))
     if not document.is_available:
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     operations.delete_document(document, current_user)
-    db.session.commit()
     flash(
         _(
             "“%(name)s” (version %(version)s) was removed from the list.",
@@ -290,7 +294,7 @@ def delete(document_id: int):
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(error):
     """A body past MAX_CONTENT_LENGTH: the same clear message as any oversized file."""
-    db.session.rollback()
+    unit_of_work.discard()
     limit = human_size(current_app.config["UPLOAD_MAX_BYTES"])
     message = _(
         "The file was not accepted: %(reason)s", reason=Rejected("too_large", limit=limit).message

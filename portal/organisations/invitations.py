@@ -71,13 +71,14 @@ def _refuse_duplicate_invitation(org: Organisation, email: str) -> None:
         .where(Membership.organisation_id == org.id, User.email == email)
     )
     if member is not None:
-        raise OrganisationError(_l("This person is already a member of the organisation."))
+        raise OrganisationError(_l("This person is already a member of the organisation."), "email")
     pending = db.session.scalars(
         select(Invitation).filter_by(organisation_id=org.id, email=email)
     ).all()
     if any(inv.is_open(now_utc()) for inv in pending):
         raise OrganisationError(
-            _l("An invitation to this address is already pending. Revoke it to send a new one.")
+            _l("An invitation to this address is already pending. Revoke it to send a new one."),
+            "email",
         )
 
 

@@ -1,8 +1,8 @@
 """Organisation business logic: validate, change state, audit, flush. Never commits.
 
-Views commit once per request. Membership changes lock the organisation row first
-(``SELECT ... FOR UPDATE`` on PostgreSQL) so two owners demoting each other at the same
-moment cannot leave an organisation without an owner.
+The request's unit of work commits once (portal/core/unit_of_work.py). Membership changes lock
+the organisation row first (``SELECT ... FOR UPDATE`` on PostgreSQL) so two owners demoting each
+other at the same moment cannot leave an organisation without an owner.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from portal.accounts.roles import Role
 from portal.audit.models import AuditEntry
 from portal.audit.operations import diff, record
 from portal.core.db import db, now_utc
+from portal.core.errors import InputError
 from portal.core.urls import external_url
 from portal.mail.operations import email_user
 from portal.organisations.models import (
@@ -49,12 +50,16 @@ DUPLICATE_RFC_RECIPIENTS = (Role.GRANTS_MANAGER, Role.ADMIN)
 DUPLICATE_RFC_EMAIL_WINDOW = timedelta(hours=24)
 
 
-class OrganisationError(Exception):
-    """A refused change; ``message`` is shown to the user and nothing was changed."""
+class OrganisationError(InputError):
+    """A refused change; ``message`` is shown to the user (on the form's ``field``, "" = the
+    whole form) and nothing was changed."""
 
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
+    def __init__(self, message, field: str = "") -> None:
+        super().__init__({field: [message]})
         self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 class DuplicateRFCError(OrganisationError):
@@ -63,7 +68,8 @@ class DuplicateRFCError(OrganisationError):
             _l(
                 "An organisation with this RFC is already registered. Please ask its owner "
                 "to invite you to join it instead of registering it again."
-            )
+            ),
+            "rfc",
         )
         self.existing = existing
 

@@ -1,7 +1,8 @@
 """Organisation pages: register, profile, members, invitations, the switcher, staff list.
 
 Every route loads the organisation, checks the user's rights on it (404 when they may not
-see it, 403 when they may see it but not change it), calls one operation and commits once.
+see it, 403 when they may see it but not change it) and runs one operation
+(portal/core/views.py); the request's unit of work commits once at its end.
 """
 
 from __future__ import annotations
@@ -13,13 +14,17 @@ from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
+from portal.audit.operations import use_organisation_of_request
+from portal.core import unit_of_work
 from portal.core.db import db, now_utc
+from portal.core.forms import apply_errors
 from portal.core.i18n import current_language
 from portal.core.pagination import paginate, requested_page
 from portal.core.security import safe_next
+from portal.core.views import require, run, run_action
 from portal.organisations import invitations as invites
 from portal.organisations import operations as ops
-from portal.organisations.context import current_organisation_id, switch_to
+from portal.organisations.context import current_membership, current_organisation_id, switch_to
 from portal.organisations.forms import (
     InviteForm,
     OrganisationForm,
@@ -34,30 +39,42 @@ bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 PER_PAGE = 25
 
 
+@bp.record_once
+def _setup(state) -> None:
+    """Audit entries written during a request belong to the organisation the user acts for,
+    and every page's menu shows it (core and audit do not import organisations)."""
+    use_organisation_of_request(state.app, current_organisation_id)
+    state.app.jinja_env.globals["current_membership"] = current_membership
+
+
 # --- loading and permissions -----------------------------------------------------------
 
 
-def _load(org_id: int, manage: bool = False) -> Organisation:
-    """The organisation if the user may see it (else 404) and, with ``manage``, change it
-    (else 403: members and staff already know it exists)."""
+def visible_organisation(org_id: int) -> Organisation:
+    """The organisation if the user may see it, else 404."""
     org = db.session.get(Organisation, org_id)
     if org is None or not org.can_view(current_user):
         abort(404)
-    if manage and not org.can_manage(current_user):
-        abort(403)
     return org
 
 
-def _load_member(org: Organisation, membership_id: int) -> Membership:
+def managed_organisation(org_id: int) -> Organisation:
+    """The organisation if the user may change it: 404 when they may not see it, 403 when
+    they may see it but not change it (members and staff already know it exists)."""
+    org = visible_organisation(org_id)
+    require(org.can_manage(current_user))
+    return org
+
+
+def member_of(org: Organisation, membership_id: int) -> Membership:
+    """One of ``org``'s memberships, else 404."""
     membership = db.session.get(Membership, membership_id)
     if membership is None or membership.organisation_id != org.id:
         abort(404)
     return membership
 
 
-def _refused(error: ops.OrganisationError, org: Organisation):
-    db.session.rollback()
-    flash(str(error.message), "danger")
+def _back_to(org: Organisation):
     return redirect(url_for(".show", org_id=org.id))
 
 
@@ -83,26 +100,33 @@ def mine():
 def create():
     form = OrganisationForm()
     if form.validate_on_submit():
-        try:
-            org = ops.register_organisation(current_user, form.profile_data())
-        except ops.DuplicateRFCError as dup:
-            form.rfc.errors.append(dup.message)
-            form.duplicate_of = dup.existing
-        else:
+        org = _guarding_rfc(form, ops.register_organisation, current_user, form.profile_data())
+        if org is not None:
             switch_to(org.id)
-            db.session.commit()
             flash(_("The organisation has been registered. You are its owner."), "success")
-            return redirect(url_for(".show", org_id=org.id))
+            return _back_to(org)
     _flag_duplicate(form)
     return render_template("organisations/form.html", form=form, org=None)
 
 
+def _guarding_rfc(form: OrganisationForm, operation, *args):
+    """Run ``operation``; an RFC registered meanwhile is refused on the form, which also keeps
+    the organisation that holds it (reported by :func:`_flag_duplicate`)."""
+    try:
+        return operation(*args)
+    except ops.DuplicateRFCError as dup:
+        unit_of_work.discard()
+        apply_errors(form, dup.errors)
+        form.duplicate_of = dup.existing
+        return None
+
+
 def _flag_duplicate(form: OrganisationForm) -> None:
-    """A refused duplicate RFC is still audited and reported to staff (committed here)."""
+    """A refused duplicate RFC is still audited and reported to staff: the page answers 200,
+    so the request's unit of work commits it."""
     if form.duplicate_of is None:
         return
     ops.flag_duplicate_rfc(current_user, form.clean_rfc, form.duplicate_of, form.legal_name.data)
-    db.session.commit()
 
 
 @bp.route("/switch", methods=["GET", "POST"])
@@ -136,7 +160,7 @@ def switch():
 @bp.get("/<int:org_id>")
 @login_required
 def show(org_id: int):
-    org = _load(org_id)
+    org = visible_organisation(org_id)
     me = org.membership_of(current_user)
     can_manage = bool(me and me.role == MemberRole.OWNER)
     members = db.session.scalars(
@@ -167,21 +191,16 @@ def show(org_id: int):
 @bp.route("/<int:org_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(org_id: int):
-    org = _load(org_id, manage=True)
+    org = managed_organisation(org_id)
     form = OrganisationForm(obj=org, exclude_id=org.id)
     if form.validate_on_submit():
-        try:
-            changes = ops.update_profile(org, form.profile_data())
-        except ops.DuplicateRFCError as dup:
-            form.rfc.errors.append(dup.message)
-            form.duplicate_of = dup.existing
-        else:
-            db.session.commit()
+        changes = _guarding_rfc(form, ops.update_profile, org, form.profile_data())
+        if changes is not None:  # {} when nothing changed
             if changes:
                 flash(_("The organisation's profile has been updated."), "success")
             else:
                 flash(_("Nothing was changed."), "info")
-            return redirect(url_for(".show", org_id=org.id))
+            return _back_to(org)
     _flag_duplicate(form)
     return render_template("organisations/form.html", form=form, org=org)
 
@@ -189,90 +208,78 @@ def edit(org_id: int):
 @bp.route("/<int:org_id>/invite", methods=["GET", "POST"])
 @login_required
 def invite(org_id: int):
-    org = _load(org_id, manage=True)
+    org = managed_organisation(org_id)
     form = InviteForm(language=current_language())
-    if form.validate_on_submit():
-        try:
-            invites.invite_member(
-                org, current_user, form.email.data, form.role.data, form.language.data
-            )
-        except ops.OrganisationError as error:
-            db.session.rollback()
-            form.email.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("An invitation has been sent to %(email)s.", email=form.email.data), "success")
-            return redirect(url_for(".show", org_id=org.id))
+    if form.validate_on_submit() and run(
+        form,
+        invites.invite_member,
+        org,
+        current_user,
+        form.email.data,
+        form.role.data,
+        form.language.data,
+        message=_("An invitation has been sent to %(email)s.", email=form.email.data),
+    ):
+        return _back_to(org)
     return render_template("organisations/invite.html", form=form, org=org)
 
 
 @bp.post("/<int:org_id>/invitations/<int:invitation_id>/revoke")
 @login_required
 def revoke_invitation(org_id: int, invitation_id: int):
-    org = _load(org_id, manage=True)
+    org = managed_organisation(org_id)
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.organisation_id != org.id:
         abort(404)
-    try:
-        invites.revoke_invitation(invitation)
-    except ops.OrganisationError as error:
-        return _refused(error, org)
-    db.session.commit()
-    flash(_("The invitation to %(email)s has been revoked.", email=invitation.email), "success")
-    return redirect(url_for(".show", org_id=org.id))
+    email = invitation.email
+    run_action(
+        invites.revoke_invitation,
+        invitation,
+        message=_("The invitation to %(email)s has been revoked.", email=email),
+    )
+    return _back_to(org)
 
 
 @bp.post("/<int:org_id>/members/<int:membership_id>/role")
 @login_required
 def change_role(org_id: int, membership_id: int):
-    org = _load(org_id, manage=True)
-    membership = _load_member(org, membership_id)
+    org = managed_organisation(org_id)
+    membership = member_of(org, membership_id)
     form = RoleForm()
     if not form.validate_on_submit():
         flash(_("Choose a valid role."), "danger")
-        return redirect(url_for(".show", org_id=org.id))
-    try:
-        ops.change_role(membership, form.role.data)
-    except ops.OrganisationError as error:
-        return _refused(error, org)
-    db.session.commit()
-    flash(_("The member's role has been changed."), "success")
-    return redirect(url_for(".show", org_id=org.id))
+        return _back_to(org)
+    message = _("The member's role has been changed.")
+    run_action(ops.change_role, membership, form.role.data, message=message)
+    return _back_to(org)
 
 
 @bp.post("/<int:org_id>/members/<int:membership_id>/remove")
 @login_required
 def remove_member(org_id: int, membership_id: int):
     """Owners remove members; any member may leave (the last owner and the signatory stay)."""
-    org = _load(org_id)
-    membership = _load_member(org, membership_id)
+    org = visible_organisation(org_id)
+    membership = member_of(org, membership_id)
     leaving = membership.user_id == current_user.id
-    if not (leaving or org.can_manage(current_user)):
-        abort(403)
-    try:
-        ops.remove_member(membership)
-    except ops.OrganisationError as error:
-        return _refused(error, org)
-    db.session.commit()
+    require(leaving or org.can_manage(current_user))
     if leaving:
-        flash(_("You have left %(name)s.", name=org.legal_name), "success")
+        message = _("You have left %(name)s.", name=org.legal_name)
     else:
-        flash(_("The member has been removed from the organisation."), "success")
-    return redirect(url_for(".mine") if leaving else url_for(".show", org_id=org.id))
+        message = _("The member has been removed from the organisation.")
+    if not run_action(ops.remove_member, membership, message=message):
+        return _back_to(org)
+    return redirect(url_for(".mine")) if leaving else _back_to(org)
 
 
 @bp.post("/<int:org_id>/members/<int:membership_id>/signatory")
 @login_required
 def set_signatory(org_id: int, membership_id: int):
-    org = _load(org_id, manage=True)
-    membership = _load_member(org, membership_id)
-    try:
-        ops.set_signatory(membership)
-    except ops.OrganisationError as error:
-        return _refused(error, org)
-    db.session.commit()
-    flash(_("The designated signatory has been changed."), "success")
-    return redirect(url_for(".show", org_id=org.id))
+    org = managed_organisation(org_id)
+    membership = member_of(org, membership_id)
+    run_action(
+        ops.set_signatory, membership, message=_("The designated signatory has been changed.")
+    )
+    return _back_to(org)
 
 
 # --- accepting an invitation -----------------------------------------------------------
@@ -300,7 +307,6 @@ def invitation(token: str):
         except invites.InvitationError as problem:
             return _invitation_problem(found, problem)
         switch_to(membership.organisation_id)
-        db.session.commit()
         flash(
             _("Welcome! You have joined %(name)s.", name=found.organisation.legal_name), "success"
         )
@@ -309,7 +315,8 @@ def invitation(token: str):
 
 
 def _invitation_problem(found: Invitation, problem: invites.InvitationError):
-    db.session.rollback()
+    """Custom refusal handling: the page depends on why the invitation cannot be accepted."""
+    unit_of_work.discard()
     mine = current_user.is_authenticated and found.accepted_by_id == current_user.id
     if mine or problem.reason == "member":
         flash(_("You are already a member of this organisation."), "info")
@@ -324,8 +331,7 @@ def _invitation_problem(found: Invitation, problem: invites.InvitationError):
 @bp.get("/all", endpoint="all")
 @login_required
 def all_organisations():
-    if not current_user.is_staff:
-        abort(403)
+    require(current_user.is_staff)
     form = SearchForm(request.args)
     stmt = select(Organisation)
     if form.validate() and form.q.data:
