@@ -303,7 +303,7 @@ class StaffFilterForm(TranslatedForm):
     @classmethod
     def from_args(cls, args):
         from portal.calls.constants import APPLICANT_KIND_LABELS
-        from portal.organisations.states import STATE_CHOICES
+        from portal.organisations.mexican_states import STATE_CHOICES
 
         form = cls(args)
         form.state.choices = choice_list([("", _l("Any state")), *STATE_CHOICES])

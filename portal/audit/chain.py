@@ -14,6 +14,7 @@ from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from portal.audit.models import GENESIS_HASH, AuditEntry
+from portal.core.db import savepoint_of
 
 ADVISORY_LOCK_KEY = 7_203_114  # arbitrary constant naming "the audit chain"
 PENDING_KEY = "audit_pending"
@@ -51,22 +52,11 @@ def _mark_savepoint(session: Session, transaction) -> None:
         marks[transaction] = len(session.info.get(PENDING_KEY, ()))
 
 
-def _savepoint_of(transaction):
-    """The savepoint a rollback of ``transaction`` stops at (None: the outer transaction). A
-    flush failing inside a savepoint rolls back the flush's own subtransaction, whose parent
-    chain leads to the savepoint."""
-    while transaction is not None:
-        if transaction.nested:
-            return transaction
-        transaction = transaction.parent
-    return None
-
-
 def _discard_pending(session: Session, previous_transaction) -> None:
     """A rollback drops the entries written since its transaction began: the whole request's
     for the outer transaction, only the savepoint's own for a savepoint (a lost race on a
     unique key inside an operation keeps the entries written before it)."""
-    savepoint = _savepoint_of(previous_transaction)
+    savepoint = savepoint_of(previous_transaction)
     if savepoint is not None:
         mark = session.info.get(MARKS_KEY, {}).get(savepoint)
         pending = session.info.get(PENDING_KEY)

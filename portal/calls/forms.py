@@ -29,7 +29,7 @@ from portal.calls.rules import (
 )
 from portal.core.fields import DecimalField, MoneyField, StringField, TextAreaField
 from portal.core.forms import choice_list
-from portal.organisations.states import STATE_CHOICES
+from portal.organisations.mexican_states import STATE_CHOICES
 
 
 def _strip(value):

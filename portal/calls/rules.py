@@ -187,7 +187,7 @@ class Ineligibility:
         from flask_babel import gettext as _
 
         from portal.core.i18n import current_language
-        from portal.organisations.states import STATES
+        from portal.organisations.mexican_states import STATES
 
         lang = current_language()
         text = self.text.get(lang) or self.text.get("es") or self.text.get("en") or ""

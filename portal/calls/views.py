@@ -85,7 +85,7 @@ def _calls_template_helpers() -> dict:
     """Labels the calls templates need (only for this blueprint's pages)."""
     from portal.calls import constants
     from portal.core.i18n import current_language, format_number
-    from portal.organisations.states import STATES
+    from portal.organisations.mexican_states import STATES
 
     def bilingual(texts: dict | None) -> str:
         texts = texts or {}

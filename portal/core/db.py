@@ -136,3 +136,14 @@ def _sqlite_begin(conn):
 
 
 db = Database()
+
+
+def savepoint_of(transaction):
+    """The savepoint a rollback of ``transaction`` stops at (None: the outer transaction). A
+    flush failing inside a savepoint rolls back the flush's own subtransaction, whose parent
+    chain leads to the savepoint; ``transaction.nested`` alone is False there."""
+    while transaction is not None:
+        if transaction.nested:
+            return transaction
+        transaction = transaction.parent
+    return None

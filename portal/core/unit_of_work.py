@@ -27,7 +27,7 @@ from flask import Flask, current_app, g, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from portal.core.db import db
+from portal.core.db import db, savepoint_of
 
 log = logging.getLogger("portal.unit_of_work")
 _CALLBACKS = "on_commit"
@@ -61,6 +61,12 @@ def discard() -> None:
 
 def record_read() -> None:
     """This GET request records that it was made (an audited download): commit it."""
+    g.unit_of_work_records_read = True
+
+
+def keep_on_refusal() -> None:
+    """This request's writes stand even though it answers with a refusal (a rejected upload
+    keeps its rejected row and audit entry beside the 422)."""
     g.unit_of_work_records_read = True
 
 
@@ -99,7 +105,7 @@ def _committed(session: Session) -> None:
 def _forget(session: Session, previous_transaction) -> None:
     """A rollback drops the work registered for after the commit. A savepoint rolled back
     inside an operation (a lost race on a unique key) leaves the outer transaction's work."""
-    if previous_transaction.nested:
+    if savepoint_of(previous_transaction) is not None:
         return
     session.info.pop(_CALLBACKS, None)
     session.info.pop(_WROTE, None)

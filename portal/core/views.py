@@ -45,7 +45,7 @@ def run_action(operation, *args, message: str | None = None, **kwargs):
 
 def flash_errors(refused: InputError) -> None:
     for text in refused.messages():
-        flash(text, "danger")
+        flash(str(text), "danger")  # a lazy message would be stored (and shown) as Markup
 
 
 def require(allowed: bool) -> None:

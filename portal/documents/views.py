@@ -101,8 +101,8 @@ def _outcome_response(outcome: operations.Outcome, owner: DocumentOwner):
     document = outcome.document
     if not outcome.ok:
         # A refused file is itself recorded (the rejected row and its audit entry), also
-        # when the JSON answer is a 422: keep it like a recorded read.
-        unit_of_work.record_read()
+        # when the JSON answer is a 422.
+        unit_of_work.keep_on_refusal()
     if outcome.ok:
         message = _(
             "“%(name)s” was checked and saved as version %(version)s.",

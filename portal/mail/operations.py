@@ -19,7 +19,7 @@ from flask_babel import force_locale
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from portal.core.db import db, now_utc
+from portal.core.db import db, now_utc, savepoint_of
 from portal.core.i18n import locale_for
 from portal.core.unit_of_work import on_commit
 from portal.mail.models import OutboxMessage
@@ -65,7 +65,7 @@ def _promote(session: Session) -> None:
 
 
 def _forget(session: Session, previous_transaction) -> None:
-    if previous_transaction.nested:  # a savepoint: the outer transaction's messages stand
+    if savepoint_of(previous_transaction) is not None:  # the outer transaction's stand
         return
     session.info.pop("outbox_flushed", None)
     session.info.pop(_SCHEDULED, None)

@@ -18,8 +18,8 @@ from portal.applications.models import Application
 from portal.awards.models import Agreement, Award, Milestone, Signature
 from portal.calls.models import Call, Programme
 from portal.finance.models import Disbursement
+from portal.organisations.mexican_states import BY_INEGI, State
 from portal.organisations.models import Organisation
-from portal.organisations.states import BY_INEGI, State
 from portal.reporting.filters import ReportFilter, award_scope
 
 ZERO = Decimal("0")

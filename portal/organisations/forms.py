@@ -14,10 +14,10 @@ from portal.core.fields import EmailField, HiddenField, StringField
 from portal.core.forms import choice_list
 from portal.core.i18n import LANGUAGE_NAMES
 from portal.core.text import as_id
+from portal.organisations.mexican_states import STATE_CHOICES
 from portal.organisations.models import MemberRole, OrgKind, TaxResidence
 from portal.organisations.operations import PROFILE_FIELDS, find_duplicate
 from portal.organisations.rfc import RFCError, check_rfc
-from portal.organisations.states import STATE_CHOICES
 
 POSTAL_CODE = re.compile(r"^\d{5}$")
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
 from portal.core.db import Base, db, now_utc
-from portal.organisations.states import INEGI_CODES, state_name
+from portal.organisations.mexican_states import INEGI_CODES, state_name
 
 GENERIC_RFCS = ("XAXX010101000", "XEXX010101000")
 

@@ -38,8 +38,8 @@ from portal.core.db import db
 from portal.core.i18n import current_language
 from portal.finance import deadlines
 from portal.finance.models import CofinanceContribution, Disbursement
+from portal.organisations.mexican_states import state_name
 from portal.organisations.models import Organisation
-from portal.organisations.states import state_name
 from portal.reporting import watchlists
 from portal.reporting.filters import ReportFilter, award_scope, in_period
 from portal.reporting.operations import BASE, QUOTE, latest_rate_query

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_pgettext
 
 from portal.applications.exports import safe_cell
-from portal.organisations.states import BY_INEGI
+from portal.organisations.mexican_states import BY_INEGI
 from portal.reporting.filters import ReportFilter
 
 TEXT, MONEY, RATE = "text", "money", "rate"

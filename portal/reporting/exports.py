@@ -40,8 +40,8 @@ from portal.core.i18n import current_language
 from portal.finance.constants import KIND_LABELS, RATE_SOURCES, ContributionStatus, Kind
 from portal.finance.models import CofinanceContribution, Disbursement
 from portal.finance.reminders import milestone_numbers
+from portal.organisations.mexican_states import BY_INEGI
 from portal.organisations.models import Organisation
-from portal.organisations.states import BY_INEGI
 from portal.reporting.export_files import (  # noqa: F401 - re-exported: the files' formats
     FORMATS,
     MONEY,

@@ -23,8 +23,8 @@ from portal.accounts.roles import Role
 from portal.awards.constants import AwardStatus
 from portal.awards.models import Award
 from portal.core.forms import TranslatedForm, choice_list
+from portal.organisations.mexican_states import STATES
 from portal.organisations.models import Organisation
-from portal.organisations.states import STATES
 
 # ReportFilter attribute -> FilterForm field (the URL query argument).
 QUERY_NAMES = {

@@ -9,7 +9,7 @@ ASSEMBLERS = {"portal", "portal.blueprints"}
 
 
 def test_no_package_imports_a_siblings_views():
-    graph = grimp.build_graph("portal")
+    graph = grimp.build_graph("portal", cache_dir=None)
     crossing = []
     for edge in graph.find_matching_direct_imports(import_expression="portal.** -> portal.**"):
         importer, imported = edge["importer"], edge["imported"]

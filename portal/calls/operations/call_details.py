@@ -21,7 +21,7 @@ from portal.calls.operations.programmes import _calls_budget
 from portal.core.db import db, now_utc
 from portal.core.errors import InputError, raise_if
 from portal.core.i18n import format_money
-from portal.organisations.states import INEGI_CODES
+from portal.organisations.mexican_states import INEGI_CODES
 
 CALL_FIELDS = (
     "code",
