@@ -16,8 +16,7 @@ from portal.api import operations
 from portal.api.forms import CreateTokenForm
 from portal.api.models import ApiToken
 from portal.core.db import db, now_utc
-from portal.core.errors import InputError
-from portal.core.forms import apply_errors
+from portal.core.views import run
 
 bp = Blueprint("api_tokens", __name__)
 
@@ -54,19 +53,14 @@ def index():
 @login_required
 def create():
     form = CreateTokenForm()
-    if form.validate_on_submit():
-        try:
-            token, secret = operations.create_token(
-                _me(), name=form.name.data, days=form.expires_in.data
-            )
-        except InputError as refused:
-            db.session.rollback()
-            apply_errors(form, refused.errors)
-        else:
-            db.session.commit()
-            page = _page(CreateTokenForm(formdata=None), secret=secret, created=token)
-            # The only copy of the secret: never kept by a cache or the browser's history.
-            return page, 201, {"Cache-Control": "no-store"}
+    created = form.validate_on_submit() and run(
+        form, operations.create_token, _me(), name=form.name.data, days=form.expires_in.data
+    )
+    if created:
+        token, secret = created
+        page = _page(CreateTokenForm(formdata=None), secret=secret, created=token)
+        # The only copy of the secret: never kept by a cache or the browser's history.
+        return page, 201, {"Cache-Control": "no-store"}
     return _page(form), 200
 
 
@@ -75,7 +69,6 @@ def create():
 def revoke(token_id: int):
     token = load_own_token(token_id)
     if operations.revoke_token(token, _me()):
-        db.session.commit()
         flash(_("The token “%(name)s” is revoked: it no longer works.", name=token.name), "success")
     else:
         flash(_("That token was already revoked."), "info")

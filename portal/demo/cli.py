@@ -3,7 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
-from portal.core.db import db
+from portal.core import unit_of_work
 
 
 @click.command("seed")
@@ -16,7 +16,7 @@ def seed_cmd() -> None:
         world = seed_all()
     except SeedRefusedError as exc:
         raise click.ClickException(str(exc)) from None
-    db.session.commit()
+    unit_of_work.commit()
     created = ", ".join(f"{n} {kind}(s)" for kind, n in sorted(world.created.items()))
     click.echo(f"Demo data ready: {created or 'nothing new'}.")
     click.echo("Demo accounts and their password: see README.md.")
