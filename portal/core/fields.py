@@ -100,6 +100,8 @@ class IntegerField(wtforms.IntegerField):
             return
         if not PLAIN_INTEGER.fullmatch(raw):
             raise ValueError(self.gettext("Not a valid integer value."))
+        if len(raw) > 20:  # int() refuses over 4,300 digits; any such number is too large
+            raise ValueError(_l("This number is too large."))
         value = int(raw)
         if abs(value) > self.limit:
             raise ValueError(_l("This number is too large."))

@@ -12,7 +12,7 @@ from flask import request
 from sqlalchemy import Select, func, select
 
 from portal.core.db import db
-from portal.core.text import MAX_INT
+from portal.core.text import as_id
 
 DEFAULT_PER_PAGE = 50
 
@@ -40,10 +40,7 @@ class Page:
 def requested_page() -> int:
     """The ``?page=`` argument; junk, values below 1 or beyond any real page (which would
     overflow the OFFSET) mean the first page."""
-    raw = request.args.get("page", "")
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_INT:
-        return 1
-    return int(raw)
+    return as_id(request.args.get("page")) or 1
 
 
 def paginate(
