@@ -126,6 +126,8 @@ class DecimalField(wtforms.DecimalField):
         raw = valuelist[0] if valuelist else None
         raw = "" if raw is None else str(raw).strip()  # JSON bodies carry numbers
         if not raw:
+            if valuelist:  # only blanks: as empty for InputRequired too
+                self.raw_data = [""]
             return
         self.data = self.parse(raw)
 

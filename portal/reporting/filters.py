@@ -23,6 +23,7 @@ from portal.accounts.roles import Role
 from portal.awards.constants import AwardStatus
 from portal.awards.models import Award
 from portal.core.forms import TranslatedForm, choice_list
+from portal.core.text import as_id
 from portal.organisations.mexican_states import STATES
 from portal.organisations.models import Organisation
 
@@ -118,8 +119,8 @@ def parse(form: FilterForm) -> ReportFilter | None:
     if not form.validate():
         return None
     return ReportFilter(
-        programme_id=int(form.programme.data) if form.programme.data else None,
-        call_id=int(form.call.data) if form.call.data else None,
+        programme_id=as_id(form.programme.data),
+        call_id=as_id(form.call.data),
         state_code=form.state.data or None,
         date_from=form.date_from.data,
         date_to=form.date_to.data,

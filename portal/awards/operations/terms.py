@@ -130,6 +130,8 @@ def _check_advance(award: Award, limit: Decimal | None, amount, instrument: str)
 
 def add_commitment(award: Award, actor, **values) -> CofinanceCommitment:
     require_editable(award)
+    if values.get("amount") is None or values["amount"] <= 0:
+        raise InputError({"amount": [_("Enter an amount greater than zero.")]})
     if values.get("nature") == "in_kind" and not (values.get("valuation_basis") or "").strip():
         raise InputError(
             {"valuation_basis": [_("Explain how the in-kind contribution is valued.")]}
