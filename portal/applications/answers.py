@@ -12,13 +12,13 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField
+from wtforms import RadioField
 from wtforms.validators import Length, Optional, ValidationError
 
 from portal.calls.constants import NO, SHORT_TEXT_MAX_CHARS, YES, YES_NO_LABELS, QuestionKind
 from portal.calls.forms import CheckboxesField
 from portal.calls.rules import number_bounds
-from portal.core.fields import DecimalField, MoneyField, StringField, TextAreaField
+from portal.core.fields import DateField, DecimalField, MoneyField, StringField, TextAreaField
 from portal.core.forms import choice_list
 from portal.core.i18n import current_language, format_money, format_number
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from portal.audit.actions import ACTIONS
-from portal.core.fields import StringField
+from portal.core.fields import DateField, StringField
 
 
 class AuditFilterForm(FlaskForm):

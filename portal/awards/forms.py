@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField
+from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.applications.constants import CountsAs, Nature
 from portal.awards.constants import DECISION_LABELS, RISK_ANSWERS, RISK_ITEMS
 from portal.calls.constants import INSTRUMENT_LABELS
-from portal.core.fields import MoneyField, PasswordField, StringField, TextAreaField
+from portal.core.fields import DateField, MoneyField, PasswordField, StringField, TextAreaField
 from portal.core.forms import choice_list
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, SelectField, SelectMultipleField
+from wtforms import BooleanField, SelectField, SelectMultipleField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -27,7 +27,13 @@ from portal.calls.rules import (
     local_to_utc,
     utc_to_local,
 )
-from portal.core.fields import DecimalField, MoneyField, StringField, TextAreaField
+from portal.core.fields import (
+    DateTimeLocalField,
+    DecimalField,
+    MoneyField,
+    StringField,
+    TextAreaField,
+)
 from portal.core.forms import choice_list
 from portal.organisations.mexican_states import STATE_CHOICES
 

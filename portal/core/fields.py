@@ -10,6 +10,7 @@ of the portal is built from these classes.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import wtforms
@@ -80,6 +81,33 @@ class HiddenField(_CheckedText, wtforms.HiddenField):
 
 
 class SearchField(_CheckedText, wtforms.SearchField):
+    pass
+
+
+# Dates a grant can involve; beyond them date arithmetic (a day after 9999-12-31) overflows.
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+
+
+class _BoundedDate:
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        day = self.data.date() if hasattr(self.data, "date") else self.data
+        if day is not None and not EARLIEST <= day <= LATEST:
+            self.data = None
+            raise ValueError(
+                _l(
+                    "Enter a date between %(first)s and %(last)s.",
+                    first=EARLIEST.year,
+                    last=LATEST.year,
+                )
+            )
+
+
+class DateField(_BoundedDate, wtforms.DateField):
+    pass
+
+
+class DateTimeLocalField(_BoundedDate, wtforms.DateTimeLocalField):
     pass
 
 

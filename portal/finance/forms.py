@@ -7,11 +7,11 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, SelectField
+from wtforms import BooleanField, SelectField
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.applications.constants import BudgetCategory, CountsAs, Nature
-from portal.core.fields import HiddenField, MoneyField, StringField, TextAreaField
+from portal.core.fields import DateField, HiddenField, MoneyField, StringField, TextAreaField
 from portal.core.forms import choice_list
 from portal.finance.constants import CERTIFICATION, RATE_SOURCES
 

@@ -16,12 +16,13 @@ from datetime import date
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select, true
-from wtforms import DateField, SelectField
+from wtforms import SelectField
 from wtforms.validators import Optional, ValidationError
 
 from portal.accounts.roles import Role
 from portal.awards.constants import AwardStatus
 from portal.awards.models import Award
+from portal.core.fields import DateField
 from portal.core.forms import TranslatedForm, choice_list
 from portal.core.text import as_id
 from portal.organisations.mexican_states import STATES

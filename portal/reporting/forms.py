@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import SelectField
 from wtforms.validators import Length, Optional
 
-from portal.core.fields import StringField
+from portal.core.fields import DateField, StringField
 from portal.core.forms import choice_list
 from portal.finance.constants import RATE_SOURCES
 
