@@ -34,7 +34,8 @@ def clause_list():
 def clause_defaults():
     """Store the default clauses when none are stored (the migration seeds them)."""
     require_clause_editor()
-    run_action(ensure_defaults, message=_("The default clauses were added."))
+    if not stored_clauses():  # a second click (or another manager's) adds nothing
+        run_action(ensure_defaults, message=_("The default clauses were added."))
     return redirect(url_for("awards.clause_list"))
 
 

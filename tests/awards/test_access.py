@@ -92,6 +92,7 @@ def test_award_posts(ctx, matrix, application, personas):
         "body_en": "Text",
     }
     matrix.check(f"/awards/clauses/{clause.id}", MANAGERS, method="POST", data=clause_data)
+    matrix.check("/awards/clauses/defaults", MANAGERS, method="POST")
     assert db.session.get(Agreement, agreement.id) is not None
 
 
