@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask.testing import FlaskClient
 
 from portal import create_app
 from portal.core.db import db
@@ -31,6 +32,16 @@ def database_url(tmp_path_factory):
     return test_database_url(tmp_path_factory.mktemp("db"))
 
 
+class BufferedClient(FlaskClient):
+    """A test client that reads every response whole and closes it, as a WSGI server does:
+    a file download left open would otherwise be reported (a ResourceWarning, an error under
+    ``filterwarnings = error``) in whichever test the garbage collector happens to run."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     app = create_app(
@@ -43,6 +54,7 @@ def app(database_url, tmp_path_factory):
             "REDIS_URL": "",
         },
     )
+    app.test_client_class = BufferedClient
     with app.app_context():
         migrate(database_url)
         db.engine.dispose()
