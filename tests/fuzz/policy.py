@@ -1,0 +1,129 @@
+"""The fuzz test's decisions, each with its reason: who fuzzes what, what a refused request may
+write, which endpoints are not fuzzed, and the baseline values the heuristics cannot guess."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from portal.demo.data import ACCOUNTS, DEMO_PASSWORD
+
+# The personas (demo accounts), in the order that decides who fuzzes a form that several of
+# them reach: the first one fuzzes it with every hostile value; the others only check that
+# its baseline works. Applicants first (their forms are the public face), then staff; the
+# administrator last, so it fuzzes only the forms no other role reaches.
+PERSONAS: dict[str, str | None] = {
+    "applicant": "direccion@justiciacercana.example",  # owner and signatory, organisation A
+    "other_applicant": "direccion@mediasonora.example",  # owner, organisation B (ineligible)
+    "reviewer": "revisor2@cofinancia.example",  # panel member with a draft review
+    "grants_manager": "gestor@cofinancia.example",
+    "finance_officer": "finanzas@cofinancia.example",
+    "admin": "admin@cofinancia.example",
+    "anonymous": None,
+}
+
+NEW_PASSWORD = "Otra-Clave-Muy-Segura-2027"
+
+
+def today() -> date:
+    """Today where the portal's dates are checked (not the machine's UTC date)."""
+    return datetime.now(ZoneInfo("America/Mexico_City")).date()
+
+
+# Endpoints never requested by the crawler: they render PDFs (~0.5 s each) and show no form.
+# Their URLs are still recorded, so their path segments and query parameters are fuzzed.
+NO_FETCH = frozenset(
+    {
+        "applications.acknowledgement",
+        "awards.agreement_pdf",
+        "awards.decline_letter",
+    }
+)
+
+# Query parameters the crawler drops from links: the language switch shows the same page (the
+# parameter itself is fuzzed on the home page, see EXTRA_PARAMS).
+CRAWL_IGNORED_PARAMS = frozenset({"lang"})
+
+# Tables a REFUSED request may legitimately write, per endpoint ("*": every endpoint), each
+# with the reason read in the code. Keep it minimal: anything else a refused request leaves
+# behind fails the test.
+ALLOWED_WRITES: dict[tuple[str, str], str] = {
+    ("accounts.login", "audit_entries"): "a failed log-in is audited (user.login_failed, "
+    "accounts.operations._record_failure) and committed by the view before it re-renders",
+}
+
+
+def allowed_tables(endpoint: str) -> frozenset[str]:
+    return _ALLOWED.get(endpoint, frozenset()) | _ALLOWED.get("*", frozenset())
+
+
+_ALLOWED: dict[str, frozenset[str]] = {}
+for (_endpoint, _table), _reason in ALLOWED_WRITES.items():
+    _ALLOWED[_endpoint] = _ALLOWED.get(_endpoint, frozenset()) | {_table}
+
+# POST endpoints of the URL map that no persona's form reaches, with the reason. The test
+# fails when an endpoint is missing from every form and not listed here, and when a listed
+# endpoint is reached after all (the exemption is stale).
+EXEMPT: dict[str, str] = {
+    "documents.intent": "no HTML form: the JavaScript uploader posts JSON to it, and only with"
+    " the S3 storage backend (direct uploads); the tests' local storage answers 404",
+    "documents.finalize": "only after a direct upload to S3: its form is on the page S3 sends"
+    " the browser back to, for a pending upload, which the local storage never leaves behind",
+    "awards.clause_defaults": "its button (no field but the CSRF token) shows only while no"
+    " standard clause is stored, and the clause edit form, fuzzed, needs them stored",
+}
+
+# Baseline values the field heuristics cannot guess, per endpoint (a list for several values).
+# The aim: a baseline the portal accepts, so that each hostile value is the only thing wrong
+# with its request and reaches as far into the code as it can.
+BASELINE: dict[str, dict[str, str | list[str]]] = {
+    # eligible answers to the call's quiz (the first radio option of each is not)
+    "applications.apply": {"e_legal_entity": "yes", "e_elected_office": "no"},
+    "calls.quiz_new": {"ineligible_answers": "no"},
+    "calls.question_new": {"show_if_key": ""},  # a condition needs its expected answer too
+    "calls.question_edit": {"show_if_key": ""},
+    "calls.quiz_edit": {"ineligible_answers": "no"},
+    # inside the terms of the award it is added to (see world_extras: 2027-02-01..2028-01-31)
+    "awards.milestones": {"due_date": "2027-06-30", "amount": "1000.00"},
+    # the demo already has today's USD/MXN rate
+    "reporting.rates": {"rate_on": (today() - timedelta(days=3)).isoformat()},
+    "accounts.login": {"email": "admin@cofinancia.example", "password": DEMO_PASSWORD},
+    "accounts.change_password": {
+        "current_password": DEMO_PASSWORD,
+        "password": NEW_PASSWORD,
+        "confirm": NEW_PASSWORD,
+    },
+    "accounts.register": {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    "accounts.reset_password": {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+}
+
+
+def persona_values(persona: str) -> dict[str, str]:
+    """Fields whose value depends on who posts: the signature's typed name."""
+    email = PERSONAS.get(persona)
+    account = next((a for a in ACCOUNTS if a.email == email), None)
+    return {"typed_name": account.full_name} if account else {}
+
+
+# Files the baseline uploads instead of a one-page PDF.
+BASELINE_FILES: dict[str, tuple[bytes, str]] = {
+    "finance.attach_cfdi": (
+        b"""<?xml version="1.0" encoding="UTF-8"?>
+<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4"
+  xmlns:tfd="http://www.sat.gob.mx/TimbreFiscalDigital" Version="4.0"
+  Fecha="2026-11-02T10:15:00" Total="1160.00" Moneda="MXN">
+  <cfdi:Emisor Rfc="AAA010101AAA" Nombre="Proveedor"/>
+  <cfdi:Receptor Rfc="JCE150312LT4" Nombre="Justicia Cercana"/>
+  <cfdi:Complemento><tfd:TimbreFiscalDigital Version="1.1"
+    UUID="6F3E2A1B-1234-4ABC-9DEF-0123456789AB"/></cfdi:Complemento>
+</cfdi:Comprobante>""",
+        "factura.xml",
+    ),
+}
+
+# Query parameters fuzzed on top of those seen in links and GET forms, those the page looked
+# up in ``request.args`` while crawled (``page`` where a page reads it) and those its view names
+# in its source. Keys every page reads (``lang``) are fuzzed on the home page only.
+EXTRA_PARAMS: dict[str, frozenset[str]] = {
+    "dashboard.home": frozenset({"lang"}),  # read on every request by portal.core.i18n
+}
