@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from portal import create_app
 from portal.core.db import db
 from tests.support import factories, route_coverage
-from tests.support.context import twin_of
+from tests.support.context import twin_of, twins
 from tests.support.database import is_postgres, migrate, test_database_url
 from tests.support.matrix import AccessMatrix
 from tests.support.queries import count_statements
@@ -58,7 +58,11 @@ def app(database_url, tmp_path_factory):
     with app.app_context():
         migrate(database_url)
         db.engine.dispose()
-    return app
+    yield app
+    for each in (app, *twins()):  # no connection left for the interpreter to find at exit
+        with each.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -83,12 +83,16 @@ def iter_problems(session: Session, batch: int = 1000) -> Iterator[tuple[int, st
     """Yield (entry id, problem) for every entry that breaks the chain, in id order."""
     prev = GENESIS_HASH
     stmt = select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=batch)
-    for entry in session.scalars(stmt):
-        if entry.prev_hash != prev:
-            yield entry.id, "previous hash does not match the entry before it"
-        elif entry_hash(entry) != entry.hash:
-            yield entry.id, "content does not match its hash"
-        prev = entry.hash
+    result = session.scalars(stmt)
+    try:
+        for entry in result:
+            if entry.prev_hash != prev:
+                yield entry.id, "previous hash does not match the entry before it"
+            elif entry_hash(entry) != entry.hash:
+                yield entry.id, "content does not match its hash"
+            prev = entry.hash
+    finally:  # a caller that stops at the first problem leaves no server cursor open
+        result.close()
 
 
 def ensure_installed(session_class: type[Session]) -> None:

@@ -16,6 +16,11 @@ from portal import create_app
 _twins: dict[int, object] = {}
 
 
+def twins() -> list:
+    """The twin applications made so far (their engines are disposed at the end)."""
+    return list(_twins.values())
+
+
 def twin_of(app):
     if id(app) not in _twins:
         twin = create_app("testing", {})
