@@ -1,4 +1,5 @@
-"""JSON errors of the API: ``{"error": {"code", "message"[, "parameter"]}}``.
+"""JSON errors of the API: ``{"error": {"code", "message"[, "parameter"]}}`` (the ``Error``
+shape of ``portal.api.shapes.envelopes``).
 
 Machines read the stable English ``code``; ``message`` is for the person reading the log, in
 the language the client's ``Accept-Language`` prefers (English or Spanish; English when it
@@ -53,10 +54,12 @@ def error_response(error: ApiError) -> Response:
     with force_locale(LOCALES[lang]):
         values = {"parameter": error.parameter or "", "reason": str(error.reason or "")}
         message = str(MESSAGES[error.code]) % values  # no placeholder: unchanged
-    body = {"code": error.code, "message": message}
-    if error.parameter:
-        body["parameter"] = error.parameter
-    response = json_response({"error": body}, error.status)
+    # Imported here: the shapes import the paging bounds of params.py, which imports this module.
+    from portal.api import shapes
+    from portal.api.shapes.envelopes import Error, ErrorDetail
+
+    detail = ErrorDetail(code=error.code, message=message, parameter=error.parameter or None)
+    response = json_response(shapes.dump(Error(error=detail)), error.status)
     response.headers["Content-Language"] = lang
     if error.code in UNAUTHORISED:
         challenge = 'Bearer realm="cofinancia"'

@@ -1,79 +1,60 @@
-"""Objects to JSON-ready dicts, field for field what the OpenAPI document promises.
+"""Objects to the API's shapes (``portal.api.shapes``), field for field.
 
-Amounts are decimal STRINGS with two places ("150000.00") next to their currency, never
-floats; dates are ISO 8601 (``YYYY-MM-DD``); instants are UTC with a ``Z``. Bank data stays
-out: the CLABE only as its last four digits, never the whole account.
+The shapes turn values into their wire form: amounts are decimal STRINGS with two places
+("150000.00") next to their currency, never floats; dates are ISO 8601 (``YYYY-MM-DD``);
+instants are UTC with a ``Z``. Building a shape validates it, so a value the document does not
+allow never leaves. Bank data stays out: the CLABE only as its last four digits, never the whole
+account.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import datetime
 
-from portal.core.db import quantize_money
+from portal.api.shapes import objects as o
 
 CLABE_MASK = "••••"  # what the ledger exports write in place of a CLABE inside a reference
 
 
-def money(value: Decimal | None) -> str | None:
-    return None if value is None else format(quantize_money(value), "f")
-
-
-def decimal_text(value: Decimal | None, places: int) -> str | None:
-    if value is None:
-        return None
-    return format(Decimal(value).quantize(Decimal(1).scaleb(-places)), "f")
-
-
-def day(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def instant(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def bilingual(obj, field: str) -> dict:
-    return {"es": getattr(obj, f"{field}_es") or "", "en": getattr(obj, f"{field}_en") or ""}
+def bilingual(obj, field: str) -> o.Bilingual:
+    return o.Bilingual(es=getattr(obj, f"{field}_es") or "", en=getattr(obj, f"{field}_en") or "")
 
 
 # Calls ------------------------------------------------------------------------------------------
-def call_json(call, now: datetime) -> dict:
+def call_shape(call, now: datetime) -> o.Call:
     programme = call.programme
-    return {
-        "id": call.id,
-        "code": call.code,
-        "status": call.status,
-        "is_open": call.is_open(now),
-        "title": bilingual(call, "title"),
-        "description": bilingual(call, "description"),
-        "programme": {
-            "id": programme.id,
-            "name": bilingual(programme, "name"),
-            "donor": programme.donor,
-            "currency": programme.currency,
-        },
-        "currency": call.currency,
-        "budget": money(call.budget),
-        "min_award": money(call.min_award),
-        "max_award": money(call.max_award),
-        "cofinance_min_pct": decimal_text(call.cofinance_min_pct, 2),
-        "in_kind_counts_as_cofinance": call.in_kind_counts,
-        "instruments": [i.value for i in call.instruments],
-        "applicant_kinds": sorted(call.applicant_kinds or []),
-        "all_states": call.all_states,
-        "state_codes": sorted(call.state_codes or []),
-        "thematic_areas": [
-            {"es": a.get("es", ""), "en": a.get("en", "")} for a in (call.thematic_areas or [])
+    return o.Call(
+        id=call.id,
+        code=call.code,
+        status=call.status,
+        is_open=call.is_open(now),
+        title=bilingual(call, "title"),
+        description=bilingual(call, "description"),
+        programme=o.CallProgramme(
+            id=programme.id,
+            name=bilingual(programme, "name"),
+            donor=programme.donor,
+            currency=programme.currency,
+        ),
+        currency=call.currency,
+        budget=call.budget,
+        min_award=call.min_award,
+        max_award=call.max_award,
+        cofinance_min_pct=call.cofinance_min_pct,
+        in_kind_counts_as_cofinance=call.in_kind_counts,
+        instruments=list(call.instruments),
+        applicant_kinds=sorted(call.applicant_kinds or []),
+        all_states=call.all_states,
+        state_codes=sorted(call.state_codes or []),
+        thematic_areas=[
+            o.Bilingual(es=a.get("es", ""), en=a.get("en", "")) for a in call.thematic_areas or []
         ],
-        "timezone": call.timezone,
-        "opens_dt": instant(call.opens_dt),
-        "closes_dt": instant(call.closes_dt),
-        "published_dt": instant(call.published_dt),
-        "closed_dt": instant(call.closed_dt),
-    }
+        timezone=call.timezone,
+        opens_dt=call.opens_dt,
+        closes_dt=call.closes_dt,
+        published_dt=call.published_dt,
+        closed_dt=call.closed_dt,
+    )
 
 
 # Awards -----------------------------------------------------------------------------------------
@@ -93,99 +74,100 @@ def award_info(award) -> dict:
     }
 
 
-def figures_json(f) -> dict | None:
+def figures_shape(f) -> o.Figures | None:
     if f is None:
         return None
-    return {
-        "currency": f.currency,
-        "committed": money(f.amount),
-        "disbursed": money(f.disbursed),
-        "remaining": money(f.remaining),
-        "cofinance": {
-            "committed_cost_share": money(f.committed_cost_share),
-            "committed_leverage": money(f.committed_leverage),
-            "reported_cost_share": money(f.reported_cost_share),
-            "verified_cost_share": money(f.verified_cost_share),
-            "reported_leverage": money(f.reported_leverage),
-            "verified_leverage": money(f.verified_leverage),
-        },
-    }
+    return o.Figures(
+        currency=f.currency,
+        committed=f.amount,
+        disbursed=f.disbursed,
+        remaining=f.remaining,
+        cofinance=o.CofinanceFigures(
+            committed_cost_share=f.committed_cost_share,
+            committed_leverage=f.committed_leverage,
+            reported_cost_share=f.reported_cost_share,
+            verified_cost_share=f.verified_cost_share,
+            reported_leverage=f.reported_leverage,
+            verified_leverage=f.verified_leverage,
+        ),
+    )
 
 
-def award_json(award, info: dict, figures) -> dict:
-    return {
-        "id": award.id,
-        "reference": info["reference"],
-        "title": info["title"],
-        "status": award.status,
-        "instrument": award.instrument,
-        "amount": money(award.amount),
-        "currency": award.currency,
-        "start_date": day(award.start_date),
-        "end_date": day(award.end_date),
-        "advance_limit": money(award.advance_limit),
-        "decided_dt": instant(award.proposed_dt),
-        "call": {"id": info["call_id"], "code": info["call_code"]},
-        "programme_id": award.programme_id,
-        "organisation": {
-            "id": info["organisation_id"],
-            "name": info["organisation_name"],
-            "rfc": info["organisation_rfc"],
-            "state_code": info["organisation_state"],
-        },
-        "milestones": [milestone_json(m) for m in award.milestones],
-        "cofinance_commitments": [commitment_json(c, award.currency) for c in award.commitments],
-        "figures": figures_json(figures),
-    }
+def award_shape(award, info, figures) -> o.Award:
+    """``info``: ``award_info(award)`` or a list row's mapping (the same keys)."""
+    return o.Award(
+        id=award.id,
+        reference=info["reference"],
+        title=info["title"],
+        status=award.status,
+        instrument=award.instrument,
+        amount=award.amount,
+        currency=award.currency,
+        start_date=award.start_date,
+        end_date=award.end_date,
+        advance_limit=award.advance_limit,
+        decided_dt=award.proposed_dt,
+        call=o.AwardCall(id=info["call_id"], code=info["call_code"]),
+        programme_id=award.programme_id,
+        organisation=o.AwardOrganisation(
+            id=info["organisation_id"],
+            name=info["organisation_name"],
+            rfc=info["organisation_rfc"],
+            state_code=info["organisation_state"],
+        ),
+        milestones=[milestone_shape(m) for m in award.milestones],
+        cofinance_commitments=[commitment_shape(c, award.currency) for c in award.commitments],
+        figures=figures_shape(figures),
+    )
 
 
-def milestone_json(m) -> dict:
-    return {
-        "id": m.id,
-        "position": m.position,
-        "deliverable": m.deliverable,
-        "due_date": day(m.due_date),
-        "amount": money(m.amount),
-        "currency": m.currency,
-        "status": m.status,
-    }
+def milestone_shape(m) -> o.Milestone:
+    return o.Milestone(
+        id=m.id,
+        position=m.position,
+        deliverable=m.deliverable,
+        due_date=m.due_date,
+        amount=m.amount,
+        currency=m.currency,
+        status=m.status,
+    )
 
 
-def commitment_json(c, currency: str) -> dict:
-    return {
-        "id": c.id,
-        "contributor_name": c.contributor_name,
-        "contributor_type": c.contributor_type,
-        "nature": c.nature,
-        "counts_as": c.counts_as,
-        "amount": money(c.amount),
-        "currency": currency,
-    }
+def commitment_shape(c, currency: str) -> o.Commitment:
+    return o.Commitment(
+        id=c.id,
+        contributor_name=c.contributor_name,
+        contributor_type=c.contributor_type,
+        nature=c.nature,
+        counts_as=c.counts_as,
+        amount=c.amount,
+        currency=currency,
+    )
 
 
 # Ledger and co-finance ----------------------------------------------------------------------------
-def disbursement_json(d, reference: str) -> dict:
+def disbursement_shape(d, reference: str) -> o.Disbursement:
     """A ledger row. Reversals carry negative amounts, so sums are the net paid."""
-    return {
-        "id": d.id,
-        "award_id": d.award_id,
-        "award_reference": reference,
-        "kind": d.kind,
-        "reverses_id": d.reverses_id,
-        "milestone_id": d.milestone_id,
-        "payment_request_id": d.request_id,
-        "paid_on": day(d.paid_on),
-        "amount": money(d.amount),
-        "currency": d.currency,
-        "exchange_rate": decimal_text(d.exchange_rate, 6),
-        "rate_source": d.rate_source,
-        "award_amount": money(d.award_amount),
-        "award_currency": d.award_currency,
+    return o.Disbursement(
+        id=d.id,
+        award_id=d.award_id,
+        award_reference=reference,
+        kind=d.kind,
+        reverses_id=d.reverses_id,
+        milestone_id=d.milestone_id,
+        payment_request_id=d.request_id,
+        paid_on=d.paid_on,
+        amount=d.amount,
+        currency=d.currency,
+        exchange_rate=d.exchange_rate,
+        rate_source=d.rate_source,
+        award_amount=d.award_amount,
+        award_currency=d.award_currency,
         # Shown on the grant's finance page to everyone who may read the ledger.
-        "bank_reference": bank_reference(d),
-        "clabe_last4": d.clabe[-4:] if d.clabe else None,
-        "recorded_dt": instant(d.created_dt),
-    }
+        bank_reference=bank_reference(d),
+        clabe_last4=d.clabe[-4:] if d.clabe else None,
+        recorded_dt=d.created_dt,
+    )
 
 
 def bank_reference(d) -> str:
@@ -195,42 +177,42 @@ def bank_reference(d) -> str:
     return reference.replace(d.clabe, CLABE_MASK) if d.clabe else reference
 
 
-def contribution_json(c, reference: str) -> dict:
-    return {
-        "id": c.id,
-        "award_id": c.award_id,
-        "award_reference": reference,
-        "commitment_id": c.commitment_id,
-        "contributor_name": c.contributor_name,
-        "nature": c.nature,
-        "counts_as": c.counts_as,
-        "amount": money(c.amount),
-        "currency": c.currency,
-        "valuation_basis": c.valuation_basis,
-        "contributed_on": day(c.contributed_on),
-        "status": c.status,
-        "reason": c.reason,
-        "reported_dt": instant(c.reported_dt),
-        "decided_dt": instant(c.verified_dt),
-    }
+def contribution_shape(c, reference: str) -> o.Contribution:
+    return o.Contribution(
+        id=c.id,
+        award_id=c.award_id,
+        award_reference=reference,
+        commitment_id=c.commitment_id,
+        contributor_name=c.contributor_name,
+        nature=c.nature,
+        counts_as=c.counts_as,
+        amount=c.amount,
+        currency=c.currency,
+        valuation_basis=c.valuation_basis,
+        contributed_on=c.contributed_on,
+        status=c.status,
+        reason=c.reason,
+        reported_dt=c.reported_dt,
+        decided_dt=c.verified_dt,
+    )
 
 
 # The token's user ------------------------------------------------------------------------------
-def me_json(user, token, memberships) -> dict:
-    return {
-        "id": user.id,
-        "email": user.email,
-        "full_name": user.full_name,
-        "roles": sorted(r.value for r in user.roles),
-        "organisations": [
-            {"id": org_id, "name": name, "role": role, "is_signatory": signatory}
+def me_shape(user, token, memberships) -> o.Me:
+    return o.Me(
+        id=user.id,
+        email=user.email,
+        full_name=user.full_name,
+        roles=sorted(r.value for r in user.roles),
+        organisations=[
+            o.Membership(id=org_id, name=name, role=role, is_signatory=signatory)
             for role, signatory, org_id, name in memberships
         ],
-        "token": {
-            "id": token.id,
-            "name": token.name,
-            "prefix": token.prefix,
-            "created_dt": instant(token.created_dt),
-            "expires_dt": instant(token.expires_dt),
-        },
-    }
+        token=o.MeToken(
+            id=token.id,
+            name=token.name,
+            prefix=token.prefix,
+            created_dt=token.created_dt,
+            expires_dt=token.expires_dt,
+        ),
+    )

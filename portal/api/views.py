@@ -11,10 +11,11 @@ from __future__ import annotations
 from flask import Blueprint, g, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from portal.api import auth, errors, openapi, queries
+from portal.api import auth, errors, openapi, queries, shapes
 from portal.api import serializers as s
 from portal.api.errors import ApiError, json_response
 from portal.api.params import DEFAULT_PER_PAGE, PAGING, Params
+from portal.api.shapes import envelopes as e
 from portal.awards import permissions as award_permissions
 from portal.awards.constants import AwardStatus
 from portal.awards.models import Award
@@ -66,8 +67,9 @@ def user():
 
 
 # Helpers --------------------------------------------------------------------------------------
-def listing(page: queries.Page, data: list, endpoint: str, **values) -> dict:
-    """``data`` with the page's ``meta`` and relative ``links`` (filters kept)."""
+def listing(shape: type[shapes.Shape], page: queries.Page, data: list, endpoint: str, **values):
+    """The ``shape`` answer (a list model): ``data`` with the page's ``meta`` and relative
+    ``links`` (filters kept)."""
     args = {k: v for k, v in request.args.items() if k not in PAGING}
     if page.per_page != DEFAULT_PER_PAGE:
         args["per_page"] = page.per_page
@@ -75,20 +77,13 @@ def listing(page: queries.Page, data: list, endpoint: str, **values) -> dict:
     def link(number: int) -> str:
         return url_for(endpoint, **values, **args, page=number)
 
-    return {
-        "data": data,
-        "meta": {
-            "page": page.number,
-            "per_page": page.per_page,
-            "total": page.total,
-            "pages": page.pages,
-        },
-        "links": {
-            "self": link(page.number),
-            "next": link(page.number + 1) if page.has_next else None,
-            "prev": link(min(page.number - 1, page.pages)) if page.has_prev else None,
-        },
-    }
+    meta = e.PageMeta(page=page.number, per_page=page.per_page, total=page.total, pages=page.pages)
+    links = e.PageLinks(
+        self=link(page.number),
+        next=link(page.number + 1) if page.has_next else None,
+        prev=link(min(page.number - 1, page.pages)) if page.has_prev else None,
+    )
+    return json_response(shapes.dump(shape(data=data, meta=meta, links=links)))
 
 
 def not_found():
@@ -126,7 +121,8 @@ def openapi_document():
 @bp.get("/me")
 def me():
     Params()
-    return json_response({"data": s.me_json(user(), g.api_token, queries.memberships(user()))})
+    me = s.me_shape(user(), g.api_token, queries.memberships(user()))
+    return json_response(shapes.dump(e.MeItem(data=me)))
 
 
 @bp.get("/calls")
@@ -134,8 +130,8 @@ def calls():
     page_number, per_page = Params(*PAGING).paging()
     page = queries.calls(user(), page_number, per_page)
     now = now_utc()
-    return json_response(
-        listing(page, [s.call_json(row.Call, now) for row in page.items], "api.calls")
+    return listing(
+        e.CallList, page, [s.call_shape(row.Call, now) for row in page.items], "api.calls"
     )
 
 
@@ -145,7 +141,7 @@ def call(call_id: int):
     found = queries.call(user(), call_id)
     if found is None:
         raise not_found()
-    return json_response({"data": s.call_json(found, now_utc())})
+    return json_response(shapes.dump(e.CallItem(data=s.call_shape(found, now_utc()))))
 
 
 @bp.get("/awards")
@@ -156,8 +152,8 @@ def awards():
     page = queries.awards(user(), page_number, per_page, status=status)
     rows = page.items
     figures = _award_figures([row.Award for row in rows])
-    data = [s.award_json(row.Award, row._mapping, figures.get(row.Award.id)) for row in rows]
-    return json_response(listing(page, data, "api.awards"))
+    data = [s.award_shape(row.Award, row._mapping, figures.get(row.Award.id)) for row in rows]
+    return listing(e.AwardList, page, data, "api.awards")
 
 
 @bp.get("/awards/<int:award_id>")
@@ -165,7 +161,9 @@ def award(award_id: int):
     Params()
     found = load_award(award_id)
     figures = _award_figures([found]).get(found.id)
-    return json_response({"data": s.award_json(found, s.award_info(found), figures)})
+    return json_response(
+        shapes.dump(e.AwardItem(data=s.award_shape(found, s.award_info(found), figures)))
+    )
 
 
 def _path_values(award_id: int | None) -> dict:
@@ -184,8 +182,8 @@ def _disbursements(endpoint: str, award_id: int | None = None):
         since=params.day("since"),
         after_id=params.integer("after_id", minimum=0),
     )
-    data = [s.disbursement_json(row.Disbursement, row.reference) for row in page.items]
-    return json_response(listing(page, data, endpoint, **_path_values(award_id)))
+    data = [s.disbursement_shape(row.Disbursement, row.reference) for row in page.items]
+    return listing(e.DisbursementList, page, data, endpoint, **_path_values(award_id))
 
 
 @bp.get("/disbursements")
@@ -209,8 +207,8 @@ def _cofinance(endpoint: str, award_id: int | None = None):
         award_id=award_id if award_id else params.integer("award"),
         status=params.choice("status", [st.value for st in ContributionStatus]),
     )
-    data = [s.contribution_json(row.CofinanceContribution, row.reference) for row in page.items]
-    return json_response(listing(page, data, endpoint, **_path_values(award_id)))
+    data = [s.contribution_shape(row.CofinanceContribution, row.reference) for row in page.items]
+    return listing(e.ContributionList, page, data, endpoint, **_path_values(award_id))
 
 
 @bp.get("/cofinance")

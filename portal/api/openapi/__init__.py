@@ -1,11 +1,13 @@
 """The OpenAPI 3.1 document of the API, built from Python data and served at
 ``/api/v1/openapi.json``.
 
-Kept in step with the code by tests/api/test_openapi.py: the document validates with
-openapi-spec-validator, every route of the ``api`` blueprint is a path here (and the reverse,
-with the endpoint name as ``operationId``), and real responses validate against the component
-schemas (``additionalProperties: false``: a field the serializers add without documenting it
-fails the tests). The descriptions are developer documentation, in English.
+The component schemas are generated from the pydantic models the views answer with
+(``portal.api.shapes``), so what is sent and what is documented are one definition; the paths
+and parameters are written by hand (``paths.py``). Kept in step with the code by
+tests/api/test_openapi*.py: the document validates with openapi-spec-validator, every route of
+the ``api`` blueprint is a path here (and the reverse, with the endpoint name as
+``operationId``), and real responses validate against the component schemas and their models
+(``additionalProperties: false``). The descriptions are developer documentation, in English.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from functools import cache
 
 from portal.api.openapi.paths import _parameters, _paths, _responses
-from portal.api.openapi.schemas import _schemas
+from portal.api.shapes import component_schemas
 
 VERSION = "1.0.0"
 
@@ -53,7 +55,7 @@ def document() -> dict:
                     "description": "A personal access token; only its SHA-256 hash is stored.",
                 }
             },
-            "schemas": _schemas(),
+            "schemas": component_schemas(),
             "parameters": _parameters(),
             "responses": _responses(),
         },

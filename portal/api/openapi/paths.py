@@ -1,9 +1,12 @@
-"""The paths, their parameters and their responses (refusals included)."""
+"""The paths, their parameters and their responses (refusals included), hand-written; every
+body schema they name is a model of ``portal.api.shapes`` (``RESPONSES`` by operationId)."""
 
 from __future__ import annotations
 
 from portal.api.openapi.types import DATE, ID_PARAM, enum, ref
 from portal.api.params import DEFAULT_PER_PAGE, MAX_ID, MAX_PER_PAGE
+from portal.api.shapes import RESPONSES
+from portal.api.shapes.envelopes import Error
 from portal.awards.constants import AwardStatus
 from portal.finance.constants import ContributionStatus
 
@@ -57,7 +60,7 @@ def _parameters() -> dict:
 def _error(description: str, headers: dict | None = None) -> dict:
     response = {
         "description": description,
-        "content": {"application/json": {"schema": ref("Error")}},
+        "content": {"application/json": {"schema": ref(Error.__name__)}},
     }
     if headers:
         response["headers"] = headers
@@ -87,8 +90,10 @@ def _responses() -> dict:
     }
 
 
-def _ok(schema: str, description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": ref(schema)}}}
+def _ok(operation_id: str, description: str) -> dict:
+    """The 200 answer: the operation's model in ``RESPONSES``."""
+    schema = ref(RESPONSES[operation_id].__name__)
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
 def _param(name: str) -> dict:
@@ -99,9 +104,10 @@ def _resp(name: str) -> dict:
     return {"$ref": f"#/components/responses/{name}"}
 
 
-def _get(operation_id, summary, response, params=(), *, found=False, description="") -> dict:
+def _get(operation_id, summary, answer, params=(), *, found=False, description="") -> dict:
+    """A GET operation; ``answer`` describes its 200 (whose body is ``RESPONSES[operation_id]``)."""
     responses = {
-        "200": response,
+        "200": _ok(operation_id, answer),
         "400": _resp("BadRequest"),
         "401": _resp("Unauthorized"),
         "429": _resp("TooManyRequests"),
@@ -143,34 +149,30 @@ def _paths() -> dict:
                 },
             }
         },
-        "/me": _get("me", "The token's user, roles and organisations", _ok("MeItem", "You.")),
+        "/me": _get("me", "The token's user, roles and organisations", "You."),
         "/calls": _get(
             "calls",
             "Calls the user may see",
-            _ok("CallList", "A page of calls, by id."),
+            "A page of calls, by id.",
             PAGING,
             description="Published, closed and archived calls; drafts too for grants "
             "managers and administrators.",
         ),
-        "/calls/{call_id}": _get(
-            "call", "One call", _ok("CallItem", "The call."), ("call_id",), found=True
-        ),
+        "/calls/{call_id}": _get("call", "One call", "The call.", ("call_id",), found=True),
         "/awards": _get(
             "awards",
             "Awards the user may see",
-            _ok("AwardList", "A page of awards, by id."),
+            "A page of awards, by id.",
             (*PAGING, "award_status"),
             description="Finance officers and administrators: every award; grants managers: "
             "their programmes' awards; grantee organisation members: their organisations' "
             "awards once approved. Reviewers: none. figures is null until the award is active.",
         ),
-        "/awards/{award_id}": _get(
-            "award", "One award", _ok("AwardItem", "The award."), ("award_id",), found=True
-        ),
+        "/awards/{award_id}": _get("award", "One award", "The award.", ("award_id",), found=True),
         "/awards/{award_id}/disbursements": _get(
             "award_disbursements",
             "The disbursement ledger of one grant",
-            _ok("DisbursementList", "A page of ledger entries, by id."),
+            "A page of ledger entries, by id.",
             ("award_id", *PAGING, "since", "after_id"),
             found=True,
             description=GRANT_RULE,
@@ -178,7 +180,7 @@ def _paths() -> dict:
         "/awards/{award_id}/cofinance": _get(
             "award_cofinance",
             "The co-finance contributions of one grant",
-            _ok("ContributionList", "A page of contributions, by id."),
+            "A page of contributions, by id.",
             ("award_id", *PAGING, "contribution_status"),
             found=True,
             description=GRANT_RULE,
@@ -186,13 +188,13 @@ def _paths() -> dict:
         "/disbursements": _get(
             "disbursements",
             "Ledger entries of every active grant the user may see",
-            _ok("DisbursementList", "A page of ledger entries, by id."),
+            "A page of ledger entries, by id.",
             (*PAGING, "award", "since", "after_id"),
         ),
         "/cofinance": _get(
             "cofinance",
             "Co-finance contributions of every active grant the user may see",
-            _ok("ContributionList", "A page of contributions, by id."),
+            "A page of contributions, by id.",
             (*PAGING, "award", "contribution_status"),
         ),
     }

@@ -1,30 +1,20 @@
-"""Building blocks of the OpenAPI schemas: references, nullable, objects, enums, ids, money."""
+"""Building blocks of the hand-written parts of the document (paths and their parameters).
+
+Every response body schema comes from the models in ``portal.api.shapes``; the parameters'
+value types reuse them where they are the same thing (a date in a query is a ``Day``).
+"""
 
 from __future__ import annotations
 
+from pydantic import TypeAdapter
+
 from portal.api.params import MAX_ID
+from portal.api.shapes import REF_TEMPLATE
+from portal.api.shapes.wire import Day
 
 
-# Schema helpers ---------------------------------------------------------------------------------
 def ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def nullable(schema: dict) -> dict:
-    if "$ref" in schema:
-        return {"anyOf": [schema, {"type": "null"}]}
-    return {**schema, "type": [schema["type"], "null"]}
-
-
-def obj(description: str, properties: dict) -> dict:
-    """A closed object: every property always present (possibly null), nothing else."""
-    return {
-        "type": "object",
-        "description": description,
-        "additionalProperties": False,
-        "required": list(properties),
-        "properties": properties,
-    }
+    return {"$ref": REF_TEMPLATE.format(model=name)}
 
 
 def enum(values, description: str = "") -> dict:
@@ -37,26 +27,6 @@ def enum(values, description: str = "") -> dict:
     return schema
 
 
-def text(description: str = "") -> dict:
-    return {"type": "string", **({"description": description} if description else {})}
-
-
-ID = {"type": "integer", "minimum": 1}
 # An id in a path or a query: larger ones match no route or are refused (portal.core.converters).
-ID_PARAM = {**ID, "maximum": MAX_ID}
-MONEY = {
-    "type": "string",
-    "pattern": r"^-?[0-9]+\.[0-9]{2}$",
-    "description": "Exact decimal amount as a string with two places; read it with a decimal "
-    "type, never a float. Always next to its currency.",
-    "examples": ["150000.00"],
-}
-CURRENCY = {"type": "string", "enum": ["MXN", "USD"], "description": "ISO 4217 code."}
-DATE = {"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
-INSTANT = {
-    "type": "string",
-    "format": "date-time",
-    "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$",
-    "description": "An instant in UTC (ISO 8601 with Z).",
-}
-BILINGUAL = obj("The same text in Spanish and English.", {"es": text(), "en": text()})
+ID_PARAM = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+DATE = TypeAdapter(Day).json_schema()
