@@ -36,10 +36,6 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _role_choices(roles) -> list:
-    return [SelectChoice(r.value, r.label) for r in roles]
-
-
 def _squash(value):
     """Trim and collapse inner runs of spaces."""
     return " ".join(value.split()) if isinstance(value, str) else value
@@ -62,7 +58,7 @@ class InviteForm(FlaskForm):
         _l("E-mail"), filters=[_email], validators=[DataRequired(), Email(), Length(max=254)]
     )
     roles = MultiCheckboxField(
-        _l("Roles"), choices=_role_choices(INVITABLE_ROLES), validators=[_at_least_one]
+        _l("Roles"), choices=Role.choices(INVITABLE_ROLES), validators=[_at_least_one]
     )
     locale = SelectField(
         _l("Language for e-mails"),
@@ -72,7 +68,7 @@ class InviteForm(FlaskForm):
 
 
 class RolesForm(FlaskForm):
-    roles = MultiCheckboxField(_l("Roles"), choices=_role_choices(Role))
+    roles = MultiCheckboxField(_l("Roles"), choices=Role.choices())
 
 
 class UserSearchForm(FlaskForm):
@@ -81,7 +77,7 @@ class UserSearchForm(FlaskForm):
 
     q = StringField(_l("Name or e-mail"), validators=[Length(max=200)])
     role = SelectField(
-        _l("Role"), choices=[SelectChoice("", _l("Any role")), *_role_choices(Role)], default=""
+        _l("Role"), choices=[SelectChoice("", _l("Any role")), *Role.choices()], default=""
     )
     status = SelectField(_l("Status"), choices=STATUS_CHOICES, default="")
 

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField
 from wtforms.validators import Length, Optional, ValidationError
 
-from portal.calls.constants import NO, SHORT_TEXT_MAX_CHARS, YES, YES_NO_LABELS, QuestionKind
+from portal.calls.constants import SHORT_TEXT_MAX_CHARS, QuestionKind, YesNo
 from portal.calls.forms import CheckboxesField
 from portal.calls.rules import number_bounds
 from portal.core.fields import DateField, DecimalField, MoneyField, StringField, TextAreaField
@@ -78,8 +78,7 @@ def make_field(question: dict, currency: str | None = None):
     if kind == QuestionKind.MULTIPLE_CHOICE:
         return CheckboxesField(choices=choice_list(_options(question)), **common)
     if kind == QuestionKind.YES_NO:
-        yes_no = choice_list([(YES, YES_NO_LABELS[YES]), (NO, YES_NO_LABELS[NO])])
-        return RadioField(choices=yes_no, **common)
+        return RadioField(choices=YesNo.choices(), **common)
     return None
 
 
@@ -203,7 +202,7 @@ def display_answer(question: dict, stored, currency: str | None = None, formatte
     kind = question["kind"]
     labels = dict(_options(question))
     if kind == QuestionKind.YES_NO:
-        return str(YES_NO_LABELS.get(stored, stored))
+        return str(YesNo.label_of(stored))
     if kind == QuestionKind.SINGLE_CHOICE:
         return labels.get(stored, str(stored))
     if kind == QuestionKind.MULTIPLE_CHOICE:

@@ -1,49 +1,30 @@
 """Vocabularies of the applications domain: statuses, budget categories, co-finance kinds.
 
-Each is a ``StrEnum`` (the stored value, also used in CHECK constraints) with a lazily
+Each is a ``LabelledEnum`` (the stored value, also used in CHECK constraints) with a lazily
 translated label for forms and templates.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from flask_babel import lazy_gettext as _l
 
 from portal.applications.states import APPLICATION
+from portal.core.enums import LabelledEnum
 
 
-class ApplicationStatus(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    MORE_INFORMATION_REQUESTED = "more_information_requested"
-    UNDER_REVIEW = "under_review"
-    SCREENED_OUT = "screened_out"
-    RECOMMENDED = "recommended"
-    WAITLISTED = "waitlisted"
-    NOT_RECOMMENDED = "not_recommended"
-    AWARDED = "awarded"
-    DECLINED = "declined"
-    WITHDRAWN = "withdrawn"
+class ApplicationStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    SUBMITTED = "submitted", _l("Submitted")
+    MORE_INFORMATION_REQUESTED = "more_information_requested", _l("More information requested")
+    UNDER_REVIEW = "under_review", _l("Under review")
+    SCREENED_OUT = "screened_out", _l("Screened out")
+    RECOMMENDED = "recommended", _l("Recommended")
+    WAITLISTED = "waitlisted", _l("Waitlisted")
+    NOT_RECOMMENDED = "not_recommended", _l("Not recommended")
+    AWARDED = "awarded", _l("Awarded")
+    DECLINED = "declined", _l("Declined")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
 
-    @property
-    def label(self):
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS = {
-    ApplicationStatus.DRAFT: _l("Draft"),
-    ApplicationStatus.SUBMITTED: _l("Submitted"),
-    ApplicationStatus.MORE_INFORMATION_REQUESTED: _l("More information requested"),
-    ApplicationStatus.UNDER_REVIEW: _l("Under review"),
-    ApplicationStatus.SCREENED_OUT: _l("Screened out"),
-    ApplicationStatus.RECOMMENDED: _l("Recommended"),
-    ApplicationStatus.WAITLISTED: _l("Waitlisted"),
-    ApplicationStatus.NOT_RECOMMENDED: _l("Not recommended"),
-    ApplicationStatus.AWARDED: _l("Awarded"),
-    ApplicationStatus.DECLINED: _l("Declined"),
-    ApplicationStatus.WITHDRAWN: _l("Withdrawn"),
-}
 
 # Bootstrap badge classes per status (templates).
 STATUS_BADGES = {
@@ -80,77 +61,35 @@ WITHDRAWABLE = frozenset(
 )
 
 
-class BudgetCategory(StrEnum):
-    PERSONNEL = "personnel"
-    EQUIPMENT = "equipment"
-    TRAVEL = "travel"
-    SERVICES = "services"
-    SUPPLIES = "supplies"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return CATEGORY_LABELS[self]
+class BudgetCategory(LabelledEnum):
+    PERSONNEL = "personnel", _l("Personnel")
+    EQUIPMENT = "equipment", _l("Equipment")
+    TRAVEL = "travel", _l("Travel")
+    SERVICES = "services", _l("Services")
+    SUPPLIES = "supplies", _l("Supplies")
+    OTHER = "other", _l("Other")
 
 
-CATEGORY_LABELS = {
-    BudgetCategory.PERSONNEL: _l("Personnel"),
-    BudgetCategory.EQUIPMENT: _l("Equipment"),
-    BudgetCategory.TRAVEL: _l("Travel"),
-    BudgetCategory.SERVICES: _l("Services"),
-    BudgetCategory.SUPPLIES: _l("Supplies"),
-    BudgetCategory.OTHER: _l("Other"),
-}
+class ContributorType(LabelledEnum):
+    APPLICANT = "applicant", _l("The applicant itself")
+    PRIVATE_COMPANY = "private_company", _l("Private company")
+    STATE_INSTITUTION = "state_institution", _l("State institution")
+    OTHER_DONOR = "other_donor", _l("Other donor")
 
 
-class ContributorType(StrEnum):
-    APPLICANT = "applicant"
-    PRIVATE_COMPANY = "private_company"
-    STATE_INSTITUTION = "state_institution"
-    OTHER_DONOR = "other_donor"
-
-    @property
-    def label(self):
-        return CONTRIBUTOR_LABELS[self]
-
-
-CONTRIBUTOR_LABELS = {
-    ContributorType.APPLICANT: _l("The applicant itself"),
-    ContributorType.PRIVATE_COMPANY: _l("Private company"),
-    ContributorType.STATE_INSTITUTION: _l("State institution"),
-    ContributorType.OTHER_DONOR: _l("Other donor"),
-}
-
-
-class Nature(StrEnum):
+class Nature(LabelledEnum):
     """How a contribution is made."""
 
-    CASH = "cash"
-    IN_KIND = "in_kind"
-
-    @property
-    def label(self):
-        return NATURE_LABELS[self]
+    CASH = "cash", _l("Cash")
+    IN_KIND = "in_kind", _l("In kind")
 
 
-NATURE_LABELS = {Nature.CASH: _l("Cash"), Nature.IN_KIND: _l("In kind")}
-
-
-class CountsAs(StrEnum):
+class CountsAs(LabelledEnum):
     """Cost share is inside the project budget; leverage is outside it (reported only)."""
 
-    COST_SHARE = "cost_share"
-    LEVERAGE = "leverage"
+    COST_SHARE = "cost_share", _l("Cost share (inside the project budget)")
+    LEVERAGE = "leverage", _l("Leverage (outside the project budget)")
 
-    @property
-    def label(self):
-        return COUNTS_AS_LABELS[self]
-
-
-COUNTS_AS_LABELS = {
-    CountsAs.COST_SHARE: _l("Cost share (inside the project budget)"),
-    CountsAs.LEVERAGE: _l("Leverage (outside the project budget)"),
-}
 
 # Document slots the application owns besides the call's own slots.
 ACKNOWLEDGEMENT_SLOT = "acknowledgement"

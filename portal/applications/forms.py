@@ -15,15 +15,16 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from portal.applications.answers import add_question_fields
 from portal.applications.constants import (
-    CATEGORY_LABELS,
-    CONTRIBUTOR_LABELS,
-    COUNTS_AS_LABELS,
     MESSAGE_MAX,
-    NATURE_LABELS,
     TITLE_MAX,
     ApplicationStatus,
+    BudgetCategory,
+    ContributorType,
+    CountsAs,
+    Nature,
 )
-from portal.calls.constants import NO, YES, YES_NO_LABELS, QuizKind
+from portal.calls.constants import QuizKind, YesNo
+from portal.core.enums import LabelledEnum
 from portal.core.fields import HiddenField, IntegerField, MoneyField, StringField, TextAreaField
 from portal.core.forms import TranslatedForm, choice_list
 from portal.core.i18n import current_language
@@ -87,7 +88,7 @@ def quiz_form(snapshot: dict, version: int | None = None):
     fields = {}
     for question in snapshot.get("eligibility", []):
         if question["kind"] == QuizKind.YES_NO:
-            choices = choice_list([(YES, YES_NO_LABELS[YES]), (NO, YES_NO_LABELS[NO])])
+            choices = YesNo.choices()
         else:
             choices = choice_list((o["key"], _text(o["label"])) for o in question["options"])
         fields[f"e_{question['key']}"] = RadioField(
@@ -112,14 +113,14 @@ def quiz_answers(form) -> dict:
 
 
 # Budget -------------------------------------------------------------------------------------
-def _choices(labels: dict, blank: bool = False) -> list[SelectChoice]:
-    items = [(k.value, v) for k, v in labels.items()]
-    return choice_list([("", _l("— choose —")), *items] if blank else items)
+def _choices(vocabulary: type[LabelledEnum], blank: bool = False) -> list[SelectChoice]:
+    items = vocabulary.choices()
+    return [SelectChoice("", _l("— choose —")), *items] if blank else items
 
 
 class LineForm(TranslatedForm):
     id = IntegerField(validators=[Optional()])
-    category = SelectField(_l("Category"), choices=_choices(CATEGORY_LABELS, blank=True))
+    category = SelectField(_l("Category"), choices=_choices(BudgetCategory, blank=True))
     description = StringField(
         _l("Description"), filters=[_strip], validators=[Optional(), Length(max=300)]
     )
@@ -140,10 +141,10 @@ class SourceForm(TranslatedForm):
         _l("Contributor"), filters=[_strip], validators=[Optional(), Length(max=200)]
     )
     contributor_type = SelectField(
-        _l("Type of contributor"), choices=_choices(CONTRIBUTOR_LABELS, blank=True)
+        _l("Type of contributor"), choices=_choices(ContributorType, blank=True)
     )
-    nature = SelectField(_l("Cash or in kind"), choices=_choices(NATURE_LABELS))
-    counts_as = SelectField(_l("Cost share or leverage"), choices=_choices(COUNTS_AS_LABELS))
+    nature = SelectField(_l("Cash or in kind"), choices=_choices(Nature))
+    counts_as = SelectField(_l("Cost share or leverage"), choices=_choices(CountsAs))
     amount = MoneyField(_l("Committed amount"), validators=[Optional()], render_kw=MONEY_INPUT)
     valuation_basis = TextAreaField(
         _l("Valuation basis (in kind)"),
@@ -279,9 +280,7 @@ class StaffFilterForm(TranslatedForm):
     q = StringField(_l("Search title or organisation"), filters=[_strip])
     status = SelectField(
         _l("Status"),
-        choices=choice_list(
-            [("", _l("Any status")), *((s.value, s.label) for s in LISTED_STATUSES)]
-        ),
+        choices=[SelectChoice("", _l("Any status")), *ApplicationStatus.choices(LISTED_STATUSES)],
         default="",
     )
     # default="": an absent filter is "any", not an invalid choice shown in red.
@@ -302,12 +301,12 @@ class StaffFilterForm(TranslatedForm):
 
     @classmethod
     def from_args(cls, args):
-        from portal.calls.constants import APPLICANT_KIND_LABELS
         from portal.organisations.mexican_states import STATE_CHOICES
+        from portal.organisations.models import OrgKind
 
         form = cls(args)
         form.state.choices = choice_list([("", _l("Any state")), *STATE_CHOICES])
-        form.kind.choices = choice_list([("", _l("Any type")), *APPLICANT_KIND_LABELS.items()])
+        form.kind.choices = [SelectChoice("", _l("Any type")), *OrgKind.choices()]
         return form
 
     def filters(self) -> dict:

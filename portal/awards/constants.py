@@ -6,28 +6,22 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 
-
-class AwardStatus(StrEnum):
-    PENDING_APPROVAL = "pending_approval"  # above the threshold: a second manager approves
-    APPROVED = "approved"  # terms, risk and schedule being prepared
-    ISSUED = "issued"  # an agreement was issued, waiting for signatures
-    SIGNED_BY_GRANTEE = "signed_by_grantee"
-    ACTIVE = "active"  # countersigned: the grant runs (issue 7 pays it)
-    REJECTED = "rejected"  # the second manager refused; the budget is released
-
-    @property
-    def label(self):
-        return AWARD_STATUS_LABELS[self]
+from portal.core.enums import LabelledEnum
 
 
-AWARD_STATUS_LABELS = {
-    AwardStatus.PENDING_APPROVAL: _l("Waiting for a second approval"),
-    AwardStatus.APPROVED: _l("Approved: preparing the agreement"),
-    AwardStatus.ISSUED: _l("Agreement issued"),
-    AwardStatus.SIGNED_BY_GRANTEE: _l("Signed by the grantee"),
-    AwardStatus.ACTIVE: _l("Active"),
-    AwardStatus.REJECTED: _l("Award not approved"),
-}
+class AwardStatus(LabelledEnum):
+    # Above the threshold: a second manager approves.
+    PENDING_APPROVAL = "pending_approval", _l("Waiting for a second approval")
+    # Terms, risk and schedule being prepared.
+    APPROVED = "approved", _l("Approved: preparing the agreement")
+    # An agreement was issued, waiting for signatures.
+    ISSUED = "issued", _l("Agreement issued")
+    SIGNED_BY_GRANTEE = "signed_by_grantee", _l("Signed by the grantee")
+    # Countersigned: the grant runs (issue 7 pays it).
+    ACTIVE = "active", _l("Active")
+    # The second manager refused; the budget is released.
+    REJECTED = "rejected", _l("Award not approved")
+
 
 # Awards whose amount counts against the call budget and the programme envelope. Pending
 # approvals are RESERVED: otherwise two large awards could each wait for approval and both be
@@ -37,36 +31,17 @@ COMMITTING_STATUSES = tuple(s.value for s in AwardStatus if s != AwardStatus.REJ
 EDITABLE_STATUSES = (AwardStatus.APPROVED.value, AwardStatus.ISSUED.value)
 
 
-class Decision(StrEnum):
-    AWARD = "award"
-    WAITLIST = "waitlist"
-    DECLINE = "decline"
+class Decision(LabelledEnum):
+    AWARD = "award", _l("Award")
+    WAITLIST = "waitlist", _l("Waitlist")
+    DECLINE = "decline", _l("Decline")
 
 
-DECISION_LABELS = {
-    Decision.AWARD: _l("Award"),
-    Decision.WAITLIST: _l("Waitlist"),
-    Decision.DECLINE: _l("Decline"),
-}
-
-
-class AgreementStatus(StrEnum):
-    ISSUED = "issued"
-    SIGNED_BY_GRANTEE = "signed_by_grantee"
-    ACTIVE = "active"
-    SUPERSEDED = "superseded"
-
-    @property
-    def label(self):
-        return AGREEMENT_STATUS_LABELS[self]
-
-
-AGREEMENT_STATUS_LABELS = {
-    AgreementStatus.ISSUED: _l("Issued, not signed yet"),
-    AgreementStatus.SIGNED_BY_GRANTEE: _l("Signed by the grantee"),
-    AgreementStatus.ACTIVE: _l("Signed by both parties (in force)"),
-    AgreementStatus.SUPERSEDED: _l("Superseded by a later version"),
-}
+class AgreementStatus(LabelledEnum):
+    ISSUED = "issued", _l("Issued, not signed yet")
+    SIGNED_BY_GRANTEE = "signed_by_grantee", _l("Signed by the grantee")
+    ACTIVE = "active", _l("Signed by both parties (in force)")
+    SUPERSEDED = "superseded", _l("Superseded by a later version")
 
 
 class SignatureRole(StrEnum):
@@ -97,7 +72,16 @@ RISK_ANSWERS = {
     "partial": _l("Some concerns"),
     "unsatisfactory": _l("Unsatisfactory"),
 }
-RISK_LEVEL_LABELS = {"low": _l("Low"), "medium": _l("Medium"), "high": _l("High")}
+
+
+class RiskLevel(LabelledEnum):
+    """The overall level a risk assessment concludes."""
+
+    LOW = "low", _l("Low")
+    MEDIUM = "medium", _l("Medium")
+    HIGH = "high", _l("High")
+
+
 RISK_CONDITIONS = {
     "smaller_tranches": _l(
         "Payments are split into smaller tranches of at most 25% of the award each."

@@ -9,22 +9,20 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.applications.constants import CountsAs, Nature
-from portal.awards.constants import DECISION_LABELS, RISK_ANSWERS, RISK_ITEMS
-from portal.calls.constants import INSTRUMENT_LABELS
+from portal.awards.constants import RISK_ANSWERS, RISK_ITEMS, Decision
+from portal.calls.constants import Instrument
 from portal.core.fields import DateField, MoneyField, PasswordField, StringField, TextAreaField
 from portal.core.forms import choice_list
 
 
 def instrument_choices(values) -> list[SelectChoice]:
-    return choice_list(
-        (i.value, INSTRUMENT_LABELS[i]) for i in INSTRUMENT_LABELS if i.value in values
-    )
+    return Instrument.choices(i for i in Instrument if i.value in values)
 
 
 class DecisionForm(FlaskForm):
     decision = SelectField(
         _l("Decision"),
-        choices=choice_list((d.value, label) for d, label in DECISION_LABELS.items()),
+        choices=Decision.choices(),
     )
     amount = MoneyField(
         _l("Amount of the award"),
@@ -61,12 +59,8 @@ class TermsForm(FlaskForm):
 
 class CommitmentForm(FlaskForm):
     contributor_name = StringField(_l("Contributor"), validators=[InputRequired(), Length(max=200)])
-    nature = SelectField(
-        _l("Cash or in kind"), choices=choice_list((n.value, n.label) for n in Nature)
-    )
-    counts_as = SelectField(
-        _l("Counts as"), choices=choice_list((c.value, c.label) for c in CountsAs)
-    )
+    nature = SelectField(_l("Cash or in kind"), choices=Nature.choices())
+    counts_as = SelectField(_l("Counts as"), choices=CountsAs.choices())
     amount = MoneyField(_l("Amount"), validators=[InputRequired()])
     valuation_basis = TextAreaField(
         _l("Valuation basis (in kind)"), validators=[Optional(), Length(max=2000)]

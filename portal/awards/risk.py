@@ -8,12 +8,12 @@ concerns is medium; otherwise low.
 
 from __future__ import annotations
 
-from portal.awards.constants import RISK_ANSWERS, RISK_CONDITIONS, RISK_ITEMS
+from portal.awards.constants import RISK_ANSWERS, RISK_CONDITIONS, RISK_ITEMS, RiskLevel
 
 CONDITIONS_BY_LEVEL = {
-    "low": [],
-    "medium": ["smaller_tranches", "quarterly_reports"],
-    "high": ["smaller_tranches", "frequent_reports", "no_advance"],
+    RiskLevel.LOW: [],
+    RiskLevel.MEDIUM: ["smaller_tranches", "quarterly_reports"],
+    RiskLevel.HIGH: ["smaller_tranches", "frequent_reports", "no_advance"],
 }
 
 
@@ -22,10 +22,10 @@ def level_of(answers: dict) -> str:
     bad = values.count("unsatisfactory")
     partial = values.count("partial")
     if answers.get("exclusion") == "unsatisfactory" or bad >= 2:
-        return "high"
+        return RiskLevel.HIGH.value
     if bad == 1 or partial >= 2:
-        return "medium"
-    return "low"
+        return RiskLevel.MEDIUM.value
+    return RiskLevel.LOW.value
 
 
 def conditions_for(level: str) -> list[str]:

@@ -75,7 +75,7 @@ class _Bilingual(FlaskForm):
 class QuestionForm(_Bilingual):
     kind = SelectField(
         _l("Kind of question"),
-        choices=choice_list((k.value, k.label) for k in QuestionKind),
+        choices=QuestionKind.choices(),
         validators=[InputRequired()],
     )
     help_es = TextAreaField(
@@ -211,7 +211,7 @@ class SlotForm(_Bilingual):
 class QuizForm(_Bilingual):
     kind = RadioField(
         _l("Kind of question"),
-        choices=choice_list((k.value, k.label) for k in QuizKind),
+        choices=QuizKind.choices(),
         default=QuizKind.YES_NO.value,
         validators=[InputRequired()],
     )
@@ -261,7 +261,7 @@ class QuizForm(_Bilingual):
 class NoticeForm(FlaskForm):
     kind = RadioField(
         _l("Kind"),
-        choices=choice_list((k.value, k.label) for k in NoticeKind),
+        choices=NoticeKind.choices(),
         default=NoticeKind.ANNOUNCEMENT.value,
         validators=[InputRequired()],
     )

@@ -1,73 +1,49 @@
 """Vocabularies of the calls domain: statuses, instruments, question kinds, document types.
 
-Each vocabulary is a ``StrEnum`` (the stored value) with a lazily translated label, so the
-same names serve the database CHECK constraints, the forms and the templates.
+Each vocabulary is a ``LabelledEnum`` (portal/core/enums.py): the stored value with its lazily
+translated label, so the same names serve the database CHECK constraints, the forms and the
+templates.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 
-
-class CallStatus(StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    CLOSED = "closed"
-    ARCHIVED = "archived"
-
-    @property
-    def label(self):
-        return STATUS_LABELS[self]
+from portal.core.enums import LabelledEnum
 
 
-STATUS_LABELS = {
-    CallStatus.DRAFT: _l("Draft"),
-    CallStatus.PUBLISHED: _l("Published"),
-    CallStatus.CLOSED: _l("Closed"),
-    CallStatus.ARCHIVED: _l("Archived"),
-}
+class CallStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    PUBLISHED = "published", _l("Published")
+    CLOSED = "closed", _l("Closed")
+    ARCHIVED = "archived", _l("Archived")
+
 
 # Statuses in which the public (and applicants) can see a call.
 PUBLIC_STATUSES = (CallStatus.PUBLISHED, CallStatus.CLOSED, CallStatus.ARCHIVED)
 
 
-class Instrument(StrEnum):
+class Instrument(LabelledEnum):
     """Award instruments; the stored value is also the suffix of the ``offers_*`` columns."""
 
-    FIXED_AMOUNT = "fixed_amount"
-    COST_REIMBURSABLE = "cost_reimbursable"
-    IN_KIND = "in_kind"
-
-    @property
-    def label(self):
-        return INSTRUMENT_LABELS[self]
+    FIXED_AMOUNT = "fixed_amount", _l("Fixed amount award with milestones")
+    COST_REIMBURSABLE = "cost_reimbursable", _l("Cost-reimbursable grant")
+    IN_KIND = "in_kind", _l("In-kind grant")
 
 
-INSTRUMENT_LABELS = {
-    Instrument.FIXED_AMOUNT: _l("Fixed amount award with milestones"),
-    Instrument.COST_REIMBURSABLE: _l("Cost-reimbursable grant"),
-    Instrument.IN_KIND: _l("In-kind grant"),
-}
-
-
-class QuestionKind(StrEnum):
-    SHORT_TEXT = "short_text"
-    LONG_TEXT = "long_text"
-    NUMBER = "number"
-    MONEY = "money"
-    DATE = "date"
-    SINGLE_CHOICE = "single_choice"
-    MULTIPLE_CHOICE = "multiple_choice"
-    YES_NO = "yes_no"
-    DOCUMENT = "document"
-
-    @property
-    def label(self):
-        return QUESTION_KIND_LABELS[self]
+class QuestionKind(LabelledEnum):
+    SHORT_TEXT = "short_text", _l("Short text")
+    LONG_TEXT = "long_text", _l("Long text")
+    NUMBER = "number", _l("Number")
+    MONEY = "money", _l("Amount of money")
+    DATE = "date", _l("Date")
+    SINGLE_CHOICE = "single_choice", _l("Single choice")
+    MULTIPLE_CHOICE = "multiple_choice", _l("Multiple choice")
+    YES_NO = "yes_no", _l("Yes / no")
+    DOCUMENT = "document", _l("Document")
 
     @property
     def has_options(self) -> bool:
@@ -88,18 +64,6 @@ class QuestionKind(StrEnum):
         )
 
 
-QUESTION_KIND_LABELS = {
-    QuestionKind.SHORT_TEXT: _l("Short text"),
-    QuestionKind.LONG_TEXT: _l("Long text"),
-    QuestionKind.NUMBER: _l("Number"),
-    QuestionKind.MONEY: _l("Amount of money"),
-    QuestionKind.DATE: _l("Date"),
-    QuestionKind.SINGLE_CHOICE: _l("Single choice"),
-    QuestionKind.MULTIPLE_CHOICE: _l("Multiple choice"),
-    QuestionKind.YES_NO: _l("Yes / no"),
-    QuestionKind.DOCUMENT: _l("Document"),
-}
-
 SHORT_TEXT_MAX_CHARS = 500
 LONG_TEXT_MAX_CHARS = 20000
 # Answers to number and money questions lie between the question's minimum and maximum; when
@@ -109,32 +73,27 @@ NUMBER_CEILING = Decimal("999999999")
 MONEY_CEILING = Decimal("999999999999.99")
 
 
-class QuizKind(StrEnum):
-    YES_NO = "yes_no"
-    SINGLE_CHOICE = "single_choice"
+class QuizKind(LabelledEnum):
+    """The question kinds an eligibility quiz may use (same values and labels)."""
 
-    @property
-    def label(self):
-        return QUESTION_KIND_LABELS[QuestionKind(self.value)]
+    YES_NO = "yes_no", QuestionKind.YES_NO.label
+    SINGLE_CHOICE = "single_choice", QuestionKind.SINGLE_CHOICE.label
 
 
-YES, NO = "yes", "no"
-YES_NO_LABELS = {YES: _l("Yes"), NO: _l("No")}
+class YesNo(LabelledEnum):
+    """The stored answer of a yes/no question."""
+
+    YES = "yes", _l("Yes")
+    NO = "no", _l("No")
 
 
-class NoticeKind(StrEnum):
-    ANNOUNCEMENT = "announcement"
-    FAQ = "faq"
-
-    @property
-    def label(self):
-        return NOTICE_KIND_LABELS[self]
+YES, NO = YesNo.YES.value, YesNo.NO.value
 
 
-NOTICE_KIND_LABELS = {
-    NoticeKind.ANNOUNCEMENT: _l("Announcement"),
-    NoticeKind.FAQ: _l("Frequently asked question"),
-}
+class NoticeKind(LabelledEnum):
+    ANNOUNCEMENT = "announcement", _l("Announcement")
+    FAQ = "faq", _l("Frequently asked question")
+
 
 # Document types a slot may allow: key -> (label, MIME types accepted by the documents domain).
 DOCUMENT_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -174,15 +133,13 @@ TIMEZONE_NAMES = tuple(name for name, _ in MEXICAN_TIMEZONES)
 # starting with a letter. They appear in URLs and in application reference numbers.
 CALL_CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,11}(?:-[A-Z0-9]{1,8}){1,4}$")
 CALL_CODE_MAX = 30
+# The whole rule in words (help text of the field and message of a refused code).
+CALL_CODE_RULE = _l(
+    "Use 2 to 5 parts joined by hyphens, such as CONV-2026-01, in capital letters (A–Z) and "
+    "digits: the first part starts with a letter and has 2 to 12 characters, each other part "
+    "has 1 to 8 characters; at most 30 characters in all."
+)
 
 # Stable keys of questions, options and document slots: lower-case slug.
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 KEY_MAX = 40
-
-# Applicant types, keyed by ``portal.organisations.models.OrgKind`` values.
-APPLICANT_KIND_LABELS = {
-    "company": _l("Private company"),
-    "cso": _l("Civil-society organisation"),
-    "academic": _l("Academic institution"),
-    "other": _l("Other"),
-}

@@ -11,7 +11,7 @@ from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from portal.calls.constants import NO, YES, YES_NO_LABELS, QuizKind
+from portal.calls.constants import QuizKind, YesNo
 from portal.core.forms import TranslatedForm, choice_list
 from portal.core.i18n import localized
 
@@ -20,7 +20,7 @@ PREFIX = "q_"
 
 def _choices(question) -> list[SelectChoice]:
     if question.kind == QuizKind.YES_NO:
-        return choice_list([(YES, YES_NO_LABELS[YES]), (NO, YES_NO_LABELS[NO])])
+        return YesNo.choices()
     from portal.core.i18n import current_language
 
     lang = current_language()

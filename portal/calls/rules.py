@@ -14,7 +14,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from portal.calls.constants import (
-    APPLICANT_KIND_LABELS,
     KEY_RE,
     MONEY_CEILING,
     NO,
@@ -188,13 +187,14 @@ class Ineligibility:
 
         from portal.core.i18n import current_language
         from portal.organisations.mexican_states import STATES
+        from portal.organisations.models import OrgKind
 
         lang = current_language()
         text = self.text.get(lang) or self.text.get("es") or self.text.get("en") or ""
         if self.kind == "unanswered":
             return _("Not answered: %(question)s", question=text)
         if self.kind == "applicant_kind":
-            kind = APPLICANT_KIND_LABELS.get(self.key, self.key)
+            kind = OrgKind.label_of(self.key)
             return _("This call is not open to this type of organisation (%(kind)s).", kind=kind)
         if self.kind == "state":
             name = next((s.name for s in STATES if s.inegi == self.key), self.key)

@@ -1,35 +1,25 @@
-"""Vocabularies of the finance domain."""
+"""Vocabularies of the finance domain (``LabelledEnum``: stored value and lazy label)."""
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from flask_babel import lazy_gettext as _l
 
-
-class RequestStatus(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    CHANGES_REQUESTED = "changes_requested"
-    REJECTED = "rejected"
-    DELIVERABLE_APPROVED = "deliverable_approved"
-    PAYMENT_APPROVED = "payment_approved"
-    PAID = "paid"
-
-    @property
-    def label(self):
-        return REQUEST_STATUS_LABELS[self]
+from portal.core.enums import LabelledEnum
 
 
-REQUEST_STATUS_LABELS = {
-    RequestStatus.DRAFT: _l("Draft"),
-    RequestStatus.SUBMITTED: _l("Submitted: deliverable being verified"),
-    RequestStatus.CHANGES_REQUESTED: _l("Changes requested"),
-    RequestStatus.REJECTED: _l("Rejected"),
-    RequestStatus.DELIVERABLE_APPROVED: _l("Deliverable approved: payment being approved"),
-    RequestStatus.PAYMENT_APPROVED: _l("Payment approved"),
-    RequestStatus.PAID: _l("Paid"),
-}
+class RequestStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    SUBMITTED = "submitted", _l("Submitted: deliverable being verified")
+    CHANGES_REQUESTED = "changes_requested", _l("Changes requested")
+    REJECTED = "rejected", _l("Rejected")
+    DELIVERABLE_APPROVED = (
+        "deliverable_approved",
+        _l("Deliverable approved: payment being approved"),
+    )
+    PAYMENT_APPROVED = "payment_approved", _l("Payment approved")
+    PAID = "paid", _l("Paid")
+
+
 EDITABLE_REQUEST = (RequestStatus.DRAFT.value, RequestStatus.CHANGES_REQUESTED.value)
 # Requests still holding part of a milestone's amount (a new request may not exceed the rest).
 OPEN_REQUEST = (
@@ -40,34 +30,19 @@ OPEN_REQUEST = (
 )
 
 
-class Kind(StrEnum):
-    PAYMENT = "payment"
-    ADVANCE = "advance"
-    REVERSAL = "reversal"
+class Kind(LabelledEnum):
+    """The kind of a disbursement."""
+
+    PAYMENT = "payment", _l("Payment")
+    ADVANCE = "advance", _l("Advance")
+    REVERSAL = "reversal", _l("Reversal")
 
 
-KIND_LABELS = {
-    Kind.PAYMENT: _l("Payment"),
-    Kind.ADVANCE: _l("Advance"),
-    Kind.REVERSAL: _l("Reversal"),
-}
+class ContributionStatus(LabelledEnum):
+    REPORTED = "reported", _l("Reported, not verified yet")
+    VERIFIED = "verified", _l("Verified")
+    REJECTED = "rejected", _l("Rejected")
 
-
-class ContributionStatus(StrEnum):
-    REPORTED = "reported"
-    VERIFIED = "verified"
-    REJECTED = "rejected"
-
-    @property
-    def label(self):
-        return CONTRIBUTION_STATUS_LABELS[self]
-
-
-CONTRIBUTION_STATUS_LABELS = {
-    ContributionStatus.REPORTED: _l("Reported, not verified yet"),
-    ContributionStatus.VERIFIED: _l("Verified"),
-    ContributionStatus.REJECTED: _l("Rejected"),
-}
 
 CERTIFICATION = _l(
     "By signing this request, I certify to the best of my knowledge and belief that the "

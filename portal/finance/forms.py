@@ -29,9 +29,7 @@ class RequestForm(FlaskForm):
 
 
 class ExpenseForm(FlaskForm):
-    category = SelectField(
-        _l("Budget category"), choices=choice_list((c.value, c.label) for c in BudgetCategory)
-    )
+    category = SelectField(_l("Budget category"), choices=BudgetCategory.choices())
     description = StringField(_l("Description"), validators=[InputRequired(), Length(max=300)])
     amount = MoneyField(_l("Amount"), validators=[InputRequired()])
 
@@ -120,12 +118,8 @@ class ContributionForm(FlaskForm):
         validators=[Optional(), Length(max=200)],
         description=_l("Leave empty to use the commitment's contributor."),
     )
-    nature = SelectField(
-        _l("Cash or in kind"), choices=choice_list((n.value, n.label) for n in Nature)
-    )
-    counts_as = SelectField(
-        _l("Counts as"), choices=choice_list((c.value, c.label) for c in CountsAs)
-    )
+    nature = SelectField(_l("Cash or in kind"), choices=Nature.choices())
+    counts_as = SelectField(_l("Counts as"), choices=CountsAs.choices())
     amount = MoneyField(_l("Amount"), validators=[InputRequired()])
     valuation_basis = TextAreaField(
         _l("Valuation basis (required in kind)"), validators=[Optional(), Length(max=2000)]

@@ -32,7 +32,7 @@ def _blank_to_none(value):
 
 
 def _role_choices():
-    return choice_list((r.value, r.label) for r in MemberRole)
+    return MemberRole.choices()
 
 
 class OrganisationForm(FlaskForm):
@@ -41,7 +41,7 @@ class OrganisationForm(FlaskForm):
 
     kind = RadioField(
         _l("Type of organisation"),
-        choices=choice_list((k.value, k.label) for k in OrgKind),
+        choices=OrgKind.choices(),
         validators=[InputRequired(_l("Choose the type of organisation."))],
     )
     legal_name = StringField(
@@ -52,7 +52,7 @@ class OrganisationForm(FlaskForm):
     )
     tax_residence = SelectField(
         _l("Tax residence"),
-        choices=choice_list((r.value, r.label) for r in TaxResidence),
+        choices=TaxResidence.choices(),
         default=TaxResidence.MEXICO.value,
         validators=[InputRequired()],
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -20,60 +19,35 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
 from portal.core.db import Base, db, now_utc
+from portal.core.enums import LabelledEnum
 from portal.organisations.mexican_states import INEGI_CODES, state_name
 
 GENERIC_RFCS = ("XAXX010101000", "XEXX010101000")
 
 
-class OrgKind(StrEnum):
-    COMPANY = "company"
-    CSO = "cso"
-    ACADEMIC = "academic"
-    OTHER = "other"
+class OrgKind(LabelledEnum):
+    """The type of an organisation (also the applicant types a call is open to)."""
 
-    @property
-    def label(self):
-        return KIND_LABELS[self]
+    COMPANY = "company", _l("Private company")
+    CSO = "cso", _l("Civil-society organisation")
+    ACADEMIC = "academic", _l("Academic institution")
+    OTHER = "other", _l("Other")
 
 
-class TaxResidence(StrEnum):
+class TaxResidence(LabelledEnum):
     """Mexican taxpayers give their own RFC; the generic RFCs are only for these two cases."""
 
-    MEXICO = "mexico"
-    FOREIGN = "foreign"  # XEXX010101000
-    GENERAL_PUBLIC = "general_public"  # XAXX010101000
-
-    @property
-    def label(self):
-        return RESIDENCE_LABELS[self]
+    MEXICO = "mexico", _l("Mexico (own RFC)")
+    FOREIGN = "foreign", _l("Foreign resident (generic RFC XEXX010101000)")
+    GENERAL_PUBLIC = "general_public", _l("General public (generic RFC XAXX010101000)")
 
 
-class MemberRole(StrEnum):
-    OWNER = "owner"
-    EDITOR = "editor"
-    VIEWER = "viewer"
-
-    @property
-    def label(self):
-        return MEMBER_ROLE_LABELS[self]
+class MemberRole(LabelledEnum):
+    OWNER = "owner", _l("Owner")
+    EDITOR = "editor", _l("Editor")
+    VIEWER = "viewer", _l("Viewer")
 
 
-KIND_LABELS = {
-    OrgKind.COMPANY: _l("Private company"),
-    OrgKind.CSO: _l("Civil-society organisation"),
-    OrgKind.ACADEMIC: _l("Academic institution"),
-    OrgKind.OTHER: _l("Other"),
-}
-RESIDENCE_LABELS = {
-    TaxResidence.MEXICO: _l("Mexico (own RFC)"),
-    TaxResidence.FOREIGN: _l("Foreign resident (generic RFC XEXX010101000)"),
-    TaxResidence.GENERAL_PUBLIC: _l("General public (generic RFC XAXX010101000)"),
-}
-MEMBER_ROLE_LABELS = {
-    MemberRole.OWNER: _l("Owner"),
-    MemberRole.EDITOR: _l("Editor"),
-    MemberRole.VIEWER: _l("Viewer"),
-}
 # Roles that may prepare and sign on behalf of the organisation.
 SIGNATORY_ROLES = frozenset({MemberRole.OWNER.value, MemberRole.EDITOR.value})
 

@@ -31,13 +31,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from portal.applications.constants import CONTRIBUTOR_LABELS, ContributorType, CountsAs, Nature
+from portal.applications.constants import ContributorType, CountsAs, Nature
 from portal.applications.models import Application
 from portal.awards.models import Award, CofinanceCommitment, Milestone
 from portal.calls.models import Call, Programme
 from portal.core.db import db
 from portal.core.i18n import current_language
-from portal.finance.constants import KIND_LABELS, RATE_SOURCES, ContributionStatus, Kind
+from portal.finance.constants import RATE_SOURCES, ContributionStatus, Kind
 from portal.finance.models import CofinanceContribution, Disbursement
 from portal.finance.reminders import milestone_numbers
 from portal.organisations.mexican_states import BY_INEGI
@@ -202,7 +202,7 @@ def disbursement_ledger(f: ReportFilter, user) -> Ledger:
                 row.paid_on,
                 *_grant_values(row),
                 milestone,
-                str(KIND_LABELS[Kind(row.kind)]),
+                str(Kind(row.kind).label),
                 row.amount,
                 row.currency,
                 row.exchange_rate,
@@ -317,7 +317,7 @@ def _contributor_type(value: str | None) -> str:
     if not value:
         return _("Unassigned")
     try:
-        return str(CONTRIBUTOR_LABELS[ContributorType(value)])
+        return str(ContributorType(value).label)
     except ValueError:
         return value
 

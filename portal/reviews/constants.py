@@ -1,29 +1,20 @@
 """Vocabularies of the review domain: screening outcomes and reasons, assignment and review
-states, decisions after ranking. Each ``StrEnum`` value is stored; labels are lazy."""
+states, decisions after ranking. Each ``LabelledEnum`` value is stored; labels are lazy."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 
-
-class ScreeningOutcome(StrEnum):
-    PASS = "pass"
-    FAIL = "fail"
-    MORE_INFORMATION = "more_information"
-
-    @property
-    def label(self):
-        return SCREENING_OUTCOME_LABELS[self]
+from portal.core.enums import LabelledEnum
 
 
-SCREENING_OUTCOME_LABELS = {
-    ScreeningOutcome.PASS: _l("Passes screening: send to review"),
-    ScreeningOutcome.FAIL: _l("Fails screening: screen out"),
-    ScreeningOutcome.MORE_INFORMATION: _l("Ask the applicant for more information"),
-}
+class ScreeningOutcome(LabelledEnum):
+    PASS = "pass", _l("Passes screening: send to review")
+    FAIL = "fail", _l("Fails screening: screen out")
+    MORE_INFORMATION = "more_information", _l("Ask the applicant for more information")
+
 
 # Reasons a grants manager may give for screening an application out (stable keys).
 SCREENING_REASONS: dict[str, object] = {
@@ -39,38 +30,18 @@ SCREENING_REASONS: dict[str, object] = {
 }
 
 
-class AssignmentState(StrEnum):
+class AssignmentState(LabelledEnum):
     """Derived from the declaration: pending (not declared), accepted, recused."""
 
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    RECUSED = "recused"
-
-    @property
-    def label(self):
-        return ASSIGNMENT_STATE_LABELS[self]
+    PENDING = "pending", _l("Conflict of interest not declared yet")
+    ACCEPTED = "accepted", _l("No conflict declared")
+    RECUSED = "recused", _l("Recused (conflict of interest)")
 
 
-ASSIGNMENT_STATE_LABELS = {
-    AssignmentState.PENDING: _l("Conflict of interest not declared yet"),
-    AssignmentState.ACCEPTED: _l("No conflict declared"),
-    AssignmentState.RECUSED: _l("Recused (conflict of interest)"),
-}
+class ReviewStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    SUBMITTED = "submitted", _l("Submitted")
 
-
-class ReviewStatus(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-
-    @property
-    def label(self):
-        return REVIEW_STATUS_LABELS[self]
-
-
-REVIEW_STATUS_LABELS = {
-    ReviewStatus.DRAFT: _l("Draft"),
-    ReviewStatus.SUBMITTED: _l("Submitted"),
-}
 
 # Application statuses that belong in the ranking (passed screening), and those after which
 # the applicant may read the evaluation summary.

@@ -340,7 +340,7 @@ def test_headers_follow_the_users_language(world, as_user, personas):
     header, rows, _totals = read_csv(response)
     with force_locale("es_MX"):
         expected = [str(c.label) for c in exports.DISBURSEMENT_COLUMNS]
-        kind = str(exports.KIND_LABELS[exports.Kind.PAYMENT])
+        kind = str(exports.Kind.PAYMENT.label)
     assert header == expected
     assert rows[0][9] == kind
 
