@@ -10,15 +10,12 @@ no audit entries, sends no e-mail and does not commit. Documents are left to the
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 
 from sqlalchemy import select
 
-from portal.applications.models import Application, BudgetLine, CofinanceSource, StatusChange
-from portal.applications.operations import eligibility_reasons, refresh_totals
-from portal.applications.references import format_reference, next_number
+from portal.applications.builders import build_application
+from portal.applications.models import Application
 from portal.calls.models import Call
-from portal.calls.rules import form_snapshot
 from portal.core.db import db, now_utc
 
 CALL = "CONV-2026-01"
@@ -73,95 +70,57 @@ def seed_applications(world) -> None:
     db.session.flush()
 
 
-def _ensure(world, call: Call, spec: dict, submit: bool) -> None:
-    organisation = world.organisations.get(spec["rfc"])
-    if organisation is None:
-        return
-    found = db.session.scalar(
-        select(Application.id).filter_by(
-            call_id=call.id, organisation_id=organisation.id, title=spec["title"]
-        )
+def find(call: Call, organisation, title: str) -> Application | None:
+    """The demo application of ``organisation`` titled ``title`` on ``call``."""
+    return db.session.scalar(
+        select(Application).filter_by(call_id=call.id, organisation_id=organisation.id, title=title)
     )
-    if found is not None:
-        return
-    user = world.user(spec["by"])
-    quiz = spec.get("quiz", {"legal_entity": "yes", "elected_office": "no"})
-    reasons = eligibility_reasons(call, quiz, organisation)
-    now = now_utc()
-    submitted = _submitted(call, user, now - timedelta(days=1)) if submit else {}
-    application = Application(
-        call=call,
-        organisation=organisation,
-        created_by_id=user.id,
-        currency=call.currency,
-        title=spec["title"],
-        answers=dict(spec["answers"]),
-        eligibility_answers=quiz,
-        eligible=not reasons,
-        ineligibility=[{"kind": r.kind, "key": r.key, "text": dict(r.text)} for r in reasons],
-        eligibility_dt=now - timedelta(days=3),
-        created_dt=now - timedelta(days=3),
-        updated_dt=now,
-        lines=[],
-        sources=[],
-        **submitted,
-    )
-    db.session.add(application)
-    _budget(application, spec)
-    db.session.flush()
-    _history(application, user, now - timedelta(days=3), None, "draft")
-    if submit:
-        _history(application, user, submitted["submitted_dt"], "draft", "submitted")
-    world.created["application"] += 1
 
 
-def _budget(application: Application, spec: dict) -> None:
-    for position, (category, text, requested, cofinance) in enumerate(spec.get("lines", ())):
-        application.lines.append(
-            BudgetLine(
-                category=category,
-                description=text,
-                requested=Decimal(requested),
-                cofinance=Decimal(cofinance),
-                position=position,
-            )
-        )
-    for position, (name, kind, nature, counts, amount, basis) in enumerate(spec.get("sources", ())):
-        application.sources.append(
-            CofinanceSource(
+def budget(spec: dict) -> dict:
+    """The spec's budget lines and co-finance sources as builder arguments."""
+    return {
+        "lines": [
+            dict(category=c, description=text, requested=requested, cofinance=cofinance)
+            for c, text, requested, cofinance in spec.get("lines", ())
+        ],
+        "sources": [
+            dict(
                 contributor_name=name,
                 contributor_type=kind,
                 nature=nature,
                 counts_as=counts,
-                amount=Decimal(amount),
+                amount=amount,
                 valuation_basis=basis,
-                position=position,
             )
-        )
-    refresh_totals(application)
-
-
-def _submitted(call: Call, user, when) -> dict:
-    """The columns of an application created already submitted (seeds make no moves)."""
-    number = next_number(call.id)
-    return {
-        "status": "submitted",
-        "form_snapshot": form_snapshot(call),
-        "form_version": call.form_version,
-        "number": number,
-        "reference": format_reference(call.code, number),
-        "submitted_dt": when,
-        "submitted_by_id": user.id,
+            for name, kind, nature, counts, amount, basis in spec.get("sources", ())
+        ],
     }
 
 
-def _history(application, user, when, before, after) -> None:
-    db.session.add(
-        StatusChange(
-            application_id=application.id,
-            from_status=before,
-            to_status=after,
-            by_id=user.id,
-            created_dt=when,
-        )
+def _ensure(world, call: Call, spec: dict, submit: bool) -> None:
+    organisation = world.organisations.get(spec["rfc"])
+    if organisation is None or find(call, organisation, spec["title"]) is not None:
+        return
+    user = world.user(spec["by"])
+    now = now_utc()
+    started = now - timedelta(days=3)
+    submitted = now - timedelta(days=1)
+    build_application(
+        call,
+        organisation,
+        user,
+        title=spec["title"],
+        answers=spec["answers"],
+        quiz=spec.get("quiz", {"legal_entity": "yes", "elected_office": "no"}),
+        eligibility_dt=started,
+        created_dt=started,
+        updated_dt=now,
+        history=[
+            (None, "draft", started),
+            *([("draft", "submitted", submitted)] if submit else []),
+        ],
+        **({"status": "submitted", "submitted_dt": submitted} if submit else {}),
+        **budget(spec),
     )
+    world.created["application"] += 1

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from portal.accounts.roles import Role
-from portal.calls.form_models import CallDocumentSlot, EligibilityQuestion, FormQuestion
-from portal.calls.models import Call, CallNotice, Programme
+from portal.calls.builders import build_call, build_programme
+from portal.calls.models import Call, Programme
 from portal.calls.operations import freeze_form_version
 from portal.calls.rules import local_to_utc
 from portal.core.db import db, now_utc
@@ -30,10 +30,20 @@ PROGRAMME = {
     "envelope": Decimal("25000000.00"),
 }
 
-SLOTS = (
-    ("workplan", "Plan de trabajo", "Work plan", ["pdf", "docx"], 10, True),
-    ("budget_sheet", "Presupuesto detallado", "Detailed budget", ["xlsx", "csv"], 5, True),
-    ("letters", "Cartas compromiso", "Commitment letters", ["pdf", "jpeg", "png"], 10, False),
+SLOTS = tuple(
+    dict(
+        key=key,
+        label_es=es,
+        label_en=en,
+        allowed_types=types,
+        max_size_mb=size,
+        mandatory=mandatory,
+    )
+    for key, es, en, types, size, mandatory in (
+        ("workplan", "Plan de trabajo", "Work plan", ["pdf", "docx"], 10, True),
+        ("budget_sheet", "Presupuesto detallado", "Detailed budget", ["xlsx", "csv"], 5, True),
+        ("letters", "Cartas compromiso", "Commitment letters", ["pdf", "jpeg", "png"], 10, False),
+    )
 )
 
 OPTIONS = [
@@ -199,84 +209,77 @@ CALLS = (
 )
 
 
+NOTICES = (
+    dict(
+        kind="faq",
+        title_es="¿Pueden participar universidades públicas?",
+        title_en="Can public universities apply?",
+        body_es="Sí, como instituciones académicas.",
+        body_en="Yes, as academic institutions.",
+    ),
+)
+
+
 def seed_calls(world) -> None:
     """The stage: programme, then each call with its form (see module docstring)."""
-    programme = db.session.scalar(select(Programme).filter_by(name_es=PROGRAMME["name_es"]))
-    if programme is None:
-        programme = Programme(**PROGRAMME)
-        programme.managers = [u for u in world.users.values() if u.has_role(Role.GRANTS_MANAGER)]
-        db.session.add(programme)
-        db.session.flush()
-        world.created["programme"] += 1
+    programme = ensure_programme(world, PROGRAMME, "programme")
     for spec in CALLS:
         if db.session.scalar(select(Call.id).filter_by(code=spec["code"])) is None:
-            _new_call(programme, spec)
+            demo_call(programme, spec)
             world.created["call"] += 1
     db.session.flush()
 
 
-def _new_call(programme: Programme, spec: dict) -> Call:
-    today = now_utc().astimezone(ZoneInfo(spec["timezone"])).date()
-    opens = datetime.combine(today + timedelta(days=spec["opens"]), time(9, 0))
-    closes = datetime.combine(today + timedelta(days=spec["closes"]), time(23, 59))
-    call = Call(
-        programme_id=programme.id,
-        code=spec["code"],
+def ensure_programme(world, spec: dict, kind: str) -> Programme:
+    """The programme named ``spec["name_es"]``, created (managed by the demo grants managers)
+    when missing and counted as ``kind``."""
+    programme = db.session.scalar(select(Programme).filter_by(name_es=spec["name_es"]))
+    if programme is None:
+        managers = [u for u in world.users.values() if u.has_role(Role.GRANTS_MANAGER)]
+        programme = build_programme(**spec, managers=managers)
+        world.created[kind] += 1
+    return programme
+
+
+def demo_call(programme: Programme, spec: dict) -> Call:
+    """A call created in its state (seeds make no moves): opening and closing days relative to
+    today in the call's zone; the form frozen unless it is a draft."""
+    zone = spec["timezone"]
+    today = now_utc().astimezone(ZoneInfo(zone)).date()
+    opens = local_to_utc(datetime.combine(today + timedelta(days=spec["opens"]), time(9, 0)), zone)
+    closes = local_to_utc(
+        datetime.combine(today + timedelta(days=spec["closes"]), time(23, 59)), zone
+    )
+    sonora = zone == "America/Hermosillo"
+    draft = spec["status"] == "draft"
+    call = build_call(
+        programme,
+        spec["code"],
         status=spec["status"],
         title_es=spec["title_es"],
         title_en=spec["title_en"],
         description_es=spec["description_es"],
         description_en=spec["description_en"],
         applicant_kinds=["cso", "academic"],
-        all_states=spec["timezone"] != "America/Hermosillo",
-        state_codes=["26"] if spec["timezone"] == "America/Hermosillo" else [],
+        all_states=not sonora,
+        state_codes=["26"] if sonora else [],
         thematic_areas=[{"es": o["es"], "en": o["en"]} for o in OPTIONS],
-        timezone=spec["timezone"],
-        opens_dt=local_to_utc(opens, spec["timezone"]),
-        closes_dt=local_to_utc(closes, spec["timezone"]),
-        currency=programme.currency,
+        timezone=zone,
+        opens_dt=opens,
+        closes_dt=closes,
         budget=Decimal(spec["budget"]),
         min_award=Decimal(spec["min_award"]),
         max_award=Decimal(spec["max_award"]),
         cofinance_min_pct=Decimal(spec["pct"]),
         offers_fixed_amount=True,
-        offers_cost_reimbursable=spec["status"] != "draft",
+        offers_cost_reimbursable=not draft,
+        published_dt=None if draft else opens,
+        closed_dt=closes if spec["status"] == "closed" else None,
+        document_slots=SLOTS,
+        questions=QUESTIONS,
+        quiz_questions=QUIZ,
+        notices=NOTICES,
     )
-    if spec["status"] != "draft":
-        call.published_dt = call.opens_dt
-    if spec["status"] == "closed":
-        call.closed_dt = call.closes_dt
-    _add_parts(call)
-    db.session.add(call)
-    db.session.flush()
-    if spec["status"] != "draft":
+    if not draft:
         freeze_form_version(call, None)
     return call
-
-
-def _add_parts(call: Call) -> None:
-    for position, (key, es, en, types, size, mandatory) in enumerate(SLOTS):
-        call.document_slots.append(
-            CallDocumentSlot(
-                key=key,
-                label_es=es,
-                label_en=en,
-                allowed_types=types,
-                max_size_mb=size,
-                mandatory=mandatory,
-                position=position,
-            )
-        )
-    for position, values in enumerate(QUESTIONS):
-        call.questions.append(FormQuestion(**values, position=position))
-    for position, values in enumerate(QUIZ):
-        call.quiz_questions.append(EligibilityQuestion(**values, position=position))
-    call.notices.append(
-        CallNotice(
-            kind="faq",
-            title_es="¿Pueden participar universidades públicas?",
-            title_en="Can public universities apply?",
-            body_es="Sí, como instituciones académicas.",
-            body_en="Yes, as academic institutions.",
-        )
-    )

@@ -19,28 +19,27 @@ by pair); like the rest of the seed: no audit entries, no e-mail, no commit.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
-from portal.accounts.roles import Role
-from portal.applications.models import Application, BudgetLine, CofinanceSource
-from portal.awards.constants import AgreementStatus, AwardStatus, MilestoneStatus
-from portal.awards.models import Agreement, Award, CofinanceCommitment, Milestone
-from portal.calls.models import Call, Programme
-from portal.calls.rules import form_snapshot
+from portal.applications.models import Application
+from portal.awards.builders import build_active_grant
+from portal.awards.constants import MilestoneStatus
+from portal.awards.models import Award
+from portal.calls.models import Call
 from portal.core.db import db, now_utc
-from portal.finance import deadlines, ledger
-from portal.finance.constants import CERTIFICATION_SOURCE, RequestStatus
-from portal.finance.models import CofinanceContribution, PaymentRequest
+from portal.finance import deadlines
+from portal.finance.builders import build_contribution, build_paid_request, build_request
+from portal.finance.constants import RequestStatus
 from portal.reporting.models import ExchangeRate
 
 D = Decimal
 MANAGER = "gestor@cofinancia.example"
 OFFICER = "finanzas@cofinancia.example"
 RATE = D("18.3275")  # USD/MXN, Banco de México FIX
+REJECTED = "No se adjuntó el comprobante de la transferencia."
 
 PROGRAMME = {
     "name_es": "Ventana Binacional de Cofinanciamiento",
@@ -168,7 +167,7 @@ def seed_reporting(world) -> None:
             continue
         if db.session.scalar(select(Application.id).filter_by(reference=reference)):
             continue
-        award = _grant(call, organisation, manager, signatory, reference, spec)
+        award = _grant(call, organisation, manager, signatory, spec)
         world.created["reporting_grant"] += 1
         _progress(award, spec, signatory, manager, officer)
         _contributions(award, spec, signatory, officer)
@@ -187,18 +186,12 @@ def seed_reporting(world) -> None:
 
 
 def _call(world, manager) -> Call:
-    from portal.calls.demo import _new_call
+    from portal.calls.demo import demo_call, ensure_programme
 
-    programme = db.session.scalar(select(Programme).filter_by(name_es=PROGRAMME["name_es"]))
-    if programme is None:
-        programme = Programme(**PROGRAMME)
-        programme.managers = [u for u in world.users.values() if u.has_role(Role.GRANTS_MANAGER)]
-        db.session.add(programme)
-        db.session.flush()
-        world.created["usd_programme"] += 1
+    programme = ensure_programme(world, PROGRAMME, "usd_programme")
     call = db.session.scalar(select(Call).filter_by(code=CALL["code"]))
     if call is None:
-        call = _new_call(programme, CALL)
+        call = demo_call(programme, CALL)
         call.applicant_kinds = ["cso", "company", "academic"]
         world.created["usd_call"] += 1
     return call
@@ -208,135 +201,48 @@ def _due(value) -> date:
     return value if isinstance(value, date) else deadlines.today() + timedelta(days=value)
 
 
-def _grant(call, organisation, manager, signatory, reference, spec) -> Award:
+def _grant(call, organisation, manager, signatory, spec) -> Award:
     amount = D(spec["amount"])
-    cost_share = sum((D(c[4]) for c in spec["commitments"] if c[3] == "cost_share"), D(0))
-    leverage = sum((D(c[4]) for c in spec["commitments"] if c[3] == "leverage"), D(0))
-    application = Application(
-        call_id=call.id,
-        organisation_id=organisation.id,
-        created_by_id=signatory.id,
-        submitted_by_id=signatory.id,
-        number=spec["number"],
-        reference=reference,
-        title=spec["title"],
-        status="awarded",
-        currency=call.currency,
-        requested_total=amount,
-        cost_share_total=cost_share,
-        leverage_total=leverage,
-        cofinance_pct=(cost_share * 100 / (amount + cost_share)).quantize(D("0.01")),
-        submitted_dt=(call.closes_dt or now_utc()) - timedelta(days=2),
-        form_snapshot=form_snapshot(call),
-        form_version=call.form_version,
-    )
-    application.lines = [
-        BudgetLine(
-            category="services",
-            description=spec["title"],
-            requested=amount,
-            cofinance=cost_share,
-            position=0,
-        )
-    ]
-    application.sources = [
-        CofinanceSource(
-            contributor_name=name,
-            contributor_type=kind,
-            nature=nature,
-            counts_as=counts_as,
-            amount=D(value),
-            valuation_basis=basis,
-            position=i,
-        )
-        for i, (name, kind, nature, counts_as, value, basis) in enumerate(spec["commitments"])
-    ]
-    db.session.add(application)
-    db.session.flush()
-    award = Award(
-        application_id=application.id,
-        call_id=call.id,
-        programme_id=call.programme_id,
-        organisation_id=organisation.id,
-        status=AwardStatus.ACTIVE.value,
-        instrument="fixed_amount",
-        amount=amount,
-        currency=call.currency,
-        start_date=date(2026, 3, 1),
-        end_date=date(2027, 8, 31),
-        justification="Convocatoria binacional 2025.",
-        proposed_by_id=manager.id,
-    )
-    db.session.add(award)
-    db.session.flush()
     half = (amount / 2).quantize(D("0.01"))
-    award.milestones.extend(
-        Milestone(
-            position=i,
-            deliverable=text,
-            verification="Informe, actas de mediación y listas de asistencia",
-            due_date=_due(due),
-            amount=value,
-            currency=award.currency,
-            status=MILESTONE_STATES.get(state, MilestoneStatus.PLANNED.value),
-        )
-        for i, (text, (due, state), value) in enumerate(
-            zip(
+    return build_active_grant(
+        call,
+        organisation,
+        signatory,
+        manager,
+        number=spec["number"],
+        title=spec["title"],
+        amount=amount,
+        submitted_dt=(call.closes_dt or now_utc()) - timedelta(days=2),
+        cofinance=[
+            dict(
+                contributor_name=name,
+                contributor_type=kind,
+                nature=nature,
+                counts_as=counts_as,
+                amount=value,
+                valuation_basis=basis,
+            )
+            for name, kind, nature, counts_as, value, basis in spec["commitments"]
+        ],
+        milestones=[
+            dict(
+                deliverable=text,
+                verification="Informe, actas de mediación y listas de asistencia",
+                due_date=_due(due),
+                amount=value,
+                status=MILESTONE_STATES.get(state, MilestoneStatus.PLANNED.value),
+            )
+            for text, (due, state), value in zip(
                 ("Diagnóstico y primeras mediaciones", "Informe final"),
                 spec["milestones"],
                 (half, amount - half),
                 strict=True,
             )
-        )
+        ],
+        start_date=date(2026, 3, 1),
+        end_date=date(2027, 8, 31),
+        justification="Convocatoria binacional 2025.",
     )
-    award.commitments.extend(
-        CofinanceCommitment(
-            contributor_name=name,
-            contributor_type=kind,
-            nature=nature,
-            counts_as=counts_as,
-            amount=D(value),
-            valuation_basis=basis,
-            position=i,
-        )
-        for i, (name, kind, nature, counts_as, value, basis) in enumerate(spec["commitments"])
-    )
-    number = f"{reference}-A1"
-    db.session.add(
-        Agreement(
-            award_id=award.id,
-            number=number,
-            version=1,
-            status=AgreementStatus.ACTIVE.value,
-            content={"demo": True, "number": number},
-            content_hash=hashlib.sha256(f"demo agreement {number}".encode()).hexdigest(),
-            frozen=True,
-            issued_by_id=manager.id,
-        )
-    )
-    db.session.flush()
-    return award
-
-
-def _request(award, milestone, signatory, status: RequestStatus, certified_dt, **kw):
-    """A payment request created in ``status`` (seeds make no moves)."""
-    request = PaymentRequest(
-        award_id=award.id,
-        milestone_id=milestone.id,
-        status=status.value,
-        narrative="Entregable concluido; evidencia adjunta en el informe.",
-        amount=milestone.amount,
-        currency=award.currency,
-        created_by_id=signatory.id,
-        certification_text=CERTIFICATION_SOURCE,
-        certified_name=signatory.full_name,
-        certified_by_id=signatory.id,
-        certified_dt=certified_dt,
-        **kw,
-    )
-    db.session.add(request)
-    db.session.flush()
-    return request
 
 
 def _progress(award, spec, signatory, manager, officer) -> None:
@@ -344,53 +250,40 @@ def _progress(award, spec, signatory, manager, officer) -> None:
     (the milestones were created in their state: see ``MILESTONE_STATES``)."""
     for milestone, (_due_on, state) in zip(award.milestones, spec["milestones"], strict=True):
         if state == "waiting":
-            _request(
-                award, milestone, signatory, RequestStatus.SUBMITTED, now_utc() - timedelta(days=16)
-            )
-        elif state == "paid":
-            request = _request(
+            build_request(
                 award,
                 milestone,
                 signatory,
-                RequestStatus.PAID,
-                now_utc(),
-                deliverable_by_id=manager.id,
-                deliverable_dt=now_utc(),
-                approved_amount=milestone.amount,
-                payment_by_id=officer.id,
-                payment_dt=now_utc(),
+                status=RequestStatus.SUBMITTED.value,
+                certified_dt=now_utc() - timedelta(days=16),
             )
-            entry = ledger.Entry(
+        elif state == "paid":
+            build_paid_request(
+                award,
+                milestone,
+                signatory,
+                manager,
+                officer,
                 paid_on=min(milestone.due_date + timedelta(days=3), deadlines.today()),
-                amount=milestone.amount,
-                currency=award.currency,
                 bank_reference=f"SPEI {award.id}-{milestone.id}",
                 clabe=spec["clabe"],
                 idempotency_key=f"demo-reporting-{milestone.id}",
             )
-            ledger.record(award.id, entry, officer, milestone_id=milestone.id, request=request)
     db.session.flush()
 
 
 def _contributions(award, spec, signatory, officer) -> None:
     for index, name, nature, counts_as, amount, on, status in spec["contributions"]:
-        commitment = award.commitments[index] if index is not None else None
-        contribution = CofinanceContribution(
-            award_id=award.id,
-            commitment_id=commitment.id if commitment else None,
-            contributor_name=commitment.contributor_name if commitment else name,
+        build_contribution(
+            award,
+            signatory,
+            commitment=award.commitments[index] if index is not None else None,
+            contributor_name=name,
             nature=nature,
             counts_as=counts_as,
-            amount=D(amount),
-            currency=award.currency,
-            valuation_basis=commitment.valuation_basis if commitment else None,
+            amount=amount,
             contributed_on=on,
-            reported_by_id=signatory.id,
             status=status,
+            verified_by=officer,
+            reason=REJECTED if status == "rejected" else None,
         )
-        if status != "reported":
-            contribution.verified_by_id = officer.id
-            contribution.verified_dt = now_utc()
-        if status == "rejected":
-            contribution.reason = "No se adjuntó el comprobante de la transferencia."
-        db.session.add(contribution)

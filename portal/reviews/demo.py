@@ -25,27 +25,21 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from portal.applications.builders import build_application
 from portal.applications.constants import ApplicationStatus
-from portal.applications.demo import SUBMITTED
-from portal.applications.models import Application, BudgetLine, CofinanceSource, StatusChange
-from portal.applications.operations import move, refresh_totals
-from portal.applications.references import format_reference, next_number
+from portal.applications.demo import SUBMITTED, budget, find
+from portal.applications.models import Application, StatusChange
+from portal.applications.operations import move
 from portal.calls.models import Call
-from portal.calls.rules import form_snapshot
 from portal.core.db import db, now_utc
-from portal.reviews import scoring
-from portal.reviews.models import (
-    Assignment,
-    Consensus,
-    ConsensusScore,
-    Criterion,
-    Panel,
-    PanelMember,
-    Review,
-    ReviewScore,
-    Rubric,
-    ScreeningDecision,
+from portal.reviews.builders import (
+    build_assignment,
+    build_consensus,
+    build_panel,
+    build_review,
+    build_rubric,
 )
+from portal.reviews.models import Panel, Rubric, ScreeningDecision
 
 CALL = "CONV-2026-01"
 MANAGER = "gestor@cofinancia.example"
@@ -92,6 +86,7 @@ CRITERIA = (
 
 SUBMITTED_SCORES = (("4", "La necesidad está bien documentada."), ("3.5", ""), ("4", ""), ("3", ""))
 DRAFT_SCORES = (("2", "No queda clara la demanda."), ("3", ""), (None, ""), (None, ""))
+OVERALL_COMMENT = "Proyecto pertinente; conviene precisar los indicadores."
 
 AGREED = {
     "rfc": "JCE150312LT4",
@@ -146,11 +141,7 @@ def _submitted_demo_application(world, call) -> Application | None:
     organisation = world.organisations.get(SUBMITTED["rfc"])
     if organisation is None:
         return None
-    application = db.session.scalar(
-        select(Application).filter_by(
-            call_id=call.id, organisation_id=organisation.id, title=SUBMITTED["title"]
-        )
-    )
+    application = find(call, organisation, SUBMITTED["title"])
     if application is None or application.status != "submitted":
         return None
     screened = db.session.scalar(
@@ -162,79 +153,24 @@ def _submitted_demo_application(world, call) -> Application | None:
 def _new_application(world, call, spec) -> Application | None:
     """A new submitted application, or None when it exists already."""
     organisation = world.organisations.get(spec["rfc"])
-    if organisation is None:
+    if organisation is None or find(call, organisation, spec["title"]) is not None:
         return None
-    found = db.session.scalar(
-        select(Application.id).filter_by(
-            call_id=call.id, organisation_id=organisation.id, title=spec["title"]
-        )
-    )
-    if found is not None:
-        return None
-    user = world.user(spec["by"])
     when = now_utc() - timedelta(days=2)
-    number = next_number(call.id)
-    application = Application(  # seeded submitted (constructor kwargs, not a move)
-        status="submitted",
-        number=number,
-        reference=format_reference(call.code, number),
-        form_snapshot=form_snapshot(call),
-        form_version=call.form_version,
-        submitted_dt=when,
-        submitted_by_id=user.id,
-        call=call,
-        organisation=organisation,
-        created_by_id=user.id,
-        currency=call.currency,
+    application = build_application(
+        call,
+        organisation,
+        world.user(spec["by"]),
         title=spec["title"],
-        answers=dict(spec["answers"]),
-        eligibility_answers={"legal_entity": "yes", "elected_office": "no"},
-        eligible=True,
-        ineligibility=[],
+        status="submitted",
+        submitted_dt=when,
+        answers=spec["answers"],
+        quiz={"legal_entity": "yes", "elected_office": "no"},
         eligibility_dt=when,
         created_dt=when,
         updated_dt=when,
-        lines=[],
-        sources=[],
+        history=[(None, "draft", when - timedelta(hours=2)), ("draft", "submitted", when)],
+        **budget(spec),
     )
-    for position, (category, text, requested, cofinance) in enumerate(spec["lines"]):
-        application.lines.append(
-            BudgetLine(
-                category=category,
-                description=text,
-                requested=Decimal(requested),
-                cofinance=Decimal(cofinance),
-                position=position,
-            )
-        )
-    for position, (name, kind, nature, counts, amount, basis) in enumerate(spec["sources"]):
-        application.sources.append(
-            CofinanceSource(
-                contributor_name=name,
-                contributor_type=kind,
-                nature=nature,
-                counts_as=counts,
-                amount=Decimal(amount),
-                valuation_basis=basis,
-                position=position,
-            )
-        )
-    refresh_totals(application)
-    db.session.add(application)
-    db.session.flush()
-    for before, after, at in (
-        (None, "draft", when - timedelta(hours=2)),
-        ("draft", "submitted", when),
-    ):
-        db.session.add(
-            StatusChange(
-                application_id=application.id,
-                from_status=before,
-                to_status=after,
-                by_id=user.id,
-                created_dt=at,
-            )
-        )
     world.created["application"] += 1
     return application
 
@@ -243,39 +179,27 @@ def _agree(world, call, rubric, application, manager) -> None:
     """Both reviews submitted and the consensus recorded."""
     when = now_utc() - timedelta(hours=12)
     for email, scores in zip(REVIEWERS, AGREED["reviews"], strict=True):
-        _review(world.user(email), call, rubric, application, scores, submitted=True, when=when)
+        _review(world.user(email), rubric, application, scores, submitted=True, when=when)
     world.created["review"] += 2
-    values = {c.id: Decimal(v) for c, v in zip(rubric.criteria, AGREED["consensus"], strict=True)}
-    consensus = Consensus(
-        application_id=application.id,
-        call_id=call.id,
-        points=scoring.weighted_points(_specs(rubric), values),
+    build_consensus(
+        application,
+        rubric,
+        AGREED["consensus"],
         summary=AGREED["summary"],
-        minority_views="",
-        recorded_by_id=world.user(REVIEWERS[0]).id,
+        recorded_by=world.user(REVIEWERS[0]),
         recorded_dt=when,
     )
-    consensus.scores = [ConsensusScore(criterion_id=k, score=v) for k, v in values.items()]
-    db.session.add(consensus)
     world.created["consensus"] += 1
-
-
-def _specs(rubric) -> list:
-    return [
-        scoring.CriterionSpec(c.id, Decimal(c.weight), Decimal(c.max_score))
-        for c in rubric.criteria
-    ]
 
 
 def _rubric(world, call) -> Rubric:
     rubric = db.session.scalar(select(Rubric).filter_by(call_id=call.id))
     if rubric is not None:
         return rubric
-    rubric = Rubric(call_id=call.id, half_points=True, overall_threshold=Decimal("60"))
-    for position, (es, en, g_es, g_en, weight, minimum, comments) in enumerate(CRITERIA):
-        rubric.criteria.append(
-            Criterion(
-                position=position,
+    rubric = build_rubric(
+        call,
+        [
+            dict(
                 title_es=es,
                 title_en=en,
                 guidance_es=g_es,
@@ -286,9 +210,11 @@ def _rubric(world, call) -> Rubric:
                 comments_required=comments,
                 is_tie_breaker=position == 0,
             )
-        )
-    db.session.add(rubric)
-    db.session.flush()
+            for position, (es, en, g_es, g_en, weight, minimum, comments) in enumerate(CRITERIA)
+        ],
+        half_points=True,
+        overall_threshold=Decimal("60"),
+    )
     world.created["rubric"] += 1
     return rubric
 
@@ -298,16 +224,7 @@ def _panel(world, call) -> Panel:
     if panel is not None:
         return panel
     first, second = (world.user(e) for e in REVIEWERS)
-    panel = Panel(
-        call_id=call.id,
-        reviewers_per_application=2,
-        blind=True,
-        show_scores_after_submit=True,
-        chair_id=first.id,
-    )
-    panel.members = [PanelMember(user_id=first.id), PanelMember(user_id=second.id)]
-    db.session.add(panel)
-    db.session.flush()
+    panel = build_panel(call, [first, second], chair=first, show_scores_after_submit=True)
     world.created["panel"] += 1
     return panel
 
@@ -336,47 +253,20 @@ def _assign_and_review(world, call, rubric, application) -> None:
     """The first reviewer submitted, the second has a draft."""
     when = now_utc() - timedelta(hours=20)
     first, second = (world.user(e) for e in REVIEWERS)
-    _review(first, call, rubric, application, SUBMITTED_SCORES, submitted=True, when=when)
-    _review(second, call, rubric, application, DRAFT_SCORES, submitted=False, when=when)
+    _review(first, rubric, application, SUBMITTED_SCORES, submitted=True, when=when)
+    _review(second, rubric, application, DRAFT_SCORES, submitted=False, when=when)
     world.created["review"] += 2
 
 
-def _review(user, call, rubric, application, scores, *, submitted: bool, when) -> None:
-    assignment = Assignment(
-        call_id=call.id,
-        application_id=application.id,
-        reviewer_id=user.id,
-        automatic=True,
-        assigned_dt=when,
-        conflict=False,
-        declared_dt=when,
+def _review(user, rubric, application, scores, *, submitted: bool, when) -> None:
+    assignment = build_assignment(
+        application, user, automatic=True, assigned_dt=when, conflict=False, declared_dt=when
     )
-    db.session.add(assignment)
-    db.session.flush()
-    values = {
-        criterion.id: Decimal(score) if score is not None else None
-        for criterion, (score, _comment) in zip(rubric.criteria, scores, strict=True)
-    }
-    review = Review(  # seeded in its state (constructor kwargs, not a move)
-        assignment_id=assignment.id,
-        call_id=call.id,
-        application_id=application.id,
-        reviewer_id=user.id,
-        created_dt=when,
-        updated_dt=when,
-        **(
-            {
-                "status": "submitted",
-                "submitted_dt": when,
-                "overall_comment": "Proyecto pertinente; conviene precisar los indicadores.",
-                "points": scoring.weighted_points(_specs(rubric), values),
-            }
-            if submitted
-            else {}
-        ),
+    build_review(
+        assignment,
+        rubric,
+        scores,
+        submitted=submitted,
+        when=when,
+        overall_comment=OVERALL_COMMENT if submitted else "",
     )
-    for criterion, (_score, comment) in zip(rubric.criteria, scores, strict=True):
-        review.scores.append(
-            ReviewScore(criterion_id=criterion.id, score=values[criterion.id], comment=comment)
-        )
-    db.session.add(review)

@@ -1,5 +1,6 @@
-"""Builders for the applications tests: an open call with a form of every kind, and
-applications at any stage (made through the real operations)."""
+"""Builders for the applications tests: an open call with a form of every kind (over
+``portal.calls.builders``, shared with the demo seed), and applications at any stage (made
+through the real operations)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,8 @@ from werkzeug.datastructures import FileStorage
 from portal.applications import operations
 from portal.applications.documents import application_owner
 from portal.applications.models import Application
-from portal.calls.form_models import CallDocumentSlot, EligibilityQuestion, FormQuestion
+from portal.calls.builders import advance_call, build_call
 from portal.calls.models import Call
-from portal.calls.operations import change_status
 from portal.core.db import db, now_utc
 from portal.documents.operations import upload_file
 from tests.documents import samples
@@ -149,65 +149,53 @@ def make_open_call(app, programme, code="CONV-2026-05", actor=None, **overrides)
     """A published call open now: every question kind, two slots, one quiz question."""
     now = now_utc()
     values = {
-        "code": code,
         "title_es": "Justicia cercana",
         "title_en": "Justice close to home",
         "description_es": "Descripción.",
         "description_en": "Description.",
         "applicant_kinds": ["cso", "company"],
-        "all_states": True,
-        "state_codes": [],
-        "timezone": "America/Mexico_City",
+        "thematic_areas": [],
         "opens_dt": now - timedelta(days=2),
         "closes_dt": now + timedelta(days=20),
-        "currency": programme.currency,
-        "budget": Decimal("2000000.00"),
-        "min_award": Decimal("100000.00"),
-        "max_award": Decimal("500000.00"),
-        "cofinance_min_pct": Decimal("20.00"),
-        "offers_fixed_amount": True,
+        **overrides,
     }
-    values.update(overrides)
     with request_context(app):
-        call = Call(programme_id=programme.id, **values)
-        call.document_slots.append(
-            CallDocumentSlot(
-                key="workplan",
-                label_es="Plan de trabajo",
-                label_en="Work plan",
-                allowed_types=["pdf"],
-                max_size_mb=5,
-                mandatory=True,
-                position=0,
-            )
+        call = build_call(
+            programme,
+            code,
+            document_slots=[
+                dict(
+                    key="workplan",
+                    label_es="Plan de trabajo",
+                    label_en="Work plan",
+                    allowed_types=["pdf"],
+                    max_size_mb=5,
+                    mandatory=True,
+                ),
+                dict(
+                    key="letters",
+                    label_es="Cartas",
+                    label_en="Letters",
+                    allowed_types=["pdf"],
+                    max_size_mb=5,
+                    mandatory=False,
+                ),
+            ],
+            questions=QUESTIONS,
+            quiz_questions=[
+                dict(
+                    key="legal_entity",
+                    kind="yes_no",
+                    label_es="¿Constituida?",
+                    label_en="Is the organisation legally registered?",
+                    ineligible_answers=["no"],
+                    reason_es="Debe estar constituida.",
+                    reason_en="The organisation must be legally registered.",
+                )
+            ],
+            **values,
         )
-        call.document_slots.append(
-            CallDocumentSlot(
-                key="letters",
-                label_es="Cartas",
-                label_en="Letters",
-                allowed_types=["pdf"],
-                max_size_mb=5,
-                mandatory=False,
-                position=1,
-            )
-        )
-        for position, spec in enumerate(QUESTIONS):
-            call.questions.append(FormQuestion(**spec, position=position))
-        call.quiz_questions.append(
-            EligibilityQuestion(
-                key="legal_entity",
-                kind="yes_no",
-                label_es="¿Constituida?",
-                label_en="Is the organisation legally registered?",
-                ineligible_answers=["no"],
-                reason_es="Debe estar constituida.",
-                reason_en="The organisation must be legally registered.",
-            )
-        )
-        db.session.add(call)
-        db.session.flush()
-        change_status(call, "published", actor, now=now - timedelta(days=3))
+        advance_call(call, "published", actor, now=now - timedelta(days=3))
         db.session.commit()
     return call
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from portal.applications.models import CofinanceSource
 from portal.awards import operations
 from portal.core.db import db
 from tests.reviews.helpers import make_application
@@ -27,34 +26,31 @@ def recommended_application(
     requested="300000.00",
     status="recommended",
 ):
-    application = make_application(
-        call, organisation, user, status=status, title=title, requested=requested
-    )
-    db.session.add_all(
-        [
-            CofinanceSource(
-                application_id=application.id,
+    return make_application(
+        call,
+        organisation,
+        user,
+        status=status,
+        title=title,
+        requested=requested,
+        sources=[
+            dict(
                 contributor_name="Municipio de Monterrey",
                 contributor_type="state_institution",
                 nature="in_kind",
                 counts_as="cost_share",
                 amount=D("90000.00"),
                 valuation_basis="Renta de salones",
-                position=0,
             ),
-            CofinanceSource(
-                application_id=application.id,
+            dict(
                 contributor_name="Fundación Norte",
                 contributor_type="other_donor",
                 nature="cash",
                 counts_as="leverage",
                 amount=D("50000.00"),
-                position=1,
             ),
-        ]
+        ],
     )
-    db.session.commit()
-    return application
 
 
 def ready_award(application, manager, *, amount="300000.00", conditions="Informe final."):

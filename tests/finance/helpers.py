@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from portal.awards.builders import build_agreement
 from portal.awards.constants import AgreementStatus, AwardStatus
-from portal.awards.models import Agreement, Award
+from portal.awards.models import Award
 from portal.core.db import db
 from portal.finance import ledger
 from tests.awards import helpers as award_helpers
@@ -20,19 +21,17 @@ BAD_CLABE = "032180000118359718"
 
 
 def activate(award: Award, manager) -> Award:
-    agreement = Agreement(
-        award_id=award.id,
+    build_agreement(
+        award,
+        manager,
         number=f"AGR-{award.id}-A1",
-        version=1,
         status=AgreementStatus.ACTIVE.value,
         language="es",
         content={},
         content_hash="0" * 64,
-        issued_by_id=manager.id,
         frozen=True,
     )
     award.status = AwardStatus.ACTIVE.value
-    db.session.add(agreement)
     db.session.commit()
     return award
 

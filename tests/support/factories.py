@@ -1,13 +1,18 @@
-"""Factories: each returns a committed object (committed = released savepoint in tests)."""
+"""Factories: each returns a committed object (committed = released savepoint in tests).
+
+Thin wrappers over the portal's builders (``portal/<domain>/builders.py``, shared with the
+demo seed) that add the tests' defaults (unique e-mails, names and RFCs) and commit."""
 
 from __future__ import annotations
 
 import itertools
 from functools import lru_cache
 
+from portal.accounts.builders import build_user
 from portal.accounts.models import User
 from portal.accounts.passwords import _hasher
-from portal.core.db import db, now_utc
+from portal.core.db import db
+from portal.organisations.builders import add_membership, build_organisation
 from portal.organisations.models import Membership, Organisation
 
 DEFAULT_PASSWORD = "correct horse battery staple 42"
@@ -36,16 +41,15 @@ def make_user(
     active: bool = True,
 ) -> User:
     n = next(_seq)
-    user = User(
-        email=(email or f"user{n}@example.org").lower(),
-        full_name=name or f"Test User {n}",
+    user = build_user(
+        email or f"user{n}@example.org",
+        name or f"Test User {n}",
         password_hash=hash_password(password) if password else None,
-        email_verified_dt=now_utc() if verified else None,
+        roles=roles,
+        verified=verified,
         locale=locale,
-        is_active=active,
+        active=active,
     )
-    user.set_roles(roles)
-    db.session.add(user)
     db.session.commit()
     return user
 
@@ -60,41 +64,24 @@ def make_organisation(
     signatory: User | None = None,
 ) -> Organisation:
     n = next(_seq)
-    org = Organisation(
+    org = build_organisation(
         kind=kind,
         legal_name=legal_name or f"Organización de Prueba {n} A.C.",
         rfc=rfc or _rfc_for(n),
         state_code=state_code,
-        municipality="Monterrey",
-        address="Av. Constitución 100, Centro",
-        legal_rep_name="María López",
     )
-    db.session.add(org)
-    db.session.flush()
     if owner is not None:
-        db.session.add(
-            Membership(
-                organisation_id=org.id,
-                user_id=owner.id,
-                role="owner",
-                is_signatory=signatory is None,
-            )
-        )
+        add_membership(org, owner, "owner", is_signatory=signatory is None)
     if signatory is not None and signatory is not owner:
-        db.session.add(
-            Membership(
-                organisation_id=org.id, user_id=signatory.id, role="editor", is_signatory=True
-            )
-        )
+        add_membership(org, signatory, "editor", is_signatory=True)
     db.session.commit()
     return org
 
 
 def add_member(org: Organisation, user: User, role: str = "editor") -> Membership:
-    m = Membership(organisation_id=org.id, user_id=user.id, role=role)
-    db.session.add(m)
+    membership = add_membership(org, user, role)
     db.session.commit()
-    return m
+    return membership
 
 
 def _rfc_for(n: int) -> str:
