@@ -1,5 +1,7 @@
-"""The acknowledgement of receipt: a PDF listing the submitted answers, the budget, each
-document with its SHA-256 and the submission time (in the call's zone and in UTC).
+"""The acknowledgement of receipt: a PDF listing the submitted answers, the budget (each
+category's lines followed by their subtotal), each document with its SHA-256 (the
+application's own and the organisation's profile documents) and the submission time (in the
+call's zone and in UTC).
 
 It is generated right after the submission is committed (as a background job when Redis is
 configured, inline otherwise), stored through the documents capability (owner type
@@ -59,6 +61,17 @@ def context(application, documents: dict) -> dict:
     categories = [
         (c.label, *totals.by_category[c.value]) for c in BudgetCategory if c in totals.by_category
     ]
+    groups = [
+        {
+            "label": label,
+            "lines": [line for line in application.lines if line.category == category],
+            "requested": requested,
+            "cofinance": cofinance,
+        }
+        for category, (label, requested, cofinance) in zip(
+            (c.value for c in BudgetCategory if c in totals.by_category), categories, strict=True
+        )
+    ]
     return {
         "application": application,
         "call": application.call,
@@ -69,8 +82,26 @@ def context(application, documents: dict) -> dict:
         "sources": application.sources,
         "totals": totals,
         "categories": categories,
+        "groups": groups,
         "generated_dt": now_utc(),
     }
+
+
+def organisation_files(application) -> list[dict]:
+    """The current version of each of the organisation's profile documents (articles of
+    incorporation, tax status certificate...), as the template lists them."""
+    from portal.documents.operations import available_documents
+    from portal.documents.owners import ORGANISATION_SLOTS
+
+    current: dict = {}
+    for document in available_documents("organisation", application.organisation_id):
+        current.setdefault(document.slot, document)  # newest version first
+    labels = {slot.key: slot.label for slot in ORGANISATION_SLOTS}
+    order = {slot.key: i for i, slot in enumerate(ORGANISATION_SLOTS)}
+    return [
+        {"slot": str(labels.get(key, key)), "document": document}
+        for key, document in sorted(current.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))
+    ]
 
 
 def render(application, documents: dict, language: str = "es") -> bytes:
@@ -78,7 +109,10 @@ def render(application, documents: dict, language: str = "es") -> bytes:
 
     with force_locale(locale_for(language)):
         return render_pdf(
-            "acknowledgement.html", language=language, **context(application, documents)
+            "acknowledgement.html",
+            language=language,
+            organisation_files=organisation_files(application),
+            **context(application, documents),
         )
 
 

@@ -104,6 +104,8 @@ ACTIONS: frozenset[str] = frozenset(
         "agreement.issued",
         "agreement.withdrawn",
         "agreement.rendered",
+        "agreement.render_failed",
+        "agreement.render_requested",
         "agreement.signed",
         "agreement.downloaded",
         "agreement.clause_updated",

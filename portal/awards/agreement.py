@@ -7,7 +7,10 @@ the signed content (the terms' hash plus the signatures) gets its own hash, and 
 is rendered once, stored and frozen.
 
 Rendering runs as a job (``render_job``) once the unit of work commits: on RQ when Redis is
-configured, inline otherwise.
+configured, inline otherwise. A failed render is recorded (``agreement.render_failed``);
+``portal.awards.regeneration`` shows a failed or stuck render to staff, who regenerate it. The
+signature block is ``portal.awards.signature_block``; dates are long and in the programme's zone
+(``portal.pdf.dates``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from decimal import Decimal
 from flask import current_app
 from flask_babel import force_locale
 from markupsafe import Markup
+from sqlalchemy import select
 
 from portal.awards.amounts_in_words import figures, words
 from portal.awards.jobs import enqueue_after_commit
@@ -39,6 +43,7 @@ SIGNED_SLOT = DocumentSlot(
     "signed_agreement", "Signed agreement (PDF)", types=("pdf",), max_bytes=20 * MB
 )
 SECTION_BREAK = "<!--section-->"
+RENDER_FAILED = "agreement.render_failed"
 
 
 # Canonical content --------------------------------------------------------------------------
@@ -75,6 +80,9 @@ def content_of(award, number: str, version: int, language: str, issued_date) -> 
             "legal_rep_name": organisation.legal_rep_name,
             "legal_rep_position": organisation.legal_rep_position or "",
             "address": organisation.address or "",
+            "municipality": organisation.municipality or "",
+            "state": _state_name(organisation.state_code),
+            "postal_code": organisation.postal_code or "",
         },
         "application": {"reference": application.reference, "title": application.title},
         "instrument": award.instrument,
@@ -109,6 +117,13 @@ def content_of(award, number: str, version: int, language: str, issued_date) -> 
             for c in clauses()
         ],
     }
+
+
+def _state_name(code: str | None) -> str:
+    from portal.organisations.mexican_states import BY_INEGI
+
+    state = BY_INEGI.get(code or "")
+    return state.name if state else ""
 
 
 def signed_content(agreement) -> dict:
@@ -168,15 +183,21 @@ def _sections(view: View, language: str) -> list[Markup]:
             schedule_total=sum(
                 (Decimal(m["amount"]) for m in view.content["milestones"]), Decimal("0")
             ),
-            signatures=view.signatures,
-            signed=view.signed,
         )
     # The parts come from an autoescaping template: applicant text in them is escaped.
     return [Markup(part) for part in html.split(SECTION_BREAK) if part.strip()]  # noqa: S704
 
 
 def render(agreement, signed: bool = False) -> bytes:
-    from portal.pdf.render import html_to_pdf, render_html
+    from portal.pdf.render import html_to_pdf
+
+    return html_to_pdf(html_of(agreement, signed))
+
+
+def html_of(agreement, signed: bool = False) -> str:
+    """The agreement's HTML as WeasyPrint lays it out (the tests inspect its layout too)."""
+    from portal.awards.signature_block import signature_block
+    from portal.pdf.render import render_html
 
     content = agreement.content
     digest = agreement.signed_content_hash if signed else agreement.content_hash
@@ -187,15 +208,17 @@ def render(agreement, signed: bool = False) -> bytes:
     columns = [_sections(view, lang) for lang in languages]
     rows = list(zip(*columns, strict=True))
     with force_locale(locale_for(languages[0])):
-        html = render_html(
+        return render_html(
             "agreement.html",
             c=content,
             view=view,
             rows=rows,
+            signatures=signature_block(
+                view.content, view.signatures, signed=view.signed, languages=languages
+            ),
             bilingual=len(languages) == 2,
             language=languages[0],
         )
-    return html_to_pdf(html)
 
 
 # Storage ------------------------------------------------------------------------------------
@@ -245,14 +268,17 @@ def store(award, slot: DocumentSlot, pdf: bytes, user, filename: str):
 
 
 def generate(agreement_id: int, signed: bool = False):
-    """Render and store the issued (or the signed) PDF once; later calls do nothing."""
+    """Render and store the issued (or the signed) PDF once; later calls do nothing. The row is
+    locked while rendering, so a regeneration racing a slow job does not store two PDFs."""
     from portal.accounts.models import User
     from portal.audit.operations import record
     from portal.awards.models import Agreement
 
-    agreement = db.session.get(Agreement, agreement_id)
-    if agreement is None:
+    # Lock the row alone (its eager joins cannot be locked on PostgreSQL), then read it fresh.
+    locked = select(Agreement.id).where(Agreement.id == agreement_id).with_for_update()
+    if db.session.scalar(locked) is None:
         return None
+    agreement = db.session.get(Agreement, agreement_id, populate_existing=True)
     if (agreement.signed_document_id if signed else agreement.document_id) is not None:
         return agreement  # frozen: never rendered twice
     if signed and not agreement.signed_content_hash:
@@ -288,14 +314,36 @@ def render_and_store(agreement, user, signed: bool = False):
 
 def render_job(agreement_id: int, signed: bool = False) -> None:
     """Entry point of the background job (RQ, or inline after the request's commit). Commits
-    its own work."""
+    its own work; a failure is rolled back, recorded (``agreement.render_failed``: staff see it
+    on the award page at once) and raised again (RQ keeps the failed job)."""
     try:
         generate(agreement_id, signed)
         unit_of_work.commit()
-    except Exception:
+    except Exception as exc:
         unit_of_work.discard()
         log.exception("rendering agreement %s (signed=%s) failed", agreement_id, signed)
+        _record_failure(agreement_id, signed, exc)
         raise
+
+
+def _record_failure(agreement_id: int, signed: bool, exc: Exception) -> None:
+    from portal.audit.operations import record
+    from portal.awards.models import Agreement
+
+    try:
+        agreement = db.session.get(Agreement, agreement_id)
+        if agreement is None:
+            return
+        record(
+            RENDER_FAILED,
+            agreement,
+            changes={"signed": signed, "error": type(exc).__name__},
+            organisation_id=agreement.award.organisation_id,
+        )
+        unit_of_work.commit()
+    except Exception:
+        unit_of_work.discard()
+        log.exception("recording the failed render of agreement %s failed", agreement_id)
 
 
 def schedule_render(agreement, signed: bool = False) -> None:

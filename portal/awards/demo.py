@@ -17,8 +17,9 @@ from sqlalchemy import select
 from portal.applications.constants import ApplicationStatus
 from portal.applications.models import Application
 from portal.applications.operations import move as move_application
-from portal.awards.constants import RISK_ITEMS, AgreementStatus, AwardStatus
-from portal.awards.models import Agreement, Award, Milestone, RiskAssessment
+from portal.awards.builders import add_milestones, build_agreement, build_award
+from portal.awards.constants import RISK_ITEMS
+from portal.awards.models import Award, RiskAssessment
 from portal.calls.models import Call
 from portal.core.db import db, now_utc
 
@@ -78,45 +79,35 @@ def _award(application, call, manager) -> Award:
 
     amount = min(application.requested_total or Decimal("500000.00"), call.max_award)
     start = date(2027, 2, 1)
-    award = Award(
-        application_id=application.id,
-        call_id=call.id,
-        programme_id=call.programme_id,
-        organisation_id=application.organisation_id,
-        status=AwardStatus.ISSUED.value,
-        instrument="fixed_amount",
+    award = build_award(
+        application,
+        manager,
         amount=amount,
-        currency=call.programme.currency,
         start_date=start,
         end_date=date(2028, 1, 31),
         special_conditions="Informe trimestral de avance.",
         justification="Primer lugar del ranking de la convocatoria.",
-        proposed_by_id=manager.id,
         proposed_dt=now_utc(),
     )
-    db.session.add(award)
-    db.session.flush()
     prefill_commitments(award, application)
     first = (amount * Decimal("0.4")).quantize(Decimal("0.01"))
-    award.milestones.extend(
+    add_milestones(
+        award,
         [
-            Milestone(
-                position=1,
+            dict(
                 deliverable="Plan de trabajo y diagnóstico de las cinco colonias",
                 verification="Plan firmado y diagnóstico entregado",
                 due_date=start + timedelta(days=45),
                 amount=first,
-                currency=award.currency,
             ),
-            Milestone(
-                position=2,
+            dict(
                 deliverable="Informe final con 300 mediaciones concluidas",
                 verification="Informe final, actas de mediación y listas de asistencia",
                 due_date=date(2028, 1, 15),
                 amount=amount - first,
-                currency=award.currency,
             ),
-        ]
+        ],
+        first=1,
     )
     db.session.add(
         RiskAssessment(
@@ -133,21 +124,19 @@ def _award(application, call, manager) -> Award:
 
 def _agreement(award, manager) -> None:
     from portal.awards.agreement import canonical_json, content_of, render_and_store, sha256_hex
+    from portal.pdf.dates import programme_today
 
     number = f"{award.application.reference}-A1"
     language = "bilingual" if award.application.call.programme.bilingual_agreement else "es"
-    content = content_of(award, number, 1, language, now_utc().date())
-    agreement = Agreement(
-        award_id=award.id,
+    issued = now_utc()
+    content = content_of(award, number, 1, language, programme_today(issued))
+    agreement = build_agreement(
+        award,
+        manager,
         number=number,
-        version=1,
-        status=AgreementStatus.ISSUED.value,
         language=language,
         content=content,
         content_hash=sha256_hex(canonical_json(content)),
-        issued_by_id=manager.id,
-        issued_dt=now_utc(),
+        issued_dt=issued,
     )
-    db.session.add(agreement)
-    db.session.flush()
     render_and_store(agreement, manager)

@@ -13,7 +13,7 @@ from flask_babel import force_locale
 
 from portal.awards.jobs import enqueue_after_commit
 from portal.core import unit_of_work
-from portal.core.db import db, now_utc
+from portal.core.db import db
 from portal.core.i18n import locale_for
 from portal.documents.owners import DocumentOwner, register_owner
 from portal.documents.types import DocumentSlot
@@ -75,6 +75,7 @@ def evaluation_summary(application) -> dict | None:
 
 
 def render(application, language: str) -> bytes:
+    from portal.pdf.dates import programme_today
     from portal.pdf.render import render_pdf
 
     with force_locale(locale_for(language)):
@@ -85,7 +86,7 @@ def render(application, language: str) -> bytes:
             organisation=application.organisation,
             evaluation=evaluation_summary(application),
             language=language,
-            date=now_utc().date(),
+            date=programme_today(),
         )
 
 

@@ -1,4 +1,5 @@
-"""Blueprint ``awards``: the award page, terms, risk, schedule and issuing the agreement.
+"""Blueprint ``awards``: the award page, terms, risk, schedule and issuing the agreement (and
+rendering its PDF again when the job failed or is stuck).
 
 Loaders answer 404 for what the user may not know exists and 403 for people who see an award
 but may not change it (e.g. finance officers, grantee members). Decisions and decline letters
@@ -89,7 +90,21 @@ def award(award_id: int):
         sign_role=role_for(current, current_user) if current else None,
         issue_problems=operations.issue_problems(award) if manage else [],
         refuse_form=RefuseApprovalForm(),
+        renders=_pending_renders(agreements) if manage else {},
     )
+
+
+def _pending_renders(agreements) -> dict:
+    """Agreement id → its missing PDF (failed, stuck or still being generated), for staff."""
+    from portal.awards.regeneration import pending_render
+
+    found = {}
+    for agreement in agreements:
+        if agreement.document_id is None or (
+            agreement.signed_content_hash and agreement.signed_document_id is None
+        ):
+            found[agreement.id] = pending_render(agreement)
+    return found
 
 
 @bp.route("/awards/<int:award_id>/terms", methods=["GET", "POST"])
@@ -262,6 +277,26 @@ def issue(award_id: int):
             number=agreement.number,
         ),
         "success",
+    )
+    return to_award(award, "#agreements")
+
+
+@bp.post("/agreements/<int:agreement_id>/regenerate")
+@login_required
+def regenerate_agreement(agreement_id: int):
+    """A grants manager renders again an agreement PDF whose job failed or is stuck."""
+    from portal.awards.models import Agreement
+    from portal.awards.regeneration import regenerate
+
+    agreement = db.session.get(Agreement, agreement_id)
+    if agreement is None:
+        abort(404)
+    award = managed_award(agreement.award_id)
+    run_action(
+        regenerate,
+        agreement,
+        current_user,
+        message=_("The agreement's PDF is being generated again."),
     )
     return to_award(award, "#agreements")
 

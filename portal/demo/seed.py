@@ -18,15 +18,18 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import select
 
+from portal.accounts.builders import build_user
 from portal.accounts.models import User
 from portal.accounts.passwords import hash_password, password_problems
 from portal.applications.demo import seed_applications
 from portal.awards.demo import seed_awards
+from portal.awards.demo_agreements import seed_agreement_pdfs
 from portal.calls.demo import seed_calls
 from portal.core.db import db, now_utc
 from portal.demo.data import ACCOUNTS, DEMO_PASSWORD, ORGANISATIONS, DemoOrganisation
 from portal.finance.demo import seed_finance
-from portal.organisations.models import Membership, Organisation, TaxResidence
+from portal.organisations.builders import add_membership, build_organisation
+from portal.organisations.models import Membership, Organisation
 from portal.reporting.demo import seed_reporting
 from portal.reviews.demo import seed_reviews
 
@@ -57,20 +60,17 @@ def seed_accounts(world: DemoWorld) -> None:
         user = db.session.scalar(select(User).filter_by(email=spec.email))
         if user is None:
             password_hash = password_hash or hash_password(DEMO_PASSWORD)
-            user = User(
-                email=spec.email,
-                full_name=spec.full_name,
+            user = build_user(
+                spec.email,
+                spec.full_name,
                 password_hash=password_hash,
-                email_verified_dt=now_utc(),
-                password_changed_dt=now_utc(),
+                roles=spec.roles,
                 locale=spec.locale,
                 timezone=spec.timezone,
+                password_changed_dt=now_utc(),
             )
-            user.set_roles(spec.roles)
-            db.session.add(user)
             world.created["user"] += 1
         world.users[spec.email] = user
-    db.session.flush()
 
 
 def seed_organisations(world: DemoWorld) -> None:
@@ -78,32 +78,21 @@ def seed_organisations(world: DemoWorld) -> None:
     for spec in ORGANISATIONS:
         org = db.session.scalar(select(Organisation).filter_by(rfc=spec.rfc))
         if org is None:
-            org = _new_organisation(spec, created_by=world.user(spec.members[0].email))
-            db.session.add(org)
-            db.session.flush()
+            org = build_organisation(
+                **_columns(spec),
+                created_by=world.user(spec.members[0].email),
+            )
             world.created["organisation"] += 1
         world.organisations[spec.rfc] = org
         _ensure_members(world, org, spec)
     db.session.flush()
 
 
-def _new_organisation(spec: DemoOrganisation, created_by: User) -> Organisation:
-    return Organisation(
-        kind=spec.kind,
-        legal_name=spec.legal_name,
-        tax_residence=TaxResidence.MEXICO.value,
-        rfc=spec.rfc,
-        cluni=spec.cluni,
-        is_donataria=spec.is_donataria,
-        state_code=spec.state_code,
-        municipality=spec.municipality,
-        address=spec.address,
-        postal_code=spec.postal_code,
-        website=spec.website,
-        legal_rep_name=spec.legal_rep_name,
-        legal_rep_position=spec.legal_rep_position,
-        created_by_id=created_by.id,
-    )
+def _columns(spec: DemoOrganisation) -> dict:
+    """The organisation's columns (everything in the spec but its members)."""
+    columns = spec._asdict()
+    del columns["members"]
+    return columns
 
 
 def _ensure_members(world: DemoWorld, org: Organisation, spec: DemoOrganisation) -> None:
@@ -116,11 +105,7 @@ def _ensure_members(world: DemoWorld, org: Organisation, spec: DemoOrganisation)
         if user.id in by_user:
             continue
         signs = member.is_signatory and not has_signatory
-        db.session.add(
-            Membership(
-                organisation_id=org.id, user_id=user.id, role=member.role, is_signatory=signs
-            )
-        )
+        add_membership(org, user, member.role, is_signatory=signs)
         has_signatory = has_signatory or signs
         world.created["membership"] += 1
 
@@ -135,6 +120,7 @@ STAGES: list[Callable[[DemoWorld], None]] = [
     seed_awards,
     seed_finance,
     seed_reporting,
+    seed_agreement_pdfs,  # after every stage that builds agreements
 ]
 
 

@@ -3,7 +3,9 @@
 The templates get their own sandboxed, always-autoescaping Jinja environment (applicant text
 is data, never markup), the portal's ``_()`` and formatting filters, and are rendered with
 ``base_url`` at ``pdf_templates/`` so ``<link rel="stylesheet" href="base.css">`` works
-through the restricted fetcher.
+through the restricted fetcher. Dates are written long and in the programme's zone
+(``longdate``, ``longdatetime``: see ``portal.pdf.dates``); ``page_counter_css(box)`` puts
+"Página 1 de 3" in a page-margin box, in the document's language.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from functools import lru_cache
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
 
 from portal.pdf.fetcher import ALLOWED_DIRECTORIES, make_fetcher
 
@@ -23,6 +26,7 @@ def environment() -> SandboxedEnvironment:
     from flask_babel import gettext, ngettext
 
     from portal.core.i18n import format_day, format_dt, format_money, format_number, localized
+    from portal.pdf.dates import long_date, long_datetime
 
     env = SandboxedEnvironment(
         loader=FileSystemLoader(str(TEMPLATES)),
@@ -34,10 +38,45 @@ def environment() -> SandboxedEnvironment:
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
     env.filters.update(
-        money=format_money, datetime=format_dt, date=format_day, number=format_number
+        money=format_money,
+        datetime=format_dt,
+        date=format_day,
+        number=format_number,
+        longdate=long_date,
+        longdatetime=long_datetime,
     )
-    env.globals.update(localized=localized)
+    env.globals.update(localized=localized, page_counter_css=page_counter_css)
     return env
+
+
+MARGIN_BOXES = frozenset(
+    f"{edge}-{where}" for edge in ("top", "bottom") for where in ("left", "center", "right")
+)
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal (safe inside a ``<style>`` element)."""
+    escaped = "".join(f"\\{ord(ch):x} " if ch in '"\\<>&' or ord(ch) < 32 else ch for ch in text)
+    return f'"{escaped}"'
+
+
+def page_counter_css(box: str = "bottom-right") -> Markup:
+    """A ``@page`` rule writing "Página 3 de 7" ("Page 3 of 7") in the margin ``box``, kept on
+    one line. The wording is the catalogue's, with the page counters in place of the numbers."""
+    from flask_babel import gettext
+
+    if box not in MARGIN_BOXES:
+        raise ValueError(f"unknown page-margin box {box!r}")
+    page, pages = "\x00page\x00", "\x00pages\x00"
+    text = gettext("Page %(n)s of %(total)s", n=page, total=pages)
+    parts = []
+    for i, piece in enumerate(text.split("\x00")):
+        if i % 2:
+            parts.append("counter(pages)" if piece == "pages" else "counter(page)")
+        elif piece:
+            parts.append(_css_string(piece))
+    content = " ".join(parts)
+    return Markup(f"@page {{ @{box} {{ content: {content}; white-space: nowrap; }} }}")  # noqa: S704
 
 
 def render_html(template: str, **context) -> str:

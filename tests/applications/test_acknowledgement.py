@@ -62,7 +62,7 @@ def test_lists_answers_budget_sources_documents_and_times(app, personas, call):
     assert "La propia organización" in flat
     assert letter.sha256 in re.sub(r"\s+", "", text)
     assert "plan-v2.pdf" in flat
-    assert "(America/Mexico_City)" in text and "(UTC)" in text
+    assert "(UTC)" in text and ("(hora del centro)" in text or "(Central Mexico time)" in text)
 
 
 def test_download_generates_a_missing_acknowledgement(app, as_user, personas, call):

@@ -53,6 +53,8 @@ def test_first_seed_creates_the_whole_cast(ctx):
         "reporting_grant": 2,
         "reporting_contribution": 4,
         "exchange_rate": 1,
+        # the six active grants' agreements: real content, signatures and both PDFs
+        "agreement_pdf": 4 + 2,
     }
     after = _counts()
     assert after["User"] == before["User"] + len(ACCOUNTS)

@@ -35,6 +35,7 @@ def issue_agreement(award: Award, actor) -> Agreement:
     """A new version (an amendment when one exists): earlier versions are superseded but kept,
     with their stored PDFs. The PDF is rendered once the unit of work commits."""
     from portal.awards.agreement import canonical_json, content_of, schedule_render, sha256_hex
+    from portal.pdf.dates import programme_today
 
     problems = issue_problems(award)
     if problems:
@@ -48,7 +49,7 @@ def issue_agreement(award: Award, actor) -> Agreement:
             AGREEMENT.move(earlier, "supersede")
     number = f"{award.application.reference}-A{version}"
     language = agreement_language(award.application.call.programme, actor)
-    content = content_of(award, number, version, language, now_utc().date())
+    content = content_of(award, number, version, language, programme_today())
     agreement = Agreement(
         award_id=award.id,
         number=number,
