@@ -12,6 +12,9 @@ Definitions (see the product notes):
 - leverage = co-finance outside the budget, reported separately; the leverage ratio is all
   co-finance (cost share + leverage) ÷ requested total.
 
+Every ratio of the portal (these, the grants' shares of total project cost, the dashboard's
+leverage) is computed by ``ratio``: rounded half up, shown as a percentage (``as_percent``).
+
 The percentage is compared with the call's minimum exactly (``meets_minimum``); the stored and
 displayed percentage is rounded *down* to two places so that "20.00 %" is never shown for a
 budget that falls short of 20 %.
@@ -28,8 +31,24 @@ CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 
 
+SHARE = Decimal("0.0001")  # a ratio to four places: a percentage to two
+
+
 def money(value) -> Decimal:
     return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def ratio(part, whole, places: Decimal = SHARE) -> Decimal | None:
+    """``part ÷ whole`` rounded half up (0.2550 is 25.50 %); None when ``whole`` is not
+    positive. The one rounding of every co-finance and leverage ratio."""
+    if not whole or Decimal(whole) <= 0:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(places, rounding=ROUND_HALF_UP)
+
+
+def as_percent(share: Decimal | None) -> Decimal | None:
+    """A ratio from ``ratio`` as a percentage with two decimals (0.2550 → 25.50)."""
+    return None if share is None else (share * HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -75,16 +94,16 @@ class BudgetTotals:
     @property
     def cofinance_ratio(self) -> Decimal | None:
         """Counted cost share per unit requested (None when nothing is requested)."""
-        if not self.requested:
-            return None
-        return (self.cost_share / self.requested).quantize(CENT, rounding=ROUND_DOWN)
+        return ratio(self.cost_share, self.requested)
+
+    @property
+    def cofinance_ratio_pct(self) -> Decimal | None:
+        """The same as a percentage of the amount requested."""
+        return as_percent(self.cofinance_ratio)
 
     @property
     def leverage_ratio(self) -> Decimal | None:
-        if not self.requested:
-            return None
-        total = self.cost_share_all + self.leverage
-        return (total / self.requested).quantize(CENT, rounding=ROUND_DOWN)
+        return ratio(self.cost_share_all + self.leverage, self.requested)
 
     def meets_minimum(self, minimum_pct: Decimal) -> bool:
         """cost share ÷ total ≥ minimum ÷ 100, compared without rounding."""

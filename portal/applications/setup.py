@@ -14,7 +14,9 @@ def init_app(app: Flask) -> None:
     from portal.applications.documents import register
 
     register()
-    app.jinja_env.globals.update(call_apply_box=call_apply_box, format_percent=format_percent)
+    app.jinja_env.globals.update(
+        call_apply_box=call_apply_box, format_percent=format_percent, share_percent=share_percent
+    )
 
 
 def format_percent(value) -> str:
@@ -22,6 +24,14 @@ def format_percent(value) -> str:
     from portal.core.i18n import format_number
 
     return format_number(value) if value is not None else "—"
+
+
+def share_percent(share) -> str:
+    """A ratio (``portal.applications.budget.ratio``) as a percentage: "25.50 %" ("—")."""
+    from portal.applications.budget import as_percent
+    from portal.core.i18n import format_number
+
+    return f"{format_number(as_percent(share))} %" if share is not None else "—"
 
 
 def call_apply_box(call) -> dict:

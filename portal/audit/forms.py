@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from portal.audit.actions import ACTIONS
+from portal.audit.labels import action_label
 from portal.core.fields import DateField, StringField
 
 
@@ -27,7 +28,8 @@ class AuditFilterForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.action.choices = [SelectChoice("", _l("Any action"))]
-        self.action.choices += [SelectChoice(a) for a in sorted(ACTIONS)]
+        labelled = sorted((str(action_label(a)), a) for a in ACTIONS)
+        self.action.choices += [SelectChoice(code, label) for label, code in labelled]
 
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:

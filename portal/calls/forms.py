@@ -16,7 +16,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.calls.constants import (
-    APPLICANT_KIND_LABELS,
+    CALL_CODE_RULE,
     CURRENCIES,
     DEFAULT_CALL_TIMEZONE,
     MEXICAN_TIMEZONES,
@@ -36,6 +36,7 @@ from portal.core.fields import (
 )
 from portal.core.forms import choice_list
 from portal.organisations.mexican_states import STATE_CHOICES
+from portal.organisations.models import OrgKind
 
 
 def _strip(value):
@@ -116,7 +117,9 @@ class CallForm(FlaskForm):
         _l("Code"),
         filters=[_upper],
         validators=[InputRequired(_l("Enter the call's code.")), Length(max=30)],
-        description=_l("For example CONV-2026-01. It appears in links and reference numbers."),
+        description=_l(
+            "%(rule)s The code appears in links and reference numbers.", rule=CALL_CODE_RULE
+        ),
     )
     title_es = StringField(
         _l("Title (Spanish)"),
@@ -141,9 +144,7 @@ class CallForm(FlaskForm):
         filters=[_multiline],
         validators=[Length(max=20000)],
     )
-    applicant_kinds = CheckboxesField(
-        _l("Eligible applicant types"), choices=choice_list(APPLICANT_KIND_LABELS.items())
-    )
+    applicant_kinds = CheckboxesField(_l("Eligible applicant types"), choices=OrgKind.choices())
     all_states = BooleanField(_l("Open to organisations in all states"), default=True)
     state_codes = CheckboxesField(
         _l("Eligible states"),
@@ -187,9 +188,7 @@ class CallForm(FlaskForm):
         validators=[InputRequired(_l("Enter a percentage between 0 and 100."))],
     )
     in_kind_counts = BooleanField(_l("In-kind contributions count as co-finance"), default=True)
-    instruments = CheckboxesField(
-        _l("Instruments offered"), choices=choice_list((i.value, i.label) for i in Instrument)
-    )
+    instruments = CheckboxesField(_l("Instruments offered"), choices=Instrument.choices())
 
     def validate_thematic_areas_en(self, field) -> None:
         es, en = _lines(self.thematic_areas_es.data), _lines(field.data)

@@ -14,6 +14,7 @@ from portal.calls.models import CallNotice
 from portal.calls.notice_operations import add_notice, delete_notice, update_notice
 from portal.calls.operations import (
     allowed_moves,
+    budget_left,
     change_status,
     form_versions,
     publication_problems,
@@ -49,7 +50,13 @@ def call_edit(code: str):
         data = form_data_or_errors(form)
         if data and run(form, update_call, call, data, current_user, message=_("Call saved.")):
             return redirect(url_for("calls.manage", code=call.code))
-    return render_template("calls/call_form.html", form=form, programme=call.programme, call=call)
+    return render_template(
+        "calls/call_form.html",
+        form=form,
+        programme=call.programme,
+        call=call,
+        left=budget_left(call.programme, call),
+    )
 
 
 @bp.post("/calls/<code>/status")

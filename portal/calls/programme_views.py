@@ -12,7 +12,13 @@ from portal.calls.form_models import FormQuestion
 from portal.calls.forms import CallForm, ProgrammeForm
 from portal.calls.loaders import load_programme, managed_programme
 from portal.calls.models import Call, Programme
-from portal.calls.operations import create_call, create_programme, grants_managers, update_programme
+from portal.calls.operations import (
+    budget_left,
+    create_call,
+    create_programme,
+    grants_managers,
+    update_programme,
+)
 from portal.calls.views import bp
 from portal.core.db import db
 from portal.core.forms import apply_errors
@@ -98,7 +104,9 @@ def call_new(programme_id: int):
         )
         if call:
             return redirect(url_for("calls.manage", code=call.code))
-    return render_template("calls/call_form.html", form=form, programme=item, call=None)
+    return render_template(
+        "calls/call_form.html", form=form, programme=item, call=None, left=budget_left(item)
+    )
 
 
 def form_data_or_errors(form: CallForm) -> dict | None:

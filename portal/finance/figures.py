@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy import case, func, select
 
+from portal.applications.budget import ratio
 from portal.awards.models import Award, CofinanceCommitment
 from portal.core.db import db
 from portal.finance.models import CofinanceContribution, Disbursement
@@ -45,14 +46,12 @@ class GrantFigures:
 
     @property
     def cost_share_ratio(self) -> Decimal | None:
-        """Committed cost share as a share of the total project cost (0–1)."""
-        total = self.total_project_cost
-        return self.committed_cost_share / total if total else None
+        """Committed cost share as a share of the total project cost (0–1, four places)."""
+        return ratio(self.committed_cost_share, self.total_project_cost)
 
     @property
     def verified_share_ratio(self) -> Decimal | None:
-        total = self.total_project_cost
-        return self.verified_cost_share / total if total else None
+        return ratio(self.verified_cost_share, self.total_project_cost)
 
     @property
     def shortfall(self) -> bool:

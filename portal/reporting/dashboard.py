@@ -31,6 +31,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select, true
 
+from portal.applications.budget import ratio as budget_ratio
 from portal.applications.constants import ContributorType
 from portal.awards.models import Award, CofinanceCommitment
 from portal.calls.models import Call, Programme
@@ -124,9 +125,8 @@ class CofinanceRow:
 
 
 def ratio(part: Decimal, whole: Decimal) -> Decimal | None:
-    if not whole or whole <= 0:
-        return None
-    return (Decimal(part) / Decimal(whole)).quantize(CENT, ROUND_HALF_UP)
+    """The portal's one ratio (half up), to two places here."""
+    return budget_ratio(part, whole, CENT)
 
 
 @dataclass

@@ -10,12 +10,20 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from portal.calls.forms import CheckboxesField
 from portal.core.fields import DecimalField, EmailField, IntegerField, StringField, TextAreaField
 from portal.core.forms import choice_list
 from portal.core.i18n import localized
+from portal.reviews import scoring
 from portal.reviews.constants import (
     COMMENT_MAX,
     NOTE_MAX,
@@ -65,7 +73,7 @@ class ActionForm(FlaskForm):
 class ScreeningForm(FlaskForm):
     outcome = RadioField(
         _l("Decision"),
-        choices=choice_list((o.value, o.label) for o in ScreeningOutcome),
+        choices=ScreeningOutcome.choices(),
         validators=[InputRequired(_l("Choose a decision."))],
     )
     reasons = CheckboxesField(
@@ -215,12 +223,55 @@ class DeclarationForm(FlaskForm):
     )
 
 
+# Scores ------------------------------------------------------------------------------------------
+def score_rule(maximum, half_points: bool):
+    """The rubric's scale in words: the help text and the message of a refused score."""
+    if half_points:
+        return _l(
+            "Enter a score from 0 to %(max)s in whole or half points, such as 3 or 3.5.",
+            max=_plain(maximum),
+        )
+    return _l("Enter a whole number from 0 to %(max)s.", max=_plain(maximum))
+
+
+class ScoreOnScale:
+    """Refuses a score outside 0–maximum or off the rubric's step (whole or half points)."""
+
+    def __init__(self, maximum, half_points: bool):
+        self.maximum, self.half_points = Decimal(maximum), bool(half_points)
+
+    def __call__(self, form, field) -> None:
+        if field.data is None:
+            return
+        if scoring.score_problems(field.data, self.maximum, self.half_points):
+            raise ValidationError(score_rule(self.maximum, self.half_points))
+
+
+def score_field(label, criterion, half_points: bool) -> NumberField:
+    """A score input limited to the rubric's scale: min, max and step for the browser, the
+    same rule checked on the server (the operations check it again)."""
+    maximum = Decimal(criterion.max_score)
+    step = Decimal("0.5") if half_points else Decimal(1)
+    return NumberField(
+        label,
+        validators=[Optional(), ScoreOnScale(maximum, half_points)],
+        description=score_rule(maximum, half_points),
+        render_kw={
+            "inputmode": "decimal",
+            "autocomplete": "off",
+            "min": "0",
+            "max": _plain(maximum),
+            "step": str(step),
+        },
+    )
+
+
 def review_form_class(rubric):
     """A form with ``score_<id>`` and ``comment_<id>`` per criterion, plus the overall comment."""
     fields = {}
     for criterion in rubric.criteria:
-        fields[f"score_{criterion.id}"] = NumberField(
-            _l("Score (0–%(max)s)", max=_plain(criterion.max_score)), validators=[Optional()]
+        fields[f"score_{criterion.id}"] = score_field(
+            _l("Score (0–%(max)s)", max=_plain(criterion.max_score)), criterion, rubric.half_points
         )
         fields[f"comment_{criterion.id}"] = TextAreaField(
             _l("Comment"),
@@ -239,8 +290,8 @@ def review_form_class(rubric):
 
 def consensus_form_class(rubric):
     fields = {
-        f"score_{c.id}": NumberField(
-            _l("Agreed score (0–%(max)s)", max=_plain(c.max_score)), validators=[Optional()]
+        f"score_{c.id}": score_field(
+            _l("Agreed score (0–%(max)s)", max=_plain(c.max_score)), c, rubric.half_points
         )
         for c in rubric.criteria
     }

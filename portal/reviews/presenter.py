@@ -96,12 +96,12 @@ def present(application_id: int, blind: bool) -> dict:
 
 
 def _source(source, blind: bool) -> SourceEntry:
-    name = source.contributor_name
+    name, label = source.contributor_name, str(source.contributor_label)
     if blind and source.contributor_type == "applicant":
-        name = _("The applicant")
+        name, label = _("The applicant"), ""  # not "The applicant (The applicant itself)"
     return SourceEntry(
         contributor=name,
-        contributor_label=str(source.contributor_label),
+        contributor_label=label,
         nature_label=str(source.nature_label),
         counts_as_label=str(source.counts_as_label),
         amount=source.amount,

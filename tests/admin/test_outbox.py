@@ -68,3 +68,19 @@ def test_outbox_list_statement_count_is_fixed(admin_client, personas, count_quer
     with count_queries() as many:
         admin_client.get("/admin/outbox")
     assert many.count == few.count
+
+
+def test_a_logged_message_never_also_says_sent(admin_client, personas):
+    """Without a mail server a message is logged, not sent: no "Sent" time next to it."""
+    from portal.core.db import now_utc
+
+    message = _queue(personas["reviewer"], "logged")
+    message.sent_dt = now_utc()
+    db.session.commit()
+    page = admin_client.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
+    assert "Logged (not sent)" in page and "Logged on" in page
+    assert ">Sent</dt>" not in page
+    listing = admin_client.get("/admin/outbox").get_data(as_text=True)
+    row = listing[listing.index(personas["reviewer"].email) :]
+    row = row[: row.index("</tr>")]
+    assert "Logged (not sent)" in row and row.rstrip().endswith('<td class="small">—</td>')

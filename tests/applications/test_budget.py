@@ -29,9 +29,10 @@ def test_totals_percentage_and_ratios():
     assert totals.cofinance_pct == D("19.99")  # 19.99996 rounded down, never up to 20.00
     assert not totals.meets_minimum(D("20"))
     assert totals.meets_minimum(D("19.99"))
-    assert totals.cofinance_ratio == D("0.24")
+    assert totals.cofinance_ratio == D("0.2500")  # 0.2499998 rounded half up, as everywhere
+    assert totals.cofinance_ratio_pct == D("25.00")
     assert totals.leverage == D("25000.00")
-    assert totals.leverage_ratio == D("0.31")
+    assert totals.leverage_ratio == D("0.3125")
     assert totals.by_category == {"personnel": (D("400000.10"), D("100000.00"))}
 
 
@@ -71,3 +72,22 @@ def test_empty_budget():
     assert totals.cofinance_ratio is None and totals.leverage_ratio is None
     assert totals.meets_minimum(D("0"))
     assert not totals.meets_minimum(D("10"))
+
+
+def test_one_ratio_rounding_for_applications_grants_and_the_dashboard():
+    """25.5 % co-finance is 0.2550 (25.50 %) on the application and the grant, and 0.26 on the
+    dashboard: one function, half up (it was 0.25 rounded down on the application)."""
+    from portal.applications.budget import as_percent, ratio
+    from portal.finance.figures import GrantFigures
+    from portal.reporting.dashboard import ratio as dashboard_ratio
+
+    assert ratio(D("25500"), D("100000")) == D("0.2550")
+    assert ratio(D("1"), D("3")) == D("0.3333") and ratio(D("2"), D("3")) == D("0.6667")
+    assert ratio(D("1"), D("0")) is None and as_percent(None) is None
+    assert as_percent(ratio(D("25500"), D("100000"))) == D("25.50")
+    assert dashboard_ratio(D("25500"), D("100000")) == D("0.26")
+    cash = [SourceAmount("cash", "cost_share", D("25500"))]
+    totals = compute(lines(("100000.00", "0")), cash, in_kind_counts=True)
+    assert totals.cofinance_ratio == D("0.2550")
+    grant = GrantFigures(1, "R", "T", "MXN", D("100000"), committed_cost_share=D("25500"))
+    assert grant.cost_share_ratio == ratio(D("25500"), D("125500")) == D("0.2032")

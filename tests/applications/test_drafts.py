@@ -88,6 +88,8 @@ def test_viewers_cannot_start_and_closed_calls_refuse(app, as_user, personas, ca
 def test_call_page_offers_to_apply_and_lists_the_drafts(as_user, personas, call, draft):
     page = text(as_user(personas["applicant"]).get(f"/calls/{call.code}"))
     assert "Start an application" in page
+    # A legal form ending with a dot gets no second, sentence one ("A.C..").
+    assert "Applying as: Org A A.C." in page and "A.C.." not in page
     assert f"/applications/{draft.id}/edit" in page
     other = text(as_user(personas["other_applicant"]).get(f"/calls/{call.code}"))
     assert f"/applications/{draft.id}" not in other

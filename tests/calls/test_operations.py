@@ -82,8 +82,11 @@ def refusal(fn, *args) -> dict:
             "max_award",
             "The maximum award cannot be larger than the call's budget.",
         ),
-        ({"code": "conv 2026"}, "code", "Use capital letters, digits and hyphens"),
-        ({"code": "CONV"}, "code", "Use capital letters, digits and hyphens"),
+        ({"code": "conv 2026"}, "code", "Use 2 to 5 parts joined by hyphens"),
+        ({"code": "CONV"}, "code", "Use 2 to 5 parts joined by hyphens"),
+        # A part of nine characters: the message states the limit of eight.
+        ({"code": "CONV-202600001"}, "code", "each other part has 1 to 8 characters"),
+        ({"code": "CONVOCATORIA2026-01"}, "code", "has 2 to 12 characters"),
         (
             {"cofinance_min_pct": Decimal("100.01")},
             "cofinance_min_pct",

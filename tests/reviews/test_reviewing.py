@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from portal.core.db import db
 from portal.reviews.models import Assignment, Panel, Review
 from tests.documents.samples import pdf
 from tests.reviews import helpers
+from tests.support.field_errors import field_errors
 from tests.support.forms import post_form
 from tests.support.matrix import login
 
@@ -143,7 +145,14 @@ def test_save_draft_validate_and_submit(reviewer, setup, rubric, personas):
     )
     body = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Use whole points" in body and "Enter a score from 0 to 5" in body
+    # The rule is stated in full on the refused fields; the inputs carry it for the browser.
+    first, second, third = (f"score_{c.id}" for c in rubric.criteria)
+    assert field_errors(body, first) == ["Enter a whole number from 0 to 5."]
+    assert field_errors(body, second) == ["Enter a whole number from 0 to 5."]
+    assert field_errors(body, third) == []
+    tag = re.search(rf'<input[^>]*id="{first}"[^>]*>', body).group(0)
+    assert 'min="0"' in tag and 'max="5"' in tag and 'step="1"' in tag
+    assert 'aria-invalid="true"' in tag and f"{first}-error-1" in tag
     assert db.session.scalars(select(Review)).all() == []
     # A partial draft saves (Spanish decimal comma accepted).
     response = post_form(
@@ -189,6 +198,37 @@ def test_save_draft_validate_and_submit(reviewer, setup, rubric, personas):
     assert helpers.reload(Review, review.id).points == Decimal("390.000")
 
 
+def test_half_point_scale_is_stated_and_enforced(reviewer, setup, rubric, personas):
+    """Scores such as 7 or 2.3 are refused with the whole rule; the input states the scale."""
+    rubric.half_points = True
+    db.session.commit()
+    assignment = setup["assignment"]
+    _declare(reviewer, assignment, {"conflict": "no"})
+    url, page = (
+        f"/reviews/assignments/{assignment.id}/review",
+        f"/reviews/assignments/{assignment.id}",
+    )
+    form_page = reviewer.get(page).get_data(as_text=True)
+    first, second, third = (f"score_{c.id}" for c in rubric.criteria)
+    tag = re.search(rf'<input[^>]*id="{first}"[^>]*>', form_page).group(0)
+    assert 'type="number"' in tag and 'min="0"' in tag and 'max="5"' in tag
+    assert 'step="0.5"' in tag and f'aria-describedby="{first}-help"' in tag
+    rule = "Enter a score from 0 to 5 in whole or half points, such as 3 or 3.5."
+    response = post_form(
+        reviewer, url, {**_scores(rubric, ["7", "2.3", "3,5"]), "action": "save"}, form_url=page
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert field_errors(body, first) == [rule] and field_errors(body, second) == [rule]
+    assert field_errors(body, third) == []
+    assert db.session.scalars(select(Review)).all() == []
+    response = post_form(
+        reviewer, url, {**_scores(rubric, ["4.5", "0", "3,5"]), "action": "save"}, form_url=page
+    )
+    assert response.status_code == 302
+    assert db.session.scalars(select(Review)).one().status == "draft"
+
+
 def test_staff_reopen_with_a_logged_reason(client, app, setup, rubric, call, personas, outbox):
     review = helpers.add_review(setup["assignment"], rubric, ["4", "3", "5"])
     login(client, personas["grants_manager"].email)
@@ -232,3 +272,43 @@ def test_other_scores_only_after_submitting_and_never_drafts(
     assert "The other reviews" in page and "Reviewer 1" in page
     assert "Reviewer 2" not in page  # the draft is never shown
     assert second_reviewer.full_name not in page
+
+
+def test_blind_applicant_contribution_is_not_labelled_twice(app):
+    """Blind: "The applicant", not "The applicant (The applicant itself)"; named otherwise."""
+    from types import SimpleNamespace
+
+    from portal.reviews.presenter import _source
+
+    source = SimpleNamespace(
+        contributor_name="Org A A.C.",
+        contributor_type="applicant",
+        contributor_label="The applicant itself",
+        nature_label="Cash",
+        counts_as_label="Cost share",
+        amount=Decimal("1000.00"),
+        valuation_basis=None,
+    )
+    with app.test_request_context("/?lang=en"):
+        blind = _source(source, blind=True)
+        named = _source(source, blind=False)
+        html = app.jinja_env.get_template("reviews/_application.html").render(
+            organisation=None,
+            questions=[],
+            files=[],
+            lines=[],
+            sources=[blind],
+            totals=SimpleNamespace(
+                requested=Decimal(0),
+                cost_share=Decimal(0),
+                total_project_cost=Decimal(0),
+                leverage=Decimal(0),
+                cofinance_pct=Decimal(0),
+            ),
+            categories=[],
+            application=SimpleNamespace(currency="MXN"),
+            assignment=None,
+        )
+    assert (str(blind.contributor), blind.contributor_label) == ("The applicant", "")
+    assert (named.contributor, named.contributor_label) == ("Org A A.C.", "The applicant itself")
+    assert "The applicant ·" in html and "The applicant itself" not in html

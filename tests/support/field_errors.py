@@ -5,7 +5,7 @@ from __future__ import annotations
 import html as html_mod
 import re
 
-_ERROR = re.compile(r'\s*<div class="invalid-feedback d-block">(.*?)</div>', re.S)
+_ERROR = re.compile(r'\s*<div class="invalid-feedback d-block"(?: id="[^"]*")?>(.*?)</div>', re.S)
 
 
 def field_errors(page: str, field_id: str) -> list[str]:

@@ -8,7 +8,12 @@ moves, through ``portal.calls.states.CALL``) and ``versions`` (the frozen forms)
 
 from __future__ import annotations
 
-from portal.calls.operations.call_details import CALL_FIELDS, create_call, update_call
+from portal.calls.operations.call_details import (
+    CALL_FIELDS,
+    budget_left,
+    create_call,
+    update_call,
+)
 from portal.calls.operations.programmes import (
     PROGRAMME_FIELDS,
     create_programme,
@@ -41,6 +46,7 @@ __all__ = [
     "PROGRAMME_FIELDS",
     "InputError",
     "allowed_moves",
+    "budget_left",
     "change_status",
     "create_call",
     "create_programme",

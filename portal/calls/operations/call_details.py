@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from portal.audit.operations import diff, record
 from portal.calls.constants import (
-    APPLICANT_KIND_LABELS,
     CALL_CODE_RE,
+    CALL_CODE_RULE,
     TIMEZONE_NAMES,
     CallStatus,
     Instrument,
@@ -22,6 +22,7 @@ from portal.core.db import db, now_utc
 from portal.core.errors import InputError, raise_if
 from portal.core.i18n import format_money
 from portal.organisations.mexican_states import INEGI_CODES
+from portal.organisations.models import OrgKind
 
 CALL_FIELDS = (
     "code",
@@ -114,12 +115,7 @@ def _check_still_complete(data: dict) -> dict[str, list[str]]:
 
 def _check_code(code: str, call: Call | None) -> list[str]:
     if not code or not CALL_CODE_RE.match(code) or len(code) > 30:
-        return [
-            _(
-                "Use capital letters, digits and hyphens, starting with a letter, such as "
-                "CONV-2026-01 (at most 30 characters)."
-            )
-        ]
+        return [str(CALL_CODE_RULE)]
     stmt = select(Call.id).where(Call.code == code)
     if call is not None and call.id is not None:
         stmt = stmt.where(Call.id != call.id)
@@ -139,7 +135,7 @@ def _check_dates(opens: datetime | None, closes: datetime | None) -> list[str]:
 
 
 def _check_kinds(kinds) -> list[str]:
-    unknown = set(kinds or ()) - set(APPLICANT_KIND_LABELS)
+    unknown = set(kinds or ()) - {k.value for k in OrgKind}
     return [_("Unknown applicant type.")] if unknown else []
 
 
@@ -159,6 +155,13 @@ def _check_percentage(value: Decimal | None) -> list[str]:
 
 def _check_not_negative(value: Decimal | None) -> list[str]:
     return [_("The amount cannot be negative.")] if value is not None and value < 0 else []
+
+
+def budget_left(programme: Programme, call: Call | None = None) -> Decimal:
+    """What the programme's envelope still leaves for ``call`` (a new call when None): the
+    envelope minus the budgets of its other calls (negative if they already exceed it)."""
+    others = _calls_budget(programme, call.id if call is not None else None)
+    return Decimal(programme.envelope) - others
 
 
 def _check_budget(programme: Programme, budget: Decimal | None, call: Call | None) -> list[str]:
