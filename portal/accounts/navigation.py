@@ -3,6 +3,10 @@
 Who sees an entry depends on the user's roles, which accounts owns; the endpoints are only
 names, so this module imports no other domain. A domain may also register its own entries with
 ``portal.core.nav.register``.
+
+Groups: "main" entries sit in the bar, "more" entries in the bar's "More" menu (staff see up to
+seven entries: the bar must fit beside the account menu from 1200 px, where it stops
+collapsing), "account" and "admin" entries in the account menu.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ NAV: list[NavItem] = [
     NavItem("dashboard.dashboard", _l("Dashboard"), lambda u: u.is_authenticated),
     NavItem("organisations.mine", _l("My organisations"), lambda u: u.is_authenticated, "account"),
     NavItem("api_tokens.index", _l("API tokens"), lambda u: u.is_authenticated, "account"),
-    NavItem("organisations.all", _l("Organisations"), lambda u: u.is_staff),
+    NavItem("organisations.all", _l("Organisations"), lambda u: u.is_staff, "more"),
     NavItem("calls.index", _l("Calls"), lambda u: True),
     NavItem("applications.mine", _l("My applications"), _applicant),
     NavItem(
@@ -44,7 +48,7 @@ NAV: list[NavItem] = [
     NavItem("finance.index", _l("Finance"), _finance),
     NavItem("reporting.finance", _l("Finance dashboard"), _finance),
     NavItem("finance.mine", _l("My grants"), _applicant),
-    NavItem("audit.index", _l("Audit log"), lambda u: u.is_staff),
+    NavItem("audit.index", _l("Audit log"), lambda u: u.is_staff, "more"),
     NavItem("admin.users", _l("Users"), lambda u: u.has_role(Role.ADMIN), "admin"),
     NavItem("admin.outbox", _l("E-mail outbox"), lambda u: u.has_role(Role.ADMIN), "admin"),
 ]
