@@ -39,3 +39,51 @@ def run_in_app(path: str, args, kwargs):
     app = create_app()
     with app.app_context():
         return resolve(path)(*args, **kwargs)
+
+
+# Failed jobs (RQ keeps them in its failed-job registry) ------------------------------------
+def _queue():
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return None
+    from redis import Redis
+    from rq import Queue
+
+    return Queue(QUEUE_NAME, connection=Redis.from_url(url))
+
+
+def failed_jobs(limit: int = 50) -> list | None:
+    """The newest failed jobs (RQ ``Job`` objects), or None when jobs run inline."""
+    queue = _queue()
+    if queue is None:
+        return None
+    registry = queue.failed_job_registry
+    ids = registry.get_job_ids()[-limit:][::-1]
+    return [job for job in queue.job_class.fetch_many(ids, connection=queue.connection) if job]
+
+
+def failed_count() -> int:
+    queue = _queue()
+    return 0 if queue is None else queue.failed_job_registry.count
+
+
+def requeue_failed(job_id: str) -> bool:
+    """Run a failed job again; False when it is no longer in the registry."""
+    queue = _queue()
+    if queue is None or job_id not in queue.failed_job_registry.get_job_ids():
+        return False
+    queue.failed_job_registry.requeue(job_id)
+    return True
+
+
+def describe(job) -> str:
+    """The job's task (its import path) without its arguments, which may hold personal data."""
+    args = job.args or ()
+    return str(args[0]) if args else job.func_name
+
+
+def error_of(job) -> str:
+    """The last line of the job's latest traceback ("RuntimeError: ...")."""
+    result = job.latest_result()
+    text = (getattr(result, "exc_string", None) or "").strip()
+    return text.splitlines()[-1][:300] if text else ""

@@ -192,3 +192,7 @@ def outbox_retry():
 
 def _mail_server() -> str:
     return current_app.config.get("MAIL_SERVER") or ""
+
+
+# More routes register themselves on ``bp``.
+from portal.admin import jobs_views  # noqa: E402, F401

@@ -21,7 +21,8 @@ from portal.calls.rules import (
     required_document_slots,
     visible_questions,
 )
-from portal.core.i18n import current_language, format_dt, format_money, format_number
+from portal.core.i18n import current_language, format_deadline, format_money, format_number
+from portal.core.text import single_stop
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def deadline_problems(call, now: datetime) -> list[Problem]:
         message = _(
             "The deadline of the call has passed (%(deadline)s): applications can no longer be "
             "submitted.",
-            deadline=format_dt(call.closes_dt, tz=call.timezone),
+            deadline=format_deadline(call.closes_dt, call.timezone),
         )
     return [Problem("status", "deadline", message)]
 
@@ -196,9 +197,11 @@ def budget_problems(application, totals: BudgetTotals, documents: dict) -> list[
                 Problem(
                     "budget",
                     f"source-{source.id}",
-                    _(
-                        "Upload the commitment letter of %(name)s.",
-                        name=source.contributor_name,
+                    single_stop(
+                        _(
+                            "Upload the commitment letter of %(name)s.",
+                            name=source.contributor_name,
+                        )
                     ),
                 )
             )

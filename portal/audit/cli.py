@@ -1,16 +1,12 @@
-"""``flask --app wsgi audit verify``: re-check the hash chain."""
+"""``flask --app wsgi audit verify``: re-check the hash chain and record the result."""
 
 import sys
-from contextlib import closing
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from portal.audit.chain import iter_problems
-from portal.audit.models import AuditEntry
-from portal.core.db import db
+from portal.audit import checks
+from portal.core.unit_of_work import commit
 
 audit_cli = AppGroup("audit", help="Audit trail tools.")
 
@@ -22,19 +18,12 @@ def verify_cmd() -> None:
     Detects an altered row (its content no longer matches its hash) and a deleted or
     inserted row (the next entry's previous hash no longer matches). Removing the newest
     entries leaves a shorter valid chain: compare the printed count and last hash with an
-    earlier run (or an external copy) to catch that.
+    earlier run (or an external copy) to catch that. The result is kept (``audit_checks``)
+    and shown on the administrators' home page.
     """
-    # A session of its own: rows are read as stored, never from another session's cache,
-    # and closing it also closes the streaming cursor if we stop at the first problem.
-    session = Session(bind=db.session.get_bind(), join_transaction_mode="create_savepoint")
-    try:
-        with closing(iter_problems(session)) as problems:
-            first = next(problems, None)
-        if first is not None:
-            click.echo(f"Audit chain broken at entry {first[0]}: {first[1]}", err=True)
-            sys.exit(1)
-        count = session.scalar(select(func.count()).select_from(AuditEntry))
-        last = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
-    finally:
-        session.close()
-    click.echo(f"Audit chain intact: {count} entries, last hash {last or '-'}.")
+    check = checks.verify()
+    commit()
+    if not check.ok:
+        click.echo(f"Audit chain broken at {check.problem}", err=True)
+        sys.exit(1)
+    click.echo(f"Audit chain intact: {check.entries} entries, last hash {check.last_hash or '-'}.")

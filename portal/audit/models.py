@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.db import Base, now_utc
@@ -48,3 +48,19 @@ class AuditEntry(Base):
             "request_id": self.request_id,
             "prev_hash": self.prev_hash,
         }
+
+
+class AuditCheck(Base):
+    """One verification of the hash chain (``flask audit verify`` or an administrator's
+    "check now"): the administrator's home page shows the latest."""
+
+    __tablename__ = "audit_checks"
+    __table_args__ = (CheckConstraint("ok OR problem IS NOT NULL", name="problem_named"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checked_dt: Mapped[datetime] = mapped_column(default=now_utc, index=True)
+    ok: Mapped[bool]
+    entries: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    last_hash: Mapped[str | None] = mapped_column(String(64))
+    problem: Mapped[str | None] = mapped_column(String(500))
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -10,7 +10,9 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.audit import checks
 from portal.audit.forms import AuditFilterForm
+from portal.audit.labels import action_label, field_label, object_label
 from portal.audit.queries import audit_search
 from portal.core.i18n import DEFAULT_TIMEZONE, valid_timezone
 from portal.core.pagination import Page, paginate, requested_page
@@ -48,7 +50,11 @@ def index():
         form=form,
         page=page,
         change_rows=change_rows,
+        action_label=action_label,
+        object_label=object_label,
         filtered=bool(request.args.keys() - {"page"}),
+        chain=checks.latest(),
+        check_form=CheckForm() if can_check(current_user) else None,
     )
 
 
@@ -64,6 +70,16 @@ class ChangeRow:
     before: str | None
     after: str
     is_change: bool
+
+    @property
+    def label(self):
+        """The field's translated name (the code itself when unknown)."""
+        return field_label(self.field)
+
+    @property
+    def lang(self) -> str | None:
+        """English content (``title_en``…) is marked as such on Spanish pages."""
+        return "en" if self.field.endswith("_en") else None
 
 
 def change_rows(changes) -> list[ChangeRow]:
@@ -89,3 +105,7 @@ def _show(value) -> str:
     else:
         text = str(value)
     return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
+
+
+# The routes register themselves on ``bp``.
+from portal.audit.check_views import CheckForm, can_check  # noqa: E402

@@ -10,12 +10,13 @@ def init_app(app: Flask) -> None:
 
     agreement.register()
     letters.register()
-    from portal.awards.constants import RISK_LEVEL_LABELS
+    from portal.awards.constants import RiskLevel
     from portal.awards.risk import condition_texts
 
     app.jinja_env.globals.update(
         award_of_application=_award_of_application,
-        risk_level_label=lambda level: RISK_LEVEL_LABELS.get(level, level),
+        visible_award_of=_visible_award_of,
+        risk_level_label=RiskLevel.label_of,
         risk_condition_texts=condition_texts,
     )
 
@@ -24,3 +25,13 @@ def _award_of_application(application_id: int):
     from portal.awards.operations import award_of
 
     return award_of(application_id)
+
+
+def _visible_award_of(application_id: int):
+    """The application's award when the signed-in person may see it (None otherwise)."""
+    from flask_login import current_user
+
+    from portal.awards.permissions import can_view
+
+    award = _award_of_application(application_id)
+    return award if award is not None and can_view(award, current_user) else None

@@ -86,6 +86,7 @@ def _calls_template_helpers() -> dict:
     from portal.calls import constants
     from portal.core.i18n import current_language, format_number
     from portal.organisations.mexican_states import STATES
+    from portal.organisations.models import OrgKind
 
     def bilingual(texts: dict | None) -> str:
         texts = texts or {}
@@ -115,11 +116,11 @@ def _calls_template_helpers() -> dict:
         "percent": percent,
         "answer_limits": answer_limits,
         "user_zone": user_zone(),
-        "APPLICANT_KIND_LABELS": constants.APPLICANT_KIND_LABELS,
+        "OrgKind": OrgKind,
         "STATE_NAMES": {s.inegi: s.name for s in STATES},
         "DOCUMENT_TYPES": constants.DOCUMENT_TYPES,
         "QuestionKind": constants.QuestionKind,
-        "YES_NO_LABELS": constants.YES_NO_LABELS,
+        "YesNo": constants.YesNo,
         "CallStatus": constants.CallStatus,
     }
 

@@ -19,6 +19,8 @@ from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 
 from config import ROOT
+from portal.core.text import single_stop
+from portal.core.zones import zone_name
 
 # Language code -> CLDR locale used for formatting and catalogue lookup.
 LOCALES = {"es": "es_MX", "en": "en"}
@@ -35,9 +37,18 @@ def init_app(app: Flask) -> None:
         timezone_selector=select_timezone,
         default_translation_directories=str(ROOT / "portal" / "translations"),
     )
-    app.jinja_env.filters.update(money=format_money, datetime=format_dt, date=format_day)
+    app.jinja_env.filters.update(
+        money=format_money,
+        datetime=format_dt,
+        date=format_day,
+        deadline=format_deadline,
+        single_stop=single_stop,
+    )
     app.jinja_env.globals.update(
-        current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES, localized=localized
+        current_language=current_language,
+        current_zone=lambda: str(get_timezone()),
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        localized=localized,
     )
 
 
@@ -109,7 +120,17 @@ def format_dt(value: datetime | None, tz: str | None = None, fmt: str = "medium"
     zone = ZoneInfo(tz or str(get_timezone()))
     locale = str(get_locale() or "es_MX")
     text = _babel_format_datetime(value, fmt, tzinfo=zone, locale=locale)
-    return f"{text} ({zone.key})"
+    return f"{text} ({zone_name(zone.key)})"
+
+
+def format_deadline(value: datetime | None, call_zone: str, fmt: str = "medium") -> str:
+    """An instant in the reader's own zone first, then in the call's zone when they differ."""
+    if value is None:
+        return "—"
+    own = str(get_timezone())
+    if own == call_zone:
+        return format_dt(value, own, fmt)
+    return f"{format_dt(value, own, fmt)} · {format_dt(value, call_zone, 'short')}"
 
 
 def format_day(value: date | datetime | None, fmt: str = "medium") -> str:

@@ -56,3 +56,12 @@ def as_id(text: str | None) -> int | None:
         return None
     value = int(raw)
     return value if 1 <= value <= MAX_INT else None
+
+
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
+
+
+def single_stop(text: str) -> str:
+    """One full stop where a name ending in one ("Justicia Cercana, A.C.") ends a sentence;
+    an ellipsis is left alone."""
+    return _DOUBLE_STOP.sub(".", str(text))

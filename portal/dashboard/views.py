@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
+from babel.dates import format_timedelta
 from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from portal.accounts.operations import update_preferences
+from portal.applications.models import Application
+from portal.calls.models import Call
+from portal.core.db import db, now_utc
 from portal.core.i18n import normalise_language
 from portal.core.security import safe_next
+from portal.dashboard.tasks import tasks_for
+from portal.finance import deadlines
 from portal.organisations.context import current_membership
+from portal.organisations.models import Membership, Organisation
 
 bp = Blueprint("dashboard", __name__)
+
+RECENT = 5
 
 
 @bp.get("/")
@@ -21,7 +35,44 @@ def home():
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    return render_template("dashboard/dashboard.html", membership=current_membership())
+    groups = tasks_for(current_user)
+    return render_template(
+        "dashboard/dashboard.html",
+        membership=current_membership(),
+        groups=[g for g in groups if g],
+        waiting=sum(g.total for g in groups),
+        recent=_recent_applications(),
+    )
+
+
+def _recent_applications() -> list:
+    """The latest applications of the user's organisations (none for staff-only users)."""
+    return db.session.execute(
+        select(Application.id, Application.reference, Application.title, Application.status)
+        .add_columns(Call.code, Organisation.legal_name)
+        .join(Call, Call.id == Application.call_id)
+        .join(Organisation, Organisation.id == Application.organisation_id)
+        .join(Membership, Membership.organisation_id == Application.organisation_id)
+        .where(Membership.user_id == current_user.id)
+        .order_by(Application.updated_dt.desc(), Application.id.desc())
+        .limit(RECENT)
+    ).all()
+
+
+@bp.app_template_filter("time_left")
+def time_left(due: date | datetime | None) -> str:
+    """'in 3 days' / '2 days ago' from now (a datetime) or from today (a calendar date)."""
+    if due is None:
+        return ""
+    if isinstance(due, datetime):
+        delta = due - now_utc()
+    else:
+        delta = due - deadlines.today()
+        if not delta.days:
+            return _("today")
+    return format_timedelta(
+        delta, add_direction=True, threshold=1.1, locale=str(get_locale() or "es_MX")
+    )
 
 
 @bp.post("/language")

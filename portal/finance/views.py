@@ -18,9 +18,10 @@ from portal.core.db import db
 from portal.core.forms import choice_list
 from portal.core.views import require
 from portal.finance import figures, forms, operations, permissions
-from portal.finance.constants import KIND_LABELS, RequestStatus
+from portal.finance.constants import Kind, RequestStatus
 from portal.finance.documents import contribution_owner, request_owner
 from portal.finance.models import CofinanceContribution, Disbursement, PaymentRequest
+from portal.finance.my_grants import my_grants
 
 bp = Blueprint("finance", __name__, url_prefix="/finance")
 
@@ -118,18 +119,8 @@ def index():
 @bp.route("/mine")
 @login_required
 def mine():
-    """The active grants of the organisations the user belongs to."""
-    from portal.organisations.models import Membership
-
-    ids = list(
-        db.session.scalars(
-            select(Award.id)
-            .join(Membership, Membership.organisation_id == Award.organisation_id)
-            .where(Membership.user_id == current_user.id)
-        )
-    )
-    grants = list(figures.grant_figures(ids).values()) if ids else []
-    return render_template("finance/mine.html", grants=grants)
+    """Every award of the user's organisations, in every state the grantee may see."""
+    return render_template("finance/mine.html", grants=my_grants(current_user))
 
 
 # A grant's money page ------------------------------------------------------------------------
@@ -186,7 +177,7 @@ def grant_context(award: Award, **forms_) -> dict:
             )
             for d in ledger_rows
         },
-        "kind_labels": KIND_LABELS,
+        "DisbursementKind": Kind,
         "can_prepare": permissions.can_prepare(award, current_user),
         "is_finance": permissions.is_finance(current_user),
         "advances_allowed": operations.advances_allowed(award),

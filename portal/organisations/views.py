@@ -21,6 +21,7 @@ from portal.core.forms import apply_errors
 from portal.core.i18n import current_language
 from portal.core.pagination import paginate, requested_page
 from portal.core.security import safe_next
+from portal.core.text import single_stop
 from portal.core.views import require, run, run_action
 from portal.organisations import invitations as invites
 from portal.organisations import operations as ops
@@ -138,7 +139,7 @@ def switch():
         if org_id is None or not switch_to(org_id):
             abort(404)
         org = db.session.get(Organisation, org_id)
-        flash(_("You are now acting for %(name)s.", name=org.legal_name), "success")
+        flash(single_stop(_("You are now acting for %(name)s.", name=org.legal_name)), "success")
         return redirect(safe_next(form.next.data, url_for(".mine")))
     memberships = db.session.scalars(
         select(Membership)
@@ -263,7 +264,7 @@ def remove_member(org_id: int, membership_id: int):
     leaving = membership.user_id == current_user.id
     require(leaving or org.can_manage(current_user))
     if leaving:
-        message = _("You have left %(name)s.", name=org.legal_name)
+        message = single_stop(_("You have left %(name)s.", name=org.legal_name))
     else:
         message = _("The member has been removed from the organisation.")
     if not run_action(ops.remove_member, membership, message=message):
@@ -308,7 +309,10 @@ def invitation(token: str):
             return _invitation_problem(found, problem)
         switch_to(membership.organisation_id)
         flash(
-            _("Welcome! You have joined %(name)s.", name=found.organisation.legal_name), "success"
+            single_stop(
+                _("Welcome! You have joined %(name)s.", name=found.organisation.legal_name)
+            ),
+            "success",
         )
         return redirect(url_for(".show", org_id=membership.organisation_id))
     return render_template("organisations/invitation.html", invitation=found, form=form)

@@ -44,7 +44,7 @@ def test_row_shows_time_actor_organisation_changes_ip_and_request(staff_client, 
     page = staff_client.get("/audit/").get_data(as_text=True)
     row = page[page.index(f'<tr id="entry-{entry.id}">') :]
     row = row[: row.index("</tr>")]
-    assert "Feb 28, 2026, 10:30:00\u202fPM (America/Hermosillo)" in row
+    assert "Feb 28, 2026, 10:30:00\u202fPM (Sonora time)" in row
     assert "Ana Aplicante" in row and personas["applicant"].email in row
     assert "Org A A.C." in row
     assert "organisation.updated" in row

@@ -108,7 +108,7 @@ def test_call_form_refusals_are_shown_and_change_nothing(as_user, personas, prog
             "The closing date and time must be after the opening date and time.",
         ),
         ({"min_award": "400000"}, "The maximum award cannot be smaller than the minimum award."),
-        ({"code": "conv_2026"}, "Use capital letters, digits and hyphens"),
+        ({"code": "conv_2026"}, "each other part has 1 to 8 characters"),
         ({"cofinance_min_pct": "101"}, "The percentage must be between 0 and 100."),
         ({"thematic_areas_en": "Only one"}, "Give one English line for each Spanish line."),
         (
@@ -192,7 +192,8 @@ def test_public_list_shows_open_calls_first_with_the_deadline_in_the_call_zone(
     assert "CONV-2026-02" in body and "CONV-2024-01" in body
     assert "CONV-2026-01" not in body  # draft
     assert body.index("CONV-2026-02") < body.index("CONV-2024-01")
-    assert "(America/Hermosillo)" in body and "(America/Mexico_City)" in body
+    # An anonymous reader's zone is the programme's (central Mexico); the Sonora call adds its own.
+    assert "(Central Mexico time)" in body and "Call time:" in body and "(Sonora time)" in body
 
 
 def test_public_detail(anon, published_call):
@@ -205,13 +206,15 @@ def test_public_detail(anon, published_call):
     assert "Check whether you are eligible" in body
 
 
-def test_deadline_also_shown_in_the_users_zone(app, as_user, personas, published_call):
+def test_deadline_shown_in_the_users_zone_first(app, as_user, personas, published_call):
     user = personas["applicant"]
     with app.app_context():
         db.session.get(type(user), user.id).timezone = "America/Cancun"
         db.session.commit()
     body = text(as_user(user).get("/calls/CONV-2026-02"))
-    assert "Your time:" in body and "(America/Cancun)" in body
+    # The reader's own zone first, then the call's.
+    assert body.index("(Quintana Roo time)") < body.index("Call time:")
+    assert "(Central Mexico time)" in body
 
 
 def test_drafts_are_hidden_from_the_public(anon, as_user, personas, draft_call):
@@ -317,3 +320,20 @@ def test_delete_and_notice_flow(as_user, personas, draft_call):
     )
     assert response.status_code == 302
     assert "Who?" in text(client.get("/calls/CONV-2026-01"))
+
+
+def test_call_form_states_the_code_rule_and_the_envelope_left(as_user, personas, draft_call):
+    """The code's help text gives the whole rule (8 characters per part); the budget field
+    shows what the programme's envelope still leaves before a larger budget is refused."""
+    client = as_user(personas["grants_manager"])
+    # draft_call budgets 2,000,000 of the 10,000,000 envelope.
+    page = text(client.get(f"/programmes/{draft_call.programme_id}/calls/new")).replace("\xa0", " ")
+    assert "each other part has 1 to 8 characters; at most 30 characters in all." in page
+    assert (
+        "The programme has MXN 8,000,000.00 left of its envelope of MXN 10,000,000.00 for this "
+        "call." in page
+    )
+    assert 'aria-describedby="budget-help"' in page
+    # Editing the call itself: its own budget is not counted against it.
+    page = text(client.get(f"/calls/{draft_call.code}/edit")).replace("\xa0", " ")
+    assert "The programme has MXN 10,000,000.00 left of its envelope" in page

@@ -15,20 +15,27 @@ def test_language_switch_is_open_to_everyone(matrix):
     matrix.check("/language", allowed=PERSONAS, method="POST", data={"lang": "en", "next": "/"})
 
 
-def test_dashboard_shows_each_role_its_own_cards(matrix):
-    cards = {
-        "applicant": "Calls and applications",
-        "reviewer": "My assignments",
-        "grants_manager": "Programme management",
-        "finance_officer": "Payment requests, disbursements",
-        "admin": "Users, roles, invitations",
+def test_dashboard_shows_each_role_its_own_shortcuts(matrix):
+    shortcuts = {
+        "applicant": "/finance/mine",
+        "reviewer": "/reviews/",
+        "grants_manager": "/programmes/",
+        "finance_officer": "/finance/",
+        "admin": "/admin/users",
     }
-    for persona, own in cards.items():
+    for persona, own in shortcuts.items():
         page = matrix.client(persona).get("/dashboard").get_data(as_text=True)
-        assert own in page, persona
-        for other, text in cards.items():
+        section = page.split('id="shortcuts-heading"', 1)[1].split("</section>", 1)[0]
+        assert f'href="{own}"' in section, persona
+        for other, href in shortcuts.items():
             if other != persona:
-                assert text not in page, f"{persona} sees the {other} card"
+                assert f'href="{href}"' not in section, f"{persona} sees the {other} shortcut"
+
+
+def test_a_new_user_is_told_what_will_appear(matrix):
+    page = matrix.client("reviewer").get("/dashboard").get_data(as_text=True)
+    assert "Nothing is waiting for you right now." in page
+    assert "Applications assigned to you for review will appear here" in page
 
 
 def test_language_switch_ignores_a_foreign_next(client):
