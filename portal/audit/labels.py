@@ -168,6 +168,7 @@ FIELD_LABELS = {
     "category": _l("Category"),
     "certified_name": _l("Name of the person certifying"),
     "chair_id": _l("Chair of the panel (id)"),
+    "reviews_due": _l("Reviews due by"),
     "closes_dt": _l("Closes"),
     "cluni": _l("CLUNI"),
     "code": _l("Code"),

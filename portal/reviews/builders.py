@@ -48,6 +48,7 @@ def build_panel(
     reviewers_per_application: int = 2,
     blind: bool = True,
     show_scores_after_submit: bool = False,
+    reviews_due=None,
 ) -> Panel:
     panel = Panel(
         call_id=call.id,
@@ -55,6 +56,7 @@ def build_panel(
         blind=blind,
         show_scores_after_submit=show_scores_after_submit,
         chair_id=chair.id if chair else None,
+        reviews_due=reviews_due,
     )
     panel.members = [PanelMember(user_id=user.id) for user in members]
     db.session.add(panel)

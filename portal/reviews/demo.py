@@ -40,6 +40,7 @@ from portal.reviews.builders import (
     build_rubric,
 )
 from portal.reviews.models import Panel, Rubric, ScreeningDecision
+from portal.reviews.operations import call_closing_day
 
 CALL = "CONV-2026-01"
 MANAGER = "gestor@cofinancia.example"
@@ -219,12 +220,23 @@ def _rubric(world, call) -> Rubric:
     return rubric
 
 
+# Reviews are due three weeks after the call closes.
+REVIEW_WEEKS = 3
+
+
 def _panel(world, call) -> Panel:
     panel = db.session.scalar(select(Panel).filter_by(call_id=call.id))
     if panel is not None:
         return panel
     first, second = (world.user(e) for e in REVIEWERS)
-    panel = build_panel(call, [first, second], chair=first, show_scores_after_submit=True)
+    closes = call_closing_day(call)
+    panel = build_panel(
+        call,
+        [first, second],
+        chair=first,
+        show_scores_after_submit=True,
+        reviews_due=closes + timedelta(days=REVIEW_WEEKS * 7) if closes else None,
+    )
     world.created["panel"] += 1
     return panel
 

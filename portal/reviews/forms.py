@@ -20,7 +20,14 @@ from wtforms.validators import (
 )
 
 from portal.calls.forms import CheckboxesField
-from portal.core.fields import DecimalField, EmailField, IntegerField, StringField, TextAreaField
+from portal.core.fields import (
+    DateField,
+    DecimalField,
+    EmailField,
+    IntegerField,
+    StringField,
+    TextAreaField,
+)
 from portal.core.forms import choice_list
 from portal.core.i18n import localized
 from portal.reviews import scoring
@@ -171,6 +178,11 @@ class PanelForm(FlaskForm):
         _l("Reviewers may see the other reviews' scores after submitting their own")
     )
     chair_id = SelectField(_l("Chair of the panel"), coerce=int, choices=[])
+    reviews_due = DateField(
+        _l("Reviews due by"),
+        validators=[Optional()],
+        description=_l("Reviewers see this date on their home page; leave empty for none."),
+    )
 
     def set_members(self, members) -> None:
         self.chair_id.choices = choice_list(

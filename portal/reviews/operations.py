@@ -15,8 +15,10 @@ from sqlalchemy import exists, func, select
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.audit.operations import diff, record
+from portal.calls.rules import utc_to_local
 from portal.core.db import db, now_utc
 from portal.core.errors import InputError
+from portal.core.i18n import format_day
 from portal.reviews.models import (
     Assignment,
     Consensus,
@@ -204,7 +206,14 @@ def remove_criterion(call, actor, criterion: Criterion) -> None:
 
 # Panel -------------------------------------------------------------------------------------------
 def update_panel(
-    call, actor, *, reviewers_per_application, blind, show_scores_after_submit, chair_id
+    call,
+    actor,
+    *,
+    reviewers_per_application,
+    blind,
+    show_scores_after_submit,
+    chair_id,
+    reviews_due=None,
 ):
     panel = ensure_panel(call)
     errors: dict[str, list[str]] = {}
@@ -212,6 +221,11 @@ def update_panel(
         errors["reviewers_per_application"] = [_("Enter a number from 1 to 10.")]
     if chair_id and chair_id not in panel.member_ids():
         errors["chair_id"] = [_("The chair must be a member of the panel.")]
+    closes = call_closing_day(call)
+    if reviews_due and closes and reviews_due < closes:
+        errors["reviews_due"] = [
+            _("Reviews cannot be due before the call closes (%(day)s).", day=format_day(closes))
+        ]
     if errors:
         raise InputError(errors)
     before = panel.audit_fields()
@@ -219,12 +233,18 @@ def update_panel(
     panel.blind = bool(blind)
     panel.show_scores_after_submit = bool(show_scores_after_submit)
     panel.chair_id = chair_id or None
+    panel.reviews_due = reviews_due
     panel.updated_dt = now_utc()
     db.session.flush()
     changes = diff(before, panel.audit_fields())
     if changes:
         record("review.panel_updated", panel, changes={"call": call.code, **changes})
     return panel
+
+
+def call_closing_day(call):
+    """The calendar day, in the call's zone, on which applications close (None: no deadline)."""
+    return utc_to_local(call.closes_dt, call.timezone).date() if call.closes_dt else None
 
 
 def reviewer_candidates(panel: Panel | None) -> list[User]:

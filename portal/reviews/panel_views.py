@@ -202,6 +202,7 @@ def panel(code: str):
         blind=form.blind.data,
         show_scores_after_submit=form.show_scores_after_submit.data,
         chair_id=form.chair_id.data or None,
+        reviews_due=form.reviews_due.data,
         message=_("The panel settings are saved."),
     ):
         return redirect(url_for("reviews.panel", code=call.code))

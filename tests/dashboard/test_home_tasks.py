@@ -30,7 +30,7 @@ EXPECTED = {
         ["Drafts to finish and submit", "Milestone reports due"],
         ["Asesoría jurídica gratuita en Apodaca", "CONV-2025-01-0901"],
     ),
-    "revisor2@cofinancia.example": (["Reviews to score"], []),
+    "revisor2@cofinancia.example": (["Reviews to score", "Due:"], []),  # the panel's date
     "revisora1@cofinancia.example": (["Consensus to record"], []),
     "gestor@cofinancia.example": (
         ["Consensus to record", "Deliverables to approve", "Overdue milestone reports"],

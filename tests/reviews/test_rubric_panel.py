@@ -175,3 +175,33 @@ def test_member_with_assignments_cannot_be_removed(
     other = next(m for m in panel.members if m.user_id == personas["reviewer"].id)
     post_form(client, f"{url}/members/{other.id}/remove", {}, form_url=url)
     assert helpers.reload(Panel, panel.id).member_ids() == [second_reviewer.id]
+
+
+def test_reviews_due_date_is_set_and_checked(client, ctx, call, personas):
+    """The grants manager sets the day reviews are due; it may not fall before the call
+    closes (the reviewers' home pages show it: tests/dashboard)."""
+    from datetime import timedelta
+
+    from portal.reviews.operations import call_closing_day
+
+    _manager(client, personas)
+    url = f"/calls/{call.code}/panel"
+    add = f"/calls/{call.code}/panel/members"
+    post_form(client, add, {"user_id": personas["reviewer"].id}, form_url=url)
+    closes = call_closing_day(call)
+    settings = {"reviewers_per_application": "1", "blind": "y", "chair_id": "0"}
+
+    early = (closes - timedelta(days=1)).isoformat()
+    response = post_form(client, url, {**settings, "reviews_due": early}, form_url=url)
+    assert response.status_code != 302
+    assert "Reviews cannot be due before the call closes" in response.get_data(as_text=True)
+    assert db.session.scalars(select(Panel)).one().reviews_due is None
+
+    due = closes + timedelta(days=14)
+    response = post_form(client, url, {**settings, "reviews_due": due.isoformat()}, form_url=url)
+    assert response.status_code == 302
+    assert db.session.scalars(select(Panel)).one().reviews_due == due
+    entry = db.session.scalars(
+        select(AuditEntry).filter_by(action="review.panel_updated").order_by(AuditEntry.id.desc())
+    ).first()
+    assert "reviews_due" in entry.changes

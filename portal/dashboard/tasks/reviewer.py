@@ -1,6 +1,6 @@
-"""A reviewer's tasks: conflict-of-interest declarations, reviews to score, and for a panel
-chair the consensus still to record. Reviews have no due date of their own: the list is
-ordered by assignment, oldest first, and says when each was assigned."""
+"""A reviewer's tasks: conflict-of-interest declarations, reviews to score (with the panel's
+due date, when the grants manager set one), and for a panel chair the consensus still to
+record."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from portal.applications.models import Application
 from portal.calls.models import Call
 from portal.dashboard.tasks.base import Task, TaskGroup, first_rows
 from portal.dashboard.tasks.consensus import consensus_pending
+from portal.finance import deadlines
 from portal.reviews.models import Assignment, Panel, Review
 
 
@@ -22,19 +23,25 @@ def groups(user) -> list[TaskGroup]:
 def _assigned(user, *where):
     return (
         select(Assignment.id, Assignment.assigned_dt, Application.reference, Application.title)
-        .add_columns(Call.code)
+        .add_columns(Call.code, Panel.reviews_due)
         .join(Application, Application.id == Assignment.application_id)
         .join(Call, Call.id == Assignment.call_id)
+        .outerjoin(Panel, Panel.call_id == Assignment.call_id)
         .where(
             Assignment.reviewer_id == user.id,
             Application.status == "under_review",
             *where,
         )
-        .order_by(Assignment.assigned_dt, Assignment.id)
+        .order_by(Panel.reviews_due.is_(None), Panel.reviews_due, Assignment.assigned_dt)
     )
 
 
+def _due(day, today) -> dict:
+    return {"due": day, "overdue": bool(day and day < today)}
+
+
 def _declarations(user) -> TaskGroup:
+    today = deadlines.today()
     group = TaskGroup("declarations", _("Conflict-of-interest declarations"))
     rows, group.total = first_rows(_assigned(user, Assignment.conflict.is_(None)))
     group.more_url = url_for("reviews.my_assignments")
@@ -44,7 +51,7 @@ def _declarations(user) -> TaskGroup:
             detail=r.code,
             url=url_for("reviews.assignment", assignment_id=r.id),
             action=_("Declare"),
-            due=None,
+            **_due(r.reviews_due, today),
         )
         for r in rows
     ]
@@ -52,6 +59,7 @@ def _declarations(user) -> TaskGroup:
 
 
 def _reviews(user) -> TaskGroup:
+    today = deadlines.today()
     group = TaskGroup("reviews", _("Reviews to score"))
     query = _assigned(
         user,
@@ -66,6 +74,7 @@ def _reviews(user) -> TaskGroup:
             detail=_("%(code)s · draft saved", code=r.code) if r.review_id else r.code,
             url=url_for("reviews.assignment", assignment_id=r.id) + "#scoring",
             action=_("Continue scoring") if r.review_id else _("Score"),
+            **_due(r.reviews_due, today),
         )
         for r in rows
     ]

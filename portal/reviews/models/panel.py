@@ -4,7 +4,7 @@ their conflict-of-interest declaration: ``Assignment.state``, moved by
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -31,6 +31,9 @@ class Panel(Base):
     blind: Mapped[bool] = mapped_column(default=True)
     show_scores_after_submit: Mapped[bool] = mapped_column(default=False)
     chair_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The calendar day (programme zone) by which reviews are due; shown on the reviewers'
+    # home pages, overdue after it.
+    reviews_due: Mapped[date | None]
     created_dt: Mapped[datetime] = mapped_column(default=now_utc)
     updated_dt: Mapped[datetime | None]
 
@@ -59,6 +62,7 @@ class Panel(Base):
             "blind": self.blind,
             "show_scores_after_submit": self.show_scores_after_submit,
             "chair_id": self.chair_id,
+            "reviews_due": self.reviews_due,
         }
 
 
