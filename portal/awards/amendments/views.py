@@ -81,7 +81,10 @@ def new_amendment(award_id: int):
 @login_required
 def edit_amendment(amendment_id: int):
     amendment = visible_amendment(amendment_id)
-    require(permissions.can_edit(amendment, current_user))
+    require(permissions.is_author_side(amendment, current_user))
+    if not permissions.can_edit(amendment, current_user):
+        flash(_("This amendment can no longer be changed."), "info")
+        return to_amendment(amendment)
     form = AmendmentForm(
         data={
             "kinds": amendment.kinds,
@@ -157,7 +160,7 @@ def _history(amendment: Amendment) -> list[dict]:
 @login_required
 def submit_amendment(amendment_id: int):
     amendment = visible_amendment(amendment_id)
-    require(permissions.can_edit(amendment, current_user))
+    require(permissions.is_author_side(amendment, current_user))
     run_action(
         operations.submit,
         amendment,
@@ -171,7 +174,7 @@ def submit_amendment(amendment_id: int):
 @login_required
 def withdraw_amendment(amendment_id: int):
     amendment = visible_amendment(amendment_id)
-    require(permissions.can_edit(amendment, current_user))
+    require(permissions.is_author_side(amendment, current_user))
     run_action(
         operations.withdraw, amendment, current_user, message=_("The amendment was withdrawn.")
     )
