@@ -11,6 +11,7 @@ from portal.applications.models import (
     StatusChange,
 )
 from portal.audit.models import AuditEntry
+from portal.awards.amendments.models import Amendment
 from portal.awards.models import (
     Agreement,
     AgreementClause,
@@ -59,6 +60,7 @@ __all__ = [
     "AdvanceLiquidation",
     "Agreement",
     "AgreementClause",
+    "Amendment",
     "ApiToken",
     "Application",
     "ApplicationCounter",

@@ -71,3 +71,44 @@ AGREEMENT = StateMachine(
         ),
     ],
 )
+
+# An amendment (portal/awards/amendments) is drafted by the grantee's owner or signatory, or
+# started by a grants manager; whoever drafted it submits it (again, after a return for
+# changes) or withdraws it; the programme's grants managers approve, return or reject it.
+# In this first slice approval applies the change at once ("approved" = in effect); the next
+# slice inserts the signature of an amendment document between the decision and the effect.
+AMENDMENT = StateMachine(
+    "amendment",
+    states=("draft", "submitted", "changes_requested", "approved", "rejected", "withdrawn"),
+    rows=[
+        (
+            ("draft", "changes_requested"),
+            "submit",
+            "submitted",
+            "the grantee's owner or signatory, or the grants manager who started it",
+            "amendment.submitted",
+        ),
+        (
+            "submitted",
+            "request_changes",
+            "changes_requested",
+            "grants manager (with comments)",
+            "amendment.changes_requested",
+        ),
+        (
+            "submitted",
+            "approve",
+            "approved",
+            "grants manager of the programme (the change takes effect)",
+            "amendment.approved",
+        ),
+        ("submitted", "reject", "rejected", "grants manager (with reasons)", "amendment.rejected"),
+        (
+            ("draft", "changes_requested"),
+            "withdraw",
+            "withdrawn",
+            "whoever may submit it",
+            "amendment.withdrawn",
+        ),
+    ],
+)

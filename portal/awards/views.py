@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 
 from portal.applications.models import Application
 from portal.awards import operations
+from portal.awards.amendments import operations as amendment_operations
 from portal.awards.forms import (
     CommitmentForm,
     MilestoneForm,
@@ -91,6 +92,7 @@ def award(award_id: int):
         issue_problems=operations.issue_problems(award) if manage else [],
         refuse_form=RefuseApprovalForm(),
         renders=_pending_renders(agreements) if manage else {},
+        **amendment_operations.section(award, current_user),
     )
 
 
@@ -308,3 +310,4 @@ from portal.awards import (  # noqa: E402, F401
     sign_views,
     verify_views,
 )
+from portal.awards.amendments import views as amendment_views  # noqa: E402, F401

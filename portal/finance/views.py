@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from portal.applications.constants import BudgetCategory
+from portal.awards.amendments import operations as amendment_operations
 from portal.awards.models import Award
 from portal.core.db import db
 from portal.core.forms import choice_list
@@ -183,6 +184,7 @@ def grant_context(award: Award, **forms_) -> dict:
         "advances_allowed": operations.advances_allowed(award),
         "outstanding_advance": operations.outstanding_advance(award.id),
         "advanced_total": operations.advanced_total(award.id),
+        **amendment_operations.section(award, current_user),
     }
 
 

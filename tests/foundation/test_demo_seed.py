@@ -47,6 +47,7 @@ def test_first_seed_creates_the_whole_cast(ctx):
         "finance_grant": 4,  # no payment, partly paid, fully paid, co-finance shortfall
         "disbursement": 4,
         "cofinance_contribution": 4,
+        "amendment": 1,  # a no-cost extension waiting for the grants manager
         # finance dashboard: a USD programme and call, two USD grants (Sonora, Nuevo León)
         "usd_programme": 1,
         "usd_call": 1,

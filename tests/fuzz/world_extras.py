@@ -21,6 +21,8 @@ from portal.applications import operations as application_ops
 from portal.applications.models import Application, CofinanceSource, StatusChange
 from portal.applications.references import format_reference, next_number
 from portal.awards import operations as award_ops
+from portal.awards.amendments import operations as amendment_ops
+from portal.awards.amendments.models import Amendment
 from portal.awards.models import Award
 from portal.calls.models import Call
 from portal.calls.rules import form_snapshot
@@ -159,6 +161,26 @@ def build(app, demo) -> dict[str, list[str]]:
         f"/finance/requests/{delivered.id}",
         f"/finance/requests/{payable.id}",
     ]
+
+    # Amendments: the grantee's draft extension of grant 901 (edit, submit, withdraw); the
+    # demo's submitted one on grant 904 waits for the grants manager's decision.
+    amendment = amendment_ops.create_draft(
+        grants[901],
+        applicant,
+        kinds=["no_cost_extension", "scope"],
+        new_end_date=grants[901].end_date + timedelta(days=90),
+        scope="Dos colonias más",
+        justification="Retraso por lluvias",
+    )
+    submitted = db.session.scalar(select(Amendment).filter_by(status="submitted"))
+    hints["applicant"] += [
+        f"/amendments/{amendment.id}",
+        f"/amendments/{amendment.id}/edit",
+        f"/awards/{grants[902].id}/amendments/new",
+    ]
+    hints["grants_manager"] += [f"/awards/{grants[902].id}/amendments/new"]
+    if submitted is not None:
+        hints["grants_manager"].append(f"/amendments/{submitted.id}")
 
     # Accounts and organisations: a password-reset link, an invitation to organisation A for
     # the reviewer's address (the reviewer accepts it, the owner can revoke it), an API token

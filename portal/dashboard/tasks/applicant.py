@@ -14,6 +14,7 @@ from portal.awards.models import Agreement, Award, CofinanceCommitment, Mileston
 from portal.calls.models import Call
 from portal.core.db import db, now_utc
 from portal.core.i18n import format_money, localized
+from portal.dashboard.tasks import amendments
 from portal.dashboard.tasks.base import Task, TaskGroup, call_columns, first_rows
 from portal.finance import deadlines
 from portal.finance.models import CofinanceContribution, PaymentRequest
@@ -32,6 +33,9 @@ def groups(user) -> list[TaskGroup]:
         return []
     editor = [m.organisation_id for m in memberships if m.role in EDITORS]
     signatory = [m.organisation_id for m in memberships if m.is_signatory]
+    requesters = [
+        m.organisation_id for m in memberships if m.role == MemberRole.OWNER.value or m.is_signatory
+    ]
     return [
         _drafts(editor),
         _information_requests(editor),
@@ -39,6 +43,7 @@ def groups(user) -> list[TaskGroup]:
         _milestone_reports(editor),
         _payment_requests(editor),
         _cofinance(editor),
+        amendments.returned(requesters),
     ]
 
 

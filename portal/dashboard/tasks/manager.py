@@ -14,6 +14,7 @@ from portal.applications.models import Application
 from portal.awards.models import Agreement, Award, Milestone
 from portal.calls.models import Call, programme_managers
 from portal.core.i18n import format_day, format_money, localized
+from portal.dashboard.tasks import amendments
 from portal.dashboard.tasks.base import Task, TaskGroup, call_columns, first_rows
 from portal.dashboard.tasks.consensus import consensus_pending
 from portal.finance import deadlines
@@ -30,6 +31,7 @@ def groups(user) -> list[TaskGroup]:
         _decisions(mine),
         _second_approvals(mine, user),
         _countersign(mine),
+        amendments.to_review(mine),
         _deliverables(mine),
         _overdue(mine),
     ]

@@ -1,0 +1,47 @@
+"""Vocabularies of amendments: their statuses and the kinds of change."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from portal.core.enums import LabelledEnum
+
+
+class AmendmentStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    SUBMITTED = "submitted", _l("Submitted for review")
+    CHANGES_REQUESTED = "changes_requested", _l("Returned for changes")
+    # In this slice approval applies the change: approved means in effect (see __init__).
+    APPROVED = "approved", _l("Approved (in effect)")
+    REJECTED = "rejected", _l("Rejected")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
+
+
+# Open amendments: at most one per award (a partial unique index enforces it).
+OPEN_STATUSES = (
+    AmendmentStatus.DRAFT.value,
+    AmendmentStatus.SUBMITTED.value,
+    AmendmentStatus.CHANGES_REQUESTED.value,
+)
+# Still editable by whoever drafted it.
+EDITABLE_STATUSES = (AmendmentStatus.DRAFT.value, AmendmentStatus.CHANGES_REQUESTED.value)
+DECIDED_STATUSES = (AmendmentStatus.APPROVED.value, AmendmentStatus.REJECTED.value)
+
+
+class ChangeKind(LabelledEnum):
+    """Every kind of change issue 15 names; only ``ENABLED_KINDS`` can be requested now (the
+    ``kinds`` column stores any of them)."""
+
+    NO_COST_EXTENSION = "no_cost_extension", _l("No-cost extension")
+    SCOPE = "scope", _l("Scope or description change")
+    BUDGET_REALIGNMENT = "budget_realignment", _l("Budget realignment")
+    AMOUNT = "amount", _l("Amount change")
+    MILESTONES = "milestones", _l("Milestone schedule change")
+    COFINANCE = "cofinance", _l("Co-finance commitment change")
+    BANK_ACCOUNT = "bank_account", _l("Bank account change")
+    SIGNATORY = "signatory", _l("Signatory change")
+
+
+ENABLED_KINDS = (ChangeKind.NO_COST_EXTENSION.value, ChangeKind.SCOPE.value)
+# A no-cost extension ends at most this many years after the grant's start.
+MAX_TERM_YEARS = 3

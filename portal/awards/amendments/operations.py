@@ -1,0 +1,253 @@
+"""Business logic of amendments: draft, edit, submit, withdraw and decide.
+
+Operations validate (``InputError`` with translated messages per form field), change the
+status only through ``portal.awards.states.AMENDMENT`` (whose moves write the audit entries),
+queue e-mails and flush; they never commit. Approval applies the change at once
+(``effects.apply_changes``): in this slice ``approved`` means in effect; the next slice inserts
+the signature of an amendment document between the decision and the effect.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from portal.audit.operations import diff, record
+from portal.awards.amendments import notifications, permissions
+from portal.awards.amendments.constants import (
+    ENABLED_KINDS,
+    MAX_TERM_YEARS,
+    OPEN_STATUSES,
+    ChangeKind,
+)
+from portal.awards.amendments.effects import apply_changes
+from portal.awards.amendments.models import Amendment
+from portal.awards.constants import AwardStatus
+from portal.awards.states import AMENDMENT
+from portal.core.db import db, now_utc
+from portal.core.errors import InputError
+from portal.core.i18n import format_day
+
+# Decision → the status it leads to.
+DECISIONS = {"approve": "approved", "request_changes": "changes_requested", "reject": "rejected"}
+
+
+# Queries ------------------------------------------------------------------------------------
+def amendments_of(award) -> list[Amendment]:
+    return list(
+        db.session.scalars(
+            select(Amendment).where(Amendment.award_id == award.id).order_by(Amendment.number)
+        )
+    )
+
+
+def open_amendment(award) -> Amendment | None:
+    return db.session.scalar(
+        select(Amendment).where(Amendment.award_id == award.id, Amendment.status.in_(OPEN_STATUSES))
+    )
+
+
+# Validation ---------------------------------------------------------------------------------
+def years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _changes(award, kinds, new_end_date, scope: str) -> tuple[list[str], dict]:
+    """The kinds (in their canonical order) and the [old, new] changes, or ``InputError``."""
+    errors: dict[str, list[str]] = {}
+    requested = set(kinds or ())
+    kinds = [k for k in ENABLED_KINDS if k in requested]
+    if not kinds or requested - set(ENABLED_KINDS):
+        errors["kinds"] = [_("Choose at least one kind of change.")]
+    changes: dict = {}
+    if ChangeKind.NO_COST_EXTENSION in kinds:
+        if new_end_date is None:
+            errors["new_end_date"] = [_("Enter the new end date of the grant.")]
+        elif award.end_date is None or new_end_date <= award.end_date:
+            errors["new_end_date"] = [
+                _(
+                    "The new end date must be after the current end date (%(date)s).",
+                    date=format_day(award.end_date) if award.end_date else "—",
+                )
+            ]
+        elif award.start_date and new_end_date > years_after(award.start_date, MAX_TERM_YEARS):
+            errors["new_end_date"] = [
+                _(
+                    "The grant can run at most three years: the new end date may be "
+                    "%(date)s at the latest.",
+                    date=format_day(years_after(award.start_date, MAX_TERM_YEARS)),
+                )
+            ]
+        else:
+            changes["end_date"] = [award.end_date.isoformat(), new_end_date.isoformat()]
+    if ChangeKind.SCOPE in kinds:
+        if not (scope or "").strip():
+            errors["scope"] = [_("Describe the change of scope.")]
+        else:
+            changes["scope"] = [None, scope.strip()]
+    if errors:
+        raise InputError(errors)
+    return kinds, changes
+
+
+def _justification(text: str | None) -> str:
+    if not (text or "").strip():
+        raise InputError({"justification": [_("Explain why the grant needs this change.")]})
+    return text.strip()
+
+
+def _require_active(award) -> None:
+    if award.status != AwardStatus.ACTIVE:
+        raise InputError({"": [_("Only an active grant can be amended.")]})
+
+
+def _open_refusal(existing: Amendment) -> InputError:
+    return InputError(
+        {
+            "": [
+                _(
+                    "This grant already has an open amendment (number %(number)s): finish, "
+                    "withdraw or wait for the decision on it first.",
+                    number=existing.number,
+                )
+            ]
+        }
+    )
+
+
+# Drafting -----------------------------------------------------------------------------------
+def create_draft(
+    award, user, *, kinds, new_end_date=None, scope: str = "", justification: str = ""
+) -> Amendment:
+    _require_active(award)
+    if not permissions.can_draft(award, user):
+        raise InputError({"": [_("You cannot request an amendment of this grant.")]})
+    if existing := open_amendment(award):
+        raise _open_refusal(existing)
+    kinds, changes = _changes(award, kinds, new_end_date, scope)
+    text = _justification(justification)
+    number = (
+        db.session.scalar(select(func.max(Amendment.number)).where(Amendment.award_id == award.id))
+        or 0
+    ) + 1
+    amendment = Amendment(
+        award_id=award.id,
+        number=number,
+        status="draft",
+        kinds=kinds,
+        changes=changes,
+        justification=text,
+        started_by_staff=not permissions.can_request(award, user),
+        requested_by_id=user.id,
+        requested_dt=now_utc(),
+    )
+    try:
+        with db.session.begin_nested():  # two requests at once: one wins the unique index
+            db.session.add(amendment)
+            db.session.flush()
+    except IntegrityError:
+        raise _open_refusal(open_amendment(award) or amendment) from None
+    record(
+        "amendment.created",
+        amendment,
+        changes=amendment.audit_fields(),
+        organisation_id=award.organisation_id,
+    )
+    return amendment
+
+
+def update_draft(
+    amendment: Amendment, user, *, kinds, new_end_date=None, scope="", justification=""
+) -> Amendment:
+    _require_editable(amendment, user)
+    before = amendment.audit_fields()
+    kinds, changes = _changes(amendment.award, kinds, new_end_date, scope)
+    amendment.kinds = kinds
+    amendment.changes = changes
+    amendment.justification = _justification(justification)
+    db.session.flush()
+    changed = diff(before, amendment.audit_fields())
+    if changed:
+        record(
+            "amendment.updated",
+            amendment,
+            changes=changed,
+            organisation_id=amendment.award.organisation_id,
+        )
+    return amendment
+
+
+def _require_editable(amendment: Amendment, user) -> None:
+    if not permissions.can_edit(amendment, user):
+        raise InputError({"": [_("This amendment can no longer be changed.")]})
+
+
+# Moves --------------------------------------------------------------------------------------
+def submit(amendment: Amendment, user) -> None:
+    _require_editable(amendment, user)
+    _require_active(amendment.award)
+    # Checked again: the grant may have changed since the draft was written.
+    _changes(
+        amendment.award,
+        amendment.kinds,
+        amendment.new_end_date,
+        amendment.scope,
+    )
+    amendment.submitted_dt = now_utc()
+    AMENDMENT.move(amendment, "submit", organisation_id=amendment.award.organisation_id)
+    notifications.notify_submitted(amendment, user)
+
+
+def withdraw(amendment: Amendment, user) -> None:
+    _require_editable(amendment, user)
+    AMENDMENT.move(amendment, "withdraw", organisation_id=amendment.award.organisation_id)
+
+
+def decide(amendment: Amendment, user, *, decision: str, reason: str = "") -> None:
+    """``decision``: approve, request_changes (comments required) or reject (reasons
+    required). Approval applies the change (see the module's docstring)."""
+    if decision not in DECISIONS:
+        raise InputError({"decision": [_("Choose a decision.")]})
+    if not permissions.can_decide(amendment, user):
+        raise InputError({"": [_("This amendment is not waiting for your decision.")]})
+    reason = (reason or "").strip()
+    if decision != "approve" and not reason:
+        message = (
+            _("Say what must change before the amendment can be approved.")
+            if decision == "request_changes"
+            else _("Give the reasons for rejecting the amendment.")
+        )
+        raise InputError({"reason": [message]})
+    if decision == "approve":
+        _require_active(amendment.award)
+        _changes(amendment.award, amendment.kinds, amendment.new_end_date, amendment.scope)
+    previous = amendment.status
+    amendment.decision_reason = reason or None
+    if decision != "request_changes":
+        amendment.decided_by_id = user.id
+        amendment.decided_dt = now_utc()
+    transition = AMENDMENT.move(
+        amendment,
+        decision,
+        changes={"status": [previous, DECISIONS[decision]], "reason": reason},
+        organisation_id=amendment.award.organisation_id,
+    )
+    if decision == "approve":
+        apply_changes(amendment, user)
+    db.session.flush()
+    notifications.notify_decided(amendment, transition.target)
+
+
+def section(award, user) -> dict:
+    """What the "Amendments" section of the award and finance pages shows ``user``."""
+    return {
+        "amendments": amendments_of(award),
+        "can_request_amendment": permissions.can_request(award, user),
+        "can_start_amendment": permissions.can_start(award, user),
+    }
