@@ -29,8 +29,8 @@ DECIDED_STATUSES = (AmendmentStatus.APPROVED.value, AmendmentStatus.REJECTED.val
 
 
 class ChangeKind(LabelledEnum):
-    """Every kind of change issue 15 names; only ``ENABLED_KINDS`` can be requested now (the
-    ``kinds`` column stores any of them)."""
+    """Every kind of change issue 15 names; those with a module in
+    ``portal.awards.amendments.kinds`` can be requested (the ``kinds`` column stores any)."""
 
     NO_COST_EXTENSION = "no_cost_extension", _l("No-cost extension")
     SCOPE = "scope", _l("Scope or description change")
@@ -42,6 +42,5 @@ class ChangeKind(LabelledEnum):
     SIGNATORY = "signatory", _l("Signatory change")
 
 
-ENABLED_KINDS = (ChangeKind.NO_COST_EXTENSION.value, ChangeKind.SCOPE.value)
 # A no-cost extension ends at most this many years after the grant's start.
 MAX_TERM_YEARS = 3

@@ -9,28 +9,20 @@ from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from portal.awards.amendments.constants import ENABLED_KINDS, ChangeKind
+from portal.awards.amendments.constants import ChangeKind
+from portal.awards.amendments.kinds import ENABLED_KINDS, field_mixins
 from portal.calls.forms import CheckboxesField
-from portal.core.fields import DateField, TextAreaField
+from portal.core.fields import TextAreaField
 
 
-class AmendmentForm(FlaskForm):
+class AmendmentForm(*field_mixins(), FlaskForm):
+    """The kinds of change, each kind's own fields (``kinds/<kind>.py``) and the
+    justification."""
+
     kinds = CheckboxesField(
         _l("What changes"),
         choices=ChangeKind.choices(k for k in ChangeKind if k in ENABLED_KINDS),
         validate_choice=False,
-    )
-    new_end_date = DateField(
-        _l("New end date"),
-        validators=[Optional()],
-        description=_l(
-            "For a no-cost extension. The milestones not yet paid move by the same number of days."
-        ),
-    )
-    scope = TextAreaField(
-        _l("Change of scope"),
-        validators=[Optional(), Length(max=10000)],
-        description=_l("For a scope change: what the project will do differently."),
     )
     justification = TextAreaField(
         _l("Justification"),

@@ -127,9 +127,5 @@ class Amendment(Base):
         return pair[1] if pair else ""
 
     def audit_fields(self) -> dict:
-        return {
-            "kinds": self.kinds,
-            "justification": self.justification,
-            "end_date": (self.changes or {}).get("end_date"),
-            "scope": self.scope,
-        }
+        """The kinds, the justification and every requested change (``[old, new]`` pairs)."""
+        return {"kinds": self.kinds, "justification": self.justification, **(self.changes or {})}

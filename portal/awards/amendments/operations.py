@@ -9,27 +9,19 @@ the signature of an amendment document between the decision and the effect.
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.audit.operations import diff, record
-from portal.awards.amendments import notifications, permissions
-from portal.awards.amendments.constants import (
-    ENABLED_KINDS,
-    MAX_TERM_YEARS,
-    OPEN_STATUSES,
-    ChangeKind,
-)
+from portal.awards.amendments import kinds, notifications, permissions
+from portal.awards.amendments.constants import OPEN_STATUSES
 from portal.awards.amendments.effects import apply_changes
 from portal.awards.amendments.models import Amendment
 from portal.awards.constants import AwardStatus
 from portal.awards.states import AMENDMENT
 from portal.core.db import db, now_utc
 from portal.core.errors import InputError
-from portal.core.i18n import format_day
 
 # Decision → the status it leads to.
 DECISIONS = {"approve": "approved", "request_changes": "changes_requested", "reject": "rejected"}
@@ -51,49 +43,22 @@ def open_amendment(award) -> Amendment | None:
 
 
 # Validation ---------------------------------------------------------------------------------
-def years_after(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
-def _changes(award, kinds, new_end_date, scope: str) -> tuple[list[str], dict]:
+def _changes(award, kinds_requested, data: dict) -> tuple[list[str], dict]:
     """The kinds (in their canonical order) and the [old, new] changes, or ``InputError``."""
     errors: dict[str, list[str]] = {}
-    requested = set(kinds or ())
-    kinds = [k for k in ENABLED_KINDS if k in requested]
-    if not kinds or requested - set(ENABLED_KINDS):
+    requested = set(kinds_requested or ())
+    chosen = [k for k in kinds.ENABLED_KINDS if k in requested]
+    if not chosen or requested - set(kinds.ENABLED_KINDS):
         errors["kinds"] = [_("Choose at least one kind of change.")]
-    changes: dict = {}
-    if ChangeKind.NO_COST_EXTENSION in kinds:
-        if new_end_date is None:
-            errors["new_end_date"] = [_("Enter the new end date of the grant.")]
-        elif award.end_date is None or new_end_date <= award.end_date:
-            errors["new_end_date"] = [
-                _(
-                    "The new end date must be after the current end date (%(date)s).",
-                    date=format_day(award.end_date) if award.end_date else "—",
-                )
-            ]
-        elif award.start_date and new_end_date > years_after(award.start_date, MAX_TERM_YEARS):
-            errors["new_end_date"] = [
-                _(
-                    "The grant can run at most three years: the new end date may be "
-                    "%(date)s at the latest.",
-                    date=format_day(years_after(award.start_date, MAX_TERM_YEARS)),
-                )
-            ]
-        else:
-            changes["end_date"] = [award.end_date.isoformat(), new_end_date.isoformat()]
-    if ChangeKind.SCOPE in kinds:
-        if not (scope or "").strip():
-            errors["scope"] = [_("Describe the change of scope.")]
-        else:
-            changes["scope"] = [None, scope.strip()]
+    changes = kinds.validate(award, chosen, data, errors)
     if errors:
         raise InputError(errors)
-    return kinds, changes
+    return chosen, changes
+
+
+def _check_again(amendment) -> None:
+    """The grant may have changed since the draft was written."""
+    _changes(amendment.award, amendment.kinds, kinds.requested(amendment))
 
 
 def _justification(text: str | None) -> str:
@@ -122,15 +87,14 @@ def _open_refusal(existing: Amendment) -> InputError:
 
 
 # Drafting -----------------------------------------------------------------------------------
-def create_draft(
-    award, user, *, kinds, new_end_date=None, scope: str = "", justification: str = ""
-) -> Amendment:
+def create_draft(award, user, *, kinds, justification: str = "", **data) -> Amendment:
+    """``data``: the values of the kinds' form fields (e.g. ``new_end_date``, ``scope``)."""
     _require_active(award)
     if not permissions.can_draft(award, user):
         raise InputError({"": [_("You cannot request an amendment of this grant.")]})
     if existing := open_amendment(award):
         raise _open_refusal(existing)
-    kinds, changes = _changes(award, kinds, new_end_date, scope)
+    kinds, changes = _changes(award, kinds, data)
     text = _justification(justification)
     number = (
         db.session.scalar(select(func.max(Amendment.number)).where(Amendment.award_id == award.id))
@@ -162,12 +126,10 @@ def create_draft(
     return amendment
 
 
-def update_draft(
-    amendment: Amendment, user, *, kinds, new_end_date=None, scope="", justification=""
-) -> Amendment:
+def update_draft(amendment: Amendment, user, *, kinds, justification="", **data) -> Amendment:
     _require_editable(amendment, user)
     before = amendment.audit_fields()
-    kinds, changes = _changes(amendment.award, kinds, new_end_date, scope)
+    kinds, changes = _changes(amendment.award, kinds, data)
     amendment.kinds = kinds
     amendment.changes = changes
     amendment.justification = _justification(justification)
@@ -192,13 +154,7 @@ def _require_editable(amendment: Amendment, user) -> None:
 def submit(amendment: Amendment, user) -> None:
     _require_editable(amendment, user)
     _require_active(amendment.award)
-    # Checked again: the grant may have changed since the draft was written.
-    _changes(
-        amendment.award,
-        amendment.kinds,
-        amendment.new_end_date,
-        amendment.scope,
-    )
+    _check_again(amendment)
     amendment.submitted_dt = now_utc()
     AMENDMENT.move(amendment, "submit", organisation_id=amendment.award.organisation_id)
     notifications.notify_submitted(amendment, user)
@@ -226,7 +182,7 @@ def decide(amendment: Amendment, user, *, decision: str, reason: str = "") -> No
         raise InputError({"reason": [message]})
     if decision == "approve":
         _require_active(amendment.award)
-        _changes(amendment.award, amendment.kinds, amendment.new_end_date, amendment.scope)
+        _check_again(amendment)
     previous = amendment.status
     amendment.decision_reason = reason or None
     if decision != "request_changes":

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from portal.audit.labels import action_label
 from portal.audit.models import AuditEntry
-from portal.awards.amendments import operations, permissions
+from portal.awards.amendments import kinds, operations, permissions
 from portal.awards.amendments.constants import AmendmentStatus
 from portal.awards.amendments.forms import AmendmentDecisionForm, AmendmentForm
 from portal.awards.amendments.models import Amendment
@@ -44,12 +44,9 @@ def to_amendment(amendment: Amendment):
 
 
 def _form_values(form: AmendmentForm) -> dict:
-    return {
-        "kinds": form.kinds.data or [],
-        "new_end_date": form.new_end_date.data,
-        "scope": form.scope.data or "",
-        "justification": form.justification.data or "",
-    }
+    """The kinds chosen, the justification and every kind's field values."""
+    values = {k: v for k, v in form.data.items() if k not in ("csrf_token", "kinds")}
+    return values | {"kinds": form.kinds.data or [], "justification": form.justification.data or ""}
 
 
 @bp.route("/awards/<int:award_id>/amendments/new", methods=["GET", "POST"])
@@ -72,9 +69,9 @@ def new_amendment(award_id: int):
         )
     ):
         return to_amendment(amendment)
-    return render_template("awards/amendments/form.html", award=award, form=form, amendment=None), (
-        422 if form.errors else 200
-    )
+    return render_template(
+        "awards/amendments/form.html", award=award, form=form, amendment=None, kinds=kinds.KINDS
+    ), (422 if form.errors else 200)
 
 
 @bp.route("/amendments/<int:amendment_id>/edit", methods=["GET", "POST"])
@@ -88,9 +85,8 @@ def edit_amendment(amendment_id: int):
     form = AmendmentForm(
         data={
             "kinds": amendment.kinds,
-            "new_end_date": amendment.new_end_date,
-            "scope": amendment.scope,
             "justification": amendment.justification,
+            **kinds.requested(amendment),
         }
     )
     if form.validate_on_submit() and run(
@@ -103,7 +99,11 @@ def edit_amendment(amendment_id: int):
     ):
         return to_amendment(amendment)
     return render_template(
-        "awards/amendments/form.html", award=amendment.award, form=form, amendment=amendment
+        "awards/amendments/form.html",
+        award=amendment.award,
+        form=form,
+        amendment=amendment,
+        kinds=kinds.KINDS,
     ), (422 if form.errors else 200)
 
 
@@ -121,6 +121,7 @@ def _page(amendment: Amendment, decision_form, status: int = 200):
         award=award,
         application=award.application,
         history=_history(amendment),
+        changes=kinds.describe(amendment),
         can_edit=permissions.can_edit(amendment, current_user),
         can_decide=permissions.can_decide(amendment, current_user),
         decision_form=decision_form,
