@@ -2,7 +2,8 @@
 
 One row per milestone, kind and day a reminder went out. The database keeps reminders from
 repeating even when two runs overlap: UNIQUE (milestone, kind, day) — never twice the same
-day — and a partial UNIQUE index on the milestone for ``due_soon`` — announced once.
+day — and a partial UNIQUE index on (milestone, due date) for ``due_soon`` — announced once
+per due date, so a milestone an amendment moves is announced again for its new date.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class MilestoneReminder(Base):
         Index(
             "uq_milestone_reminders_due_soon_once",
             "milestone_id",
+            "due_date",
             unique=True,
             postgresql_where=text("kind = 'due_soon'"),
             sqlite_where=text("kind = 'due_soon'"),

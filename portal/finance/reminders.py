@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
@@ -132,11 +132,14 @@ def _select(condition):
 def pending(on: date, days_before: int, repeat_days: int) -> list[Item]:
     """The reminders due on ``on`` (two statements)."""
     log = MilestoneReminder
-    announced = select(log.milestone_id).where(log.kind == DUE_SOON)
+    # Announced for this due date: a milestone moved by an amendment is announced again.
+    announced = exists().where(
+        log.milestone_id == Milestone.id, log.kind == DUE_SOON, log.due_date == Milestone.due_date
+    )
     recently = select(log.milestone_id).where(
         log.kind == OVERDUE, log.sent_on > on - timedelta(days=repeat_days)
     )
-    due_soon = deadlines.due_soon_condition(on, days_before) & Milestone.id.not_in(announced)
+    due_soon = deadlines.due_soon_condition(on, days_before) & ~announced
     overdue = deadlines.overdue_condition(on) & Milestone.id.not_in(recently)
     items = []
     for kind, condition in ((OVERDUE, overdue), (DUE_SOON, due_soon)):

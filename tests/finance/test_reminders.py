@@ -79,6 +79,24 @@ def test_due_soon_is_announced_once(award, personas, outbox):
     )
 
 
+def test_a_milestone_moved_to_a_new_date_is_announced_again(award, personas, outbox):
+    """A no-cost extension moves unpaid milestones: "due soon" is once per due date."""
+    from datetime import timedelta
+
+    assert reminders.send(BEFORE).due_soon == 1
+    db.session.commit()
+    milestone = db.session.get(Milestone, award.milestones[0].id)
+    milestone.due_date = milestone.due_date + timedelta(days=90)  # as an extension moves it
+    db.session.commit()
+    assert reminders.send(BEFORE + timedelta(days=1)).due_soon == 0  # not due soon yet
+    db.session.commit()
+    assert reminders.send(BEFORE + timedelta(days=90)).due_soon == 1  # announced again
+    db.session.commit()
+    assert reminders.send(BEFORE + timedelta(days=91)).due_soon == 0  # and only once
+    rows = [r for r in log_rows(milestone.id) if r.kind == "due_soon"]
+    assert [r.due_date for r in rows] == [date(2027, 3, 1), date(2027, 5, 30)]
+
+
 def test_overdue_repeats_every_seven_days_never_twice_a_day(award, personas, outbox):
     applicant, manager = personas["applicant"], personas["grants_manager"]
     first = reminders.send(LATE)
