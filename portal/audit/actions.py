@@ -116,6 +116,7 @@ ACTIONS: frozenset[str] = frozenset(
         "amendment.approved",
         "amendment.rejected",
         "amendment.withdrawn",
+        "amendment.first_approved",
         "award.amended",
         # finance
         "payment_request.created",

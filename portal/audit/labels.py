@@ -117,6 +117,7 @@ ACTION_LABELS = {
     "amendment.approved": _l("Amendment approved"),
     "amendment.rejected": _l("Amendment rejected"),
     "amendment.withdrawn": _l("Amendment withdrawn"),
+    "amendment.first_approved": _l("Amendment approved by a first grants manager"),
     "award.amended": _l("Grant amended"),
     "payment_request.created": _l("Payment request created"),
     "payment_request.expense_added": _l("Expense added to a payment request"),

@@ -79,7 +79,15 @@ AGREEMENT = StateMachine(
 # slice inserts the signature of an amendment document between the decision and the effect.
 AMENDMENT = StateMachine(
     "amendment",
-    states=("draft", "submitted", "changes_requested", "approved", "rejected", "withdrawn"),
+    states=(
+        "draft",
+        "submitted",
+        "changes_requested",
+        "approved",
+        "rejected",
+        "withdrawn",
+        "pending_second_approval",
+    ),
     rows=[
         (
             ("draft", "changes_requested"),
@@ -109,6 +117,36 @@ AMENDMENT = StateMachine(
             "withdrawn",
             "whoever may submit it",
             "amendment.withdrawn",
+        ),
+        # An amount increase above the second-approval threshold (kinds/amount.py): the first
+        # grants manager's approval waits for another manager's.
+        (
+            "submitted",
+            "approve_first",
+            "pending_second_approval",
+            "grants manager of the programme (an increase above the threshold)",
+            "amendment.first_approved",
+        ),
+        (
+            "pending_second_approval",
+            "approve",
+            "approved",
+            "another grants manager of the programme (the change takes effect)",
+            "amendment.approved",
+        ),
+        (
+            "pending_second_approval",
+            "reject",
+            "rejected",
+            "another grants manager (with reasons)",
+            "amendment.rejected",
+        ),
+        (
+            "pending_second_approval",
+            "request_changes",
+            "changes_requested",
+            "another grants manager (with comments)",
+            "amendment.changes_requested",
         ),
     ],
 )

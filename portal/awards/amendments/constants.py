@@ -10,6 +10,9 @@ from portal.core.enums import LabelledEnum
 class AmendmentStatus(LabelledEnum):
     DRAFT = "draft", _l("Draft")
     SUBMITTED = "submitted", _l("Submitted for review")
+    # An amount increase above the second-approval threshold, approved by a first grants
+    # manager, waits for another one (kinds/amount.py).
+    PENDING_SECOND_APPROVAL = "pending_second_approval", _l("Waiting for a second approval")
     CHANGES_REQUESTED = "changes_requested", _l("Returned for changes")
     # In this slice approval applies the change: approved means in effect (see __init__).
     APPROVED = "approved", _l("Approved (in effect)")
@@ -22,10 +25,16 @@ OPEN_STATUSES = (
     AmendmentStatus.DRAFT.value,
     AmendmentStatus.SUBMITTED.value,
     AmendmentStatus.CHANGES_REQUESTED.value,
+    AmendmentStatus.PENDING_SECOND_APPROVAL.value,
 )
 # Still editable by whoever drafted it.
 EDITABLE_STATUSES = (AmendmentStatus.DRAFT.value, AmendmentStatus.CHANGES_REQUESTED.value)
 DECIDED_STATUSES = (AmendmentStatus.APPROVED.value, AmendmentStatus.REJECTED.value)
+# Waiting for a grants manager's decision (the second one: another manager than the first).
+DECIDABLE_STATUSES = (
+    AmendmentStatus.SUBMITTED.value,
+    AmendmentStatus.PENDING_SECOND_APPROVAL.value,
+)
 
 
 class ChangeKind(LabelledEnum):

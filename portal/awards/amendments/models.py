@@ -59,6 +59,16 @@ class Amendment(Base):
             "status IN ('draft', 'withdrawn') OR submitted_dt IS NOT NULL",
             name="submitted_when_past_draft",
         ),
+        CheckConstraint(
+            "status != 'pending_second_approval' "
+            "OR (first_approved_by_id IS NOT NULL AND first_approved_dt IS NOT NULL)",
+            name="first_approval_recorded",
+        ),
+        CheckConstraint(
+            "decided_by_id IS NULL OR first_approved_by_id IS NULL "
+            "OR decided_by_id != first_approved_by_id",
+            name="second_approver_differs",
+        ),
         UniqueConstraint("award_id", "number"),
         # One open amendment per award: two requests at once cannot both be drafted.
         Index(
@@ -73,7 +83,7 @@ class Amendment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     award_id: Mapped[int] = mapped_column(ForeignKey("awards.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]
-    status: Mapped[str] = mapped_column(String(20), default=AmendmentStatus.DRAFT.value)
+    status: Mapped[str] = mapped_column(String(30), default=AmendmentStatus.DRAFT.value)
     # Kinds of change (``ChangeKind`` values); any kind may be stored, the operations decide
     # which can be requested.
     kinds: Mapped[list] = mapped_column(JSON, default=list)
@@ -89,10 +99,16 @@ class Amendment(Base):
     decided_dt: Mapped[datetime | None]
     # The grants manager's words: comments when returned for changes, reasons when rejected.
     decision_reason: Mapped[str | None] = mapped_column(Text)
+    # The first grants manager's approval of a change that needs a second one (kinds/amount.py).
+    first_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    first_approved_dt: Mapped[datetime | None]
 
     award: Mapped[Award] = relationship(lazy="joined", innerjoin=True)
     requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id], lazy="joined")
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id], lazy="joined")
+    first_approved_by: Mapped[User | None] = relationship(
+        foreign_keys=[first_approved_by_id], lazy="joined"
+    )
 
     audit_type = "amendment"
 

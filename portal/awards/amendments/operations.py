@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.audit.operations import diff, record
-from portal.awards.amendments import kinds, notifications, permissions
+from portal.awards.amendments import kinds, notifications, permissions, second_approval
 from portal.awards.amendments.constants import OPEN_STATUSES
 from portal.awards.amendments.effects import apply_changes
 from portal.awards.amendments.models import Amendment
@@ -167,9 +167,12 @@ def withdraw(amendment: Amendment, user) -> None:
 
 def decide(amendment: Amendment, user, *, decision: str, reason: str = "") -> None:
     """``decision``: approve, request_changes (comments required) or reject (reasons
-    required). Approval applies the change (see the module's docstring)."""
+    required). Approval applies the change (see the module's docstring), unless the change
+    needs a second approval (``second_approval``): the first approval then waits for it."""
     if decision not in DECISIONS:
         raise InputError({"decision": [_("Choose a decision.")]})
+    if permissions.is_first_approver(amendment, user):
+        raise InputError({"": [_("Another grants manager must give the second approval.")]})
     if not permissions.can_decide(amendment, user):
         raise InputError({"": [_("This amendment is not waiting for your decision.")]})
     reason = (reason or "").strip()
@@ -183,6 +186,9 @@ def decide(amendment: Amendment, user, *, decision: str, reason: str = "") -> No
     if decision == "approve":
         _require_active(amendment.award)
         _check_again(amendment)
+    if decision == "approve" and second_approval.needed(amendment):
+        second_approval.approve_first(amendment, user)
+        return
     previous = amendment.status
     amendment.decision_reason = reason or None
     if decision != "request_changes":

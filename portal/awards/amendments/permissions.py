@@ -10,7 +10,11 @@
 
 from __future__ import annotations
 
-from portal.awards.amendments.constants import EDITABLE_STATUSES, AmendmentStatus
+from portal.awards.amendments.constants import (
+    DECIDABLE_STATUSES,
+    EDITABLE_STATUSES,
+    AmendmentStatus,
+)
 from portal.awards.constants import AwardStatus
 from portal.awards.permissions import can_manage, can_view
 from portal.organisations.models import MemberRole
@@ -53,4 +57,15 @@ def can_edit(amendment, user) -> bool:
 
 
 def can_decide(amendment, user) -> bool:
-    return amendment.status == AmendmentStatus.SUBMITTED and can_manage(amendment.award, user)
+    """A submitted amendment: any grants manager of the programme; one waiting for a second
+    approval: another manager than the one who approved it first."""
+    if amendment.status not in DECIDABLE_STATUSES or not can_manage(amendment.award, user):
+        return False
+    return not is_first_approver(amendment, user)
+
+
+def is_first_approver(amendment, user) -> bool:
+    return (
+        amendment.status == AmendmentStatus.PENDING_SECOND_APPROVAL
+        and amendment.first_approved_by_id == user.id
+    )

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from portal.audit.labels import action_label
 from portal.audit.models import AuditEntry
-from portal.awards.amendments import kinds, operations, permissions
-from portal.awards.amendments.constants import AmendmentStatus
+from portal.awards.amendments import kinds, operations, permissions, second_approval
+from portal.awards.amendments.constants import DECIDABLE_STATUSES
 from portal.awards.amendments.forms import AmendmentDecisionForm, AmendmentForm
 from portal.awards.amendments.models import Amendment
 from portal.awards.permissions import can_manage
@@ -27,6 +27,9 @@ from portal.core.views import require, run, run_action
 def _decided_message(decision: str) -> str | None:
     return {
         "approve": _("The amendment was approved and is now in effect."),
+        "approve_first": _(
+            "Your approval was recorded: another grants manager must approve the amendment too."
+        ),
         "request_changes": _("The amendment was returned to the grantee for changes."),
         "reject": _("The amendment was rejected."),
     }.get(decision)
@@ -187,12 +190,13 @@ def withdraw_amendment(amendment_id: int):
 def decide_amendment(amendment_id: int):
     amendment = visible_amendment(amendment_id)
     require(can_manage(amendment.award, current_user))
-    if amendment.status != AmendmentStatus.SUBMITTED:
+    if amendment.status not in DECIDABLE_STATUSES:
         # A second click, or another manager decided first.
         flash(_("This amendment is not waiting for a decision any more."), "info")
         return to_amendment(amendment)
     form = AmendmentDecisionForm()
     decision = form.decision.data or ""
+    message_key = "approve_first" if second_approval.awaits_first(amendment, decision) else decision
     if form.validate_on_submit() and run(
         form,
         operations.decide,
@@ -200,7 +204,7 @@ def decide_amendment(amendment_id: int):
         current_user,
         decision=decision,
         reason=form.reason.data or "",
-        message=_decided_message(decision),
+        message=_decided_message(message_key),
     ):
         return to_amendment(amendment)
     return _page(amendment, form, 422)

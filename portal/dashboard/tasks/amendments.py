@@ -65,3 +65,17 @@ def returned(orgs: list[int]) -> TaskGroup:
     )
     group.tasks = _tasks(rows, _("Revise and submit again"))
     return group
+
+
+def second_approvals(mine, user) -> TaskGroup:
+    """Amendments approved by another grants manager, waiting for this one's approval."""
+    group = TaskGroup("amendments_second", _("Amendments awaiting a second approval"))
+    rows, group.total = first_rows(
+        _rows(
+            mine,
+            Amendment.status == "pending_second_approval",
+            Amendment.first_approved_by_id != user.id,
+        )
+    )
+    group.tasks = _tasks(rows, _("Give the second approval"))
+    return group

@@ -12,17 +12,23 @@ A kind module defines:
 - ``apply(amendment, award, user) -> dict``: change the award when the amendment takes
   effect; returns what changed, for the audit entry;
 - ``describe(amendment) -> list[Change]``: what changes, from what to what, for the amendment
-  page and (next slice) the amendment document.
+  page and (next slice) the amendment document;
+- optionally ``needs_second_approval(amendment) -> bool``: the change must be approved by two
+  grants managers (``portal.awards.amendments.second_approval``).
+
+``validate`` receives the chosen kinds in ``data["kinds"]``, so a kind can read another
+kind's values in the same amendment (the milestones re-sum to the new amount).
 
 A new kind is a new module listed in ``KINDS``; nothing else in the package names a kind.
 """
 
 from __future__ import annotations
 
-from portal.awards.amendments.kinds import extension, scope
+from portal.awards.amendments.kinds import amount, extension, milestones, scope
 from portal.awards.amendments.kinds.change import Change
 
-KINDS = {module.KEY: module for module in (extension, scope)}
+# The amount is applied before the milestones (they re-sum to the new amount).
+KINDS = {module.KEY: module for module in (extension, scope, amount, milestones)}
 ENABLED_KINDS = tuple(KINDS)
 
 
@@ -32,6 +38,7 @@ def field_mixins() -> tuple:
 
 def validate(award, kinds, data: dict, errors: dict) -> dict:
     changes: dict = {}
+    data = data | {"kinds": list(kinds)}
     for key in kinds:
         changes |= KINDS[key].validate(award, data, errors)
     return changes
@@ -58,3 +65,11 @@ def describe(amendment) -> list[Change]:
         if key in KINDS:
             lines += KINDS[key].describe(amendment)
     return lines
+
+
+def needs_second_approval(amendment) -> bool:
+    return any(
+        getattr(KINDS[key], "needs_second_approval", lambda _amendment: False)(amendment)
+        for key in amendment.kinds
+        if key in KINDS
+    )

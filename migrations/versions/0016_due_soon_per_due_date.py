@@ -1,6 +1,6 @@
 """due soon per due date: a milestone moved by an amendment is announced again
 
-Revision ID: 0019_due_soon_per_due_date
+Revision ID: 0016_due_soon_per_due_date
 Revises: 0015_amendments
 Create Date: 2026-12-06 10:50:00.000000
 
@@ -12,7 +12,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0019_due_soon_per_due_date'
+revision = '0016_due_soon_per_due_date'
 down_revision = '0015_amendments'
 branch_labels = None
 depends_on = None
