@@ -117,6 +117,8 @@ ACTIONS: frozenset[str] = frozenset(
         "amendment.rejected",
         "amendment.withdrawn",
         "award.amended",
+        "bank_account.changed",
+        "bank_account.verified",
         # finance
         "payment_request.created",
         "payment_request.expense_added",

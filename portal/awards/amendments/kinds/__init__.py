@@ -14,15 +14,29 @@ A kind module defines:
 - ``describe(amendment) -> list[Change]``: what changes, from what to what, for the amendment
   page and (next slice) the amendment document.
 
+Optional hooks (a kind without them is skipped):
+
+- ``prepare(form, award)``: fill choices that depend on the grant (e.g. its members);
+- ``submitted(amendment, user)``: when the amendment is submitted, before its move: more
+  checks (``InputError``) and follow-ups (e.g. e-mails);
+- ``warnings(amendment) -> list[str]``: what the amendment page and the decision must point
+  out without refusing (e.g. a co-finance share below the call's rule).
+
 A new kind is a new module listed in ``KINDS``; nothing else in the package names a kind.
 """
 
 from __future__ import annotations
 
-from portal.awards.amendments.kinds import extension, scope
+from portal.awards.amendments.kinds import (
+    bank_account,
+    cofinance,
+    extension,
+    scope,
+    signatory,
+)
 from portal.awards.amendments.kinds.change import Change
 
-KINDS = {module.KEY: module for module in (extension, scope)}
+KINDS = {module.KEY: module for module in (extension, scope, cofinance, bank_account, signatory)}
 ENABLED_KINDS = tuple(KINDS)
 
 
@@ -57,4 +71,25 @@ def describe(amendment) -> list[Change]:
     for key in amendment.kinds:
         if key in KINDS:
             lines += KINDS[key].describe(amendment)
+    return lines
+
+
+def _hooks(name: str, kinds) -> list:
+    return [h for k in kinds if (h := getattr(KINDS.get(k), name, None)) is not None]
+
+
+def prepare(form, award) -> None:
+    for hook in _hooks("prepare", KINDS):
+        hook(form, award)
+
+
+def submitted(amendment, user) -> None:
+    for hook in _hooks("submitted", amendment.kinds):
+        hook(amendment, user)
+
+
+def warnings(amendment) -> list[str]:
+    lines: list[str] = []
+    for hook in _hooks("warnings", amendment.kinds):
+        lines += hook(amendment)
     return lines
