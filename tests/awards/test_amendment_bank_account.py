@@ -201,6 +201,14 @@ def test_form_post_and_the_page(app, award, personas):
 def test_access_to_verify(ctx, matrix, award, personas):
     in_effect(award, personas)
     db.session.commit()
+    from flask import url_for
+
+    with matrix.app.test_request_context():
+        grant_page = url_for("finance.grant", award_id=award.id)
+    page = matrix.client("finance_officer").get(grant_page).get_data(as_text=True)
+    assert "Verify the new bank account" in page and NEW_CLABE not in page
+    page = matrix.client("applicant").get(f"/awards/{award.id}").get_data(as_text=True)
+    assert "held until a finance officer" in page and "Verify the new bank account" not in page
     url = f"/awards/{award.id}/bank-account/verify"
     matrix.check(url, {"finance_officer"}, method="POST")
     db.session.expire_all()
