@@ -11,6 +11,7 @@ from portal.applications.models import (
     StatusChange,
 )
 from portal.audit.models import AuditEntry
+from portal.awards.amendments.bank_accounts import GrantBankAccount
 from portal.awards.amendments.models import Amendment
 from portal.awards.models import (
     Agreement,
@@ -88,6 +89,7 @@ __all__ = [
     "ExpenseLine",
     "FormQuestion",
     "FormVersion",
+    "GrantBankAccount",
     "Invitation",
     "Membership",
     "Milestone",

@@ -118,6 +118,8 @@ ACTIONS: frozenset[str] = frozenset(
         "amendment.withdrawn",
         "amendment.first_approved",
         "award.amended",
+        "bank_account.changed",
+        "bank_account.verified",
         # finance
         "payment_request.created",
         "payment_request.expense_added",

@@ -119,6 +119,8 @@ ACTION_LABELS = {
     "amendment.withdrawn": _l("Amendment withdrawn"),
     "amendment.first_approved": _l("Amendment approved by a first grants manager"),
     "award.amended": _l("Grant amended"),
+    "bank_account.changed": _l("Bank account changed (payments held)"),
+    "bank_account.verified": _l("New bank account verified"),
     "payment_request.created": _l("Payment request created"),
     "payment_request.expense_added": _l("Expense added to a payment request"),
     "payment_request.cfdi_attached": _l("CFDI invoice attached"),
@@ -151,6 +153,8 @@ ACTION_LABELS = {
 }
 
 FIELD_LABELS = {
+    "clabe_last4": _l("Last four digits of the CLABE"),
+    "holder_name": _l("Account holder"),
     "address": _l("Address"),
     "advance_limit": _l("Advance allowed up to"),
     "after": _l("After"),
@@ -347,6 +351,7 @@ OBJECT_LABELS = {
     "award_milestone": _l("Milestone"),
     "amendment": _l("Amendment"),
     "award_risk": _l("Risk assessment"),
+    "bank_account": _l("Bank account of a grant"),
     "call": _l("Call"),
     "call_document_slot": _l("Required document"),
     "call_eligibility_question": _l("Eligibility question"),

@@ -10,6 +10,9 @@ def init_app(app: Flask) -> None:
 
     agreement.register()
     letters.register()
+    from portal.awards.amendments import documents as amendment_documents
+
+    amendment_documents.register()
     from portal.awards.constants import RiskLevel
     from portal.awards.risk import condition_texts
 

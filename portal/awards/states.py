@@ -150,3 +150,20 @@ AMENDMENT = StateMachine(
         ),
     ],
 )
+
+# A grant's bank account (issue 15, bank account change): a new account takes effect held;
+# payments wait until a finance officer verifies it.
+BANK_ACCOUNT = StateMachine(
+    "bank_account",
+    states=("held", "verified"),
+    rows=[
+        (
+            ("held", "verified"),
+            "change",
+            "held",
+            "an approved bank account change taking effect",
+            "bank_account.changed",
+        ),
+        ("held", "verify", "verified", "finance officer", "bank_account.verified"),
+    ],
+)

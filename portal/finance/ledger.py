@@ -8,6 +8,8 @@ Guard, checked after the locks are held (a concurrent recorder waits, then sees 
 A resubmitted form carries the same ``idempotency_key`` (UNIQUE): the entry is recorded once
 and the existing one is returned (the INSERT runs in a SAVEPOINT so a duplicate only rolls that
 back). Corrections are reversing entries; nothing is ever updated or deleted.
+A grant whose bank account was changed by an amendment pays nothing until a finance officer
+verifies the new account, and then only to it (``portal.awards.amendments.bank_accounts``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from portal.awards.amendments import bank_accounts
 from portal.awards.models import Award, Milestone
 from portal.core.db import db
 from portal.finance import clabe as clabe_mod
@@ -182,6 +185,9 @@ def record(
     if found is not None:
         return found, False
     _validate(entry, award_currency)
+    held = bank_accounts.payment_refusal(award_id, entry.clabe, s)
+    if held:  # a changed bank account not yet verified, or another account than the grant's
+        raise LedgerError(held)
     rate = entry.exchange_rate if entry.currency != award_currency else None
     value = to_award_currency(entry.amount, rate)
     _check_caps(s, award_id, award_amount, award_currency, milestone_id, request, value)

@@ -22,6 +22,7 @@ from portal.applications.models import Application, CofinanceSource, StatusChang
 from portal.applications.references import format_reference, next_number
 from portal.awards import operations as award_ops
 from portal.awards.amendments import operations as amendment_ops
+from portal.awards.amendments.bank_accounts import GrantBankAccount
 from portal.awards.amendments.models import Amendment
 from portal.awards.models import Award
 from portal.calls.models import Call
@@ -181,6 +182,16 @@ def build(app, demo) -> dict[str, list[str]]:
     hints["grants_manager"] += [f"/awards/{grants[902].id}/amendments/new"]
     if submitted is not None:
         hints["grants_manager"].append(f"/amendments/{submitted.id}")
+    # A bank account change in effect on grant 901: payments held until finance verifies it.
+    db.session.add(
+        GrantBankAccount(
+            award_id=grants[901].id,
+            clabe="072580011111111118",
+            holder_name="Justicia Cercana, A.C.",
+            status="held",
+        )
+    )
+    hints["finance_officer"].append(f"/finance/grants/{grants[901].id}")
 
     # Accounts and organisations: a password-reset link, an invitation to organisation A for
     # the reviewer's address (the reviewer accepts it, the owner can revoke it), an API token

@@ -155,6 +155,7 @@ def submit(amendment: Amendment, user) -> None:
     _require_editable(amendment, user)
     _require_active(amendment.award)
     _check_again(amendment)
+    kinds.submitted(amendment, user)  # each kind's own checks and follow-ups
     amendment.submitted_dt = now_utc()
     AMENDMENT.move(amendment, "submit", organisation_id=amendment.award.organisation_id)
     notifications.notify_submitted(amendment, user)
@@ -208,8 +209,13 @@ def decide(amendment: Amendment, user, *, decision: str, reason: str = "") -> No
 
 def section(award, user) -> dict:
     """What the "Amendments" section of the award and finance pages shows ``user``."""
+    from portal.awards.amendments import bank_accounts
+
+    account = bank_accounts.account_of(award.id)
     return {
         "amendments": amendments_of(award),
+        "bank_account": account,
+        "can_verify_bank_account": bank_accounts.can_verify(account, user),
         "can_request_amendment": permissions.can_request(award, user),
         "can_start_amendment": permissions.can_start(award, user),
     }

@@ -61,6 +61,7 @@ def new_amendment(award_id: int):
         flash(_("This grant already has an open amendment: finish it first."), "info")
         return to_amendment(existing)
     form = AmendmentForm()
+    kinds.prepare(form, award)
     if form.validate_on_submit() and (
         amendment := run(
             form,
@@ -92,6 +93,7 @@ def edit_amendment(amendment_id: int):
             **kinds.requested(amendment),
         }
     )
+    kinds.prepare(form, amendment.award)
     if form.validate_on_submit() and run(
         form,
         operations.update_draft,
@@ -125,6 +127,7 @@ def _page(amendment: Amendment, decision_form, status: int = 200):
         application=award.application,
         history=_history(amendment),
         changes=kinds.describe(amendment),
+        warnings=kinds.warnings(amendment),
         can_edit=permissions.can_edit(amendment, current_user),
         can_decide=permissions.can_decide(amendment, current_user),
         decision_form=decision_form,
@@ -208,3 +211,6 @@ def decide_amendment(amendment_id: int):
     ):
         return to_amendment(amendment)
     return _page(amendment, form, 422)
+
+
+from portal.awards.amendments import bank_views  # noqa: E402, F401  (its routes)

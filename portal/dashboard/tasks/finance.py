@@ -1,5 +1,6 @@
-"""A finance officer's tasks: payments to approve and to record, co-finance to verify, and
-the USD/MXN rate when the latest one is too old for the combined figures."""
+"""A finance officer's tasks: payments to approve and to record, co-finance and changed bank
+accounts to verify, and the USD/MXN rate when the latest one is too old for the combined
+figures."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal.applications.models import Application
+from portal.awards.amendments.bank_accounts import GrantBankAccount
 from portal.awards.models import Award
 from portal.core.db import db
 from portal.core.i18n import format_day, format_money
@@ -27,6 +29,7 @@ def groups(user) -> list[TaskGroup]:
         _requests("deliverable_approved", "approve", _("Payments to approve"), _("Approve")),
         _requests("payment_approved", "pay", _("Payments to record"), _("Record the payment")),
         _cofinance(),
+        _bank_accounts(),
         _rate(),
     ]
 
@@ -70,6 +73,29 @@ def _cofinance() -> TaskGroup:
             detail=f"{r.contributor_name} · {format_money(r.amount, r.currency)}",
             url=url_for("finance.grant", award_id=r.award_id) + "#cofinance-heading",
             action=_("Verify"),
+        )
+        for r in rows
+    ]
+    return group
+
+
+def _bank_accounts() -> TaskGroup:
+    """Grants whose bank account was changed and awaits verification (payments held)."""
+    group = TaskGroup("bank_accounts", _("Bank accounts to verify"))
+    b = GrantBankAccount
+    rows, group.total = first_rows(
+        select(b.award_id, b.clabe, b.changed_dt, Application.reference, Application.title)
+        .join(Award, Award.id == b.award_id)
+        .join(Application, Application.id == Award.application_id)
+        .where(b.status == "held")
+        .order_by(b.changed_dt, b.id)
+    )
+    group.tasks = [
+        Task(
+            subject=f"{r.reference} — {r.title}",
+            detail=_("New CLABE ending %(last4)s · payments held", last4=r.clabe[-4:]),
+            url=url_for("finance.grant", award_id=r.award_id) + "#bank-account",
+            action=_("Verify the new bank account"),
         )
         for r in rows
     ]

@@ -19,16 +19,35 @@ A kind module defines:
 ``validate`` receives the chosen kinds in ``data["kinds"]``, so a kind can read another
 kind's values in the same amendment (the milestones re-sum to the new amount).
 
+Optional hooks (a kind without them is skipped):
+
+- ``prepare(form, award)``: fill choices that depend on the grant (e.g. its members);
+- ``submitted(amendment, user)``: when the amendment is submitted, before its move: more
+  checks (``InputError``) and follow-ups (e.g. e-mails);
+- ``warnings(amendment) -> list[str]``: what the amendment page and the decision must point
+  out without refusing (e.g. a co-finance share below the call's rule).
+
 A new kind is a new module listed in ``KINDS``; nothing else in the package names a kind.
 """
 
 from __future__ import annotations
 
-from portal.awards.amendments.kinds import amount, extension, milestones, scope
+from portal.awards.amendments.kinds import (
+    amount,
+    bank_account,
+    cofinance,
+    extension,
+    milestones,
+    scope,
+    signatory,
+)
 from portal.awards.amendments.kinds.change import Change
 
 # The amount is applied before the milestones (they re-sum to the new amount).
-KINDS = {module.KEY: module for module in (extension, scope, amount, milestones)}
+KINDS = {
+    module.KEY: module
+    for module in (extension, scope, amount, milestones, cofinance, bank_account, signatory)
+}
 ENABLED_KINDS = tuple(KINDS)
 
 
@@ -73,3 +92,24 @@ def needs_second_approval(amendment) -> bool:
         for key in amendment.kinds
         if key in KINDS
     )
+
+
+def _hooks(name: str, kinds) -> list:
+    return [h for k in kinds if (h := getattr(KINDS.get(k), name, None)) is not None]
+
+
+def prepare(form, award) -> None:
+    for hook in _hooks("prepare", KINDS):
+        hook(form, award)
+
+
+def submitted(amendment, user) -> None:
+    for hook in _hooks("submitted", amendment.kinds):
+        hook(amendment, user)
+
+
+def warnings(amendment) -> list[str]:
+    lines: list[str] = []
+    for hook in _hooks("warnings", amendment.kinds):
+        lines += hook(amendment)
+    return lines
