@@ -11,6 +11,7 @@ from portal.applications.models import (
     StatusChange,
 )
 from portal.audit.models import AuditEntry
+from portal.awards.amendments.document_models import AmendmentDocument, AmendmentSignature
 from portal.awards.amendments.models import Amendment
 from portal.awards.models import (
     Agreement,
@@ -61,6 +62,8 @@ __all__ = [
     "Agreement",
     "AgreementClause",
     "Amendment",
+    "AmendmentDocument",
+    "AmendmentSignature",
     "ApiToken",
     "Application",
     "ApplicationCounter",

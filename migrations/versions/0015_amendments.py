@@ -1,7 +1,7 @@
 """amendments: reviewed changes to an active grant (issue 15, first slice)
 
-Revision ID: 0014_amendments
-Revises: 0013_audit_checks
+Revision ID: 0015_amendments
+Revises: 0014_panel_reviews_due
 Create Date: 2026-12-06 10:20:00.000000
 
 One row per amendment, numbered per award; its kinds of change and the changes themselves are
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 import portal.core.db
 
 
-revision = '0014_amendments'
-down_revision = '0013_audit_checks'
+revision = '0015_amendments'
+down_revision = '0014_panel_reviews_due'
 branch_labels = None
 depends_on = None
 

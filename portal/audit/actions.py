@@ -116,6 +116,12 @@ ACTIONS: frozenset[str] = frozenset(
         "amendment.approved",
         "amendment.rejected",
         "amendment.withdrawn",
+        "amendment.signed",
+        "amendment.countersigned",
+        "amendment.rendered",
+        "amendment.render_failed",
+        "amendment.render_requested",
+        "amendment.downloaded",
         "award.amended",
         # finance
         "payment_request.created",

@@ -7,9 +7,11 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from portal.awards import agreement, letters
+    from portal.awards.amendments import document as amendment_document
 
     agreement.register()
     letters.register()
+    amendment_document.register()
     from portal.awards.constants import RiskLevel
     from portal.awards.risk import condition_texts
 

@@ -75,11 +75,20 @@ AGREEMENT = StateMachine(
 # An amendment (portal/awards/amendments) is drafted by the grantee's owner or signatory, or
 # started by a grants manager; whoever drafted it submits it (again, after a return for
 # changes) or withdraws it; the programme's grants managers approve, return or reject it.
-# In this first slice approval applies the change at once ("approved" = in effect); the next
-# slice inserts the signature of an amendment document between the decision and the effect.
+# Approval produces the amendment document: the grantee's signatory signs it, a grants manager
+# of the programme countersigns, and only then does the change take effect ("in_effect").
 AMENDMENT = StateMachine(
     "amendment",
-    states=("draft", "submitted", "changes_requested", "approved", "rejected", "withdrawn"),
+    states=(
+        "draft",
+        "submitted",
+        "changes_requested",
+        "approved",
+        "signed_by_grantee",
+        "in_effect",
+        "rejected",
+        "withdrawn",
+    ),
     rows=[
         (
             ("draft", "changes_requested"),
@@ -99,8 +108,22 @@ AMENDMENT = StateMachine(
             "submitted",
             "approve",
             "approved",
-            "grants manager of the programme (the change takes effect)",
+            "grants manager of the programme (the amendment document is produced)",
             "amendment.approved",
+        ),
+        (
+            "approved",
+            "sign",
+            "signed_by_grantee",
+            "the grantee's signatory",
+            "amendment.signed",
+        ),
+        (
+            "signed_by_grantee",
+            "countersign",
+            "in_effect",
+            "grants manager of the programme (the change takes effect)",
+            "amendment.countersigned",
         ),
         ("submitted", "reject", "rejected", "grants manager (with reasons)", "amendment.rejected"),
         (

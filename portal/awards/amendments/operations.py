@@ -2,9 +2,9 @@
 
 Operations validate (``InputError`` with translated messages per form field), change the
 status only through ``portal.awards.states.AMENDMENT`` (whose moves write the audit entries),
-queue e-mails and flush; they never commit. Approval applies the change at once
-(``effects.apply_changes``): in this slice ``approved`` means in effect; the next slice inserts
-the signature of an amendment document between the decision and the effect.
+queue e-mails and flush; they never commit. Approval produces the amendment document
+(``document.issue``); both parties sign it (``signing``) and only the countersignature applies
+the change (``effects.apply_changes``).
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.audit.operations import diff, record
 from portal.awards.amendments import kinds, notifications, permissions
-from portal.awards.amendments.constants import OPEN_STATUSES
-from portal.awards.amendments.effects import apply_changes
+from portal.awards.amendments.constants import AWAITING_SIGNATURES, OPEN_STATUSES
 from portal.awards.amendments.models import Amendment
 from portal.awards.constants import AwardStatus
 from portal.awards.states import AMENDMENT
@@ -167,7 +166,7 @@ def withdraw(amendment: Amendment, user) -> None:
 
 def decide(amendment: Amendment, user, *, decision: str, reason: str = "") -> None:
     """``decision``: approve, request_changes (comments required) or reject (reasons
-    required). Approval applies the change (see the module's docstring)."""
+    required). Approval produces the amendment document to sign (see the module docstring)."""
     if decision not in DECISIONS:
         raise InputError({"decision": [_("Choose a decision.")]})
     if not permissions.can_decide(amendment, user):
@@ -182,6 +181,7 @@ def decide(amendment: Amendment, user, *, decision: str, reason: str = "") -> No
         raise InputError({"reason": [message]})
     if decision == "approve":
         _require_active(amendment.award)
+        _require_chain_ready(amendment)
         _check_again(amendment)
     previous = amendment.status
     amendment.decision_reason = reason or None
@@ -195,9 +195,38 @@ def decide(amendment: Amendment, user, *, decision: str, reason: str = "") -> No
         organisation_id=amendment.award.organisation_id,
     )
     if decision == "approve":
-        apply_changes(amendment, user)
+        from portal.awards.amendments.document import issue
+
+        issue(amendment, user)
     db.session.flush()
     notifications.notify_decided(amendment, transition.target)
+
+
+def _require_chain_ready(amendment) -> None:
+    """The document names the version it amends: the signed agreement, or the last amendment
+    in effect; an earlier amendment still waiting for signatures comes first."""
+    from portal.awards.amendments.document import signed_agreement
+
+    if signed_agreement(amendment.award) is None:
+        raise InputError({"": [_("The grant's agreement is not signed by both parties yet.")]})
+    waiting = db.session.scalar(
+        select(Amendment.number).where(
+            Amendment.award_id == amendment.award_id,
+            Amendment.status.in_(AWAITING_SIGNATURES),
+        )
+    )
+    if waiting is not None:
+        raise InputError(
+            {
+                "": [
+                    _(
+                        "Amendment %(number)s of this grant is waiting for signatures: it must "
+                        "take effect before another amendment is approved.",
+                        number=waiting,
+                    )
+                ]
+            }
+        )
 
 
 def section(award, user) -> dict:
