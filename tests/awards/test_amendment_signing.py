@@ -179,3 +179,25 @@ def test_a_failed_render_is_shown_and_regenerated(award, personas, monkeypatch):
     version = db.session.get(AmendmentDocument, version.id)
     assert version.document_id is not None
     assert regeneration.pending_render(version) is None
+
+
+def test_home_page_tasks_and_the_award_page(award, personas, as_user):
+    amendment = _approved(award, personas, award.end_date + timedelta(days=30))
+    amendment_id, award_id = amendment.id, award.id
+    grantee = as_user(personas["applicant"])
+    home = grantee.get("/dashboard").get_data(as_text=True)
+    assert "Amendments to sign" in home and f"/amendments/{amendment_id}" in home
+    page = grantee.get(f"/amendments/{amendment_id}").get_data(as_text=True)
+    assert f"/amendments/{amendment_id}/sign" in page and f"/amendments/{amendment_id}/pdf" in page
+    sign_as(db.session.get(type(amendment), amendment_id), personas["applicant"])
+    manager = as_user(personas["grants_manager"])
+    home = manager.get("/dashboard").get_data(as_text=True)
+    assert "Amendments to countersign" in home
+    assert "Amendments to sign" not in as_user(personas["applicant"]).get("/dashboard").get_data(
+        as_text=True
+    )
+    sign_as(db.session.get(type(amendment), amendment_id), personas["grants_manager"])
+    award_page = manager.get(f"/awards/{award_id}").get_data(as_text=True)
+    assert f"/amendments/{amendment_id}/pdf?signed=1" in award_page
+    assert 'data-amendment-status="in_effect"' in award_page
+    assert "data-versions" in award_page

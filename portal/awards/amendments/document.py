@@ -190,6 +190,17 @@ def issue(amendment, user) -> AmendmentDocument:
     return version
 
 
+def versions_of(amendments) -> dict[int, AmendmentDocument]:
+    """The documents of these amendments, by amendment id (one query)."""
+    ids = [a.id for a in amendments]
+    if not ids:
+        return {}
+    found = db.session.scalars(
+        select(AmendmentDocument).where(AmendmentDocument.amendment_id.in_(ids))
+    )
+    return {v.amendment_id: v for v in found}
+
+
 def version_of(amendment) -> AmendmentDocument | None:
     return db.session.scalar(
         select(AmendmentDocument).where(AmendmentDocument.amendment_id == amendment.id)

@@ -231,8 +231,18 @@ def _require_chain_ready(amendment) -> None:
 
 def section(award, user) -> dict:
     """What the "Amendments" section of the award and finance pages shows ``user``."""
+    from flask_babel import get_locale
+
+    from portal.awards.amendments.chain import chain_of
+    from portal.awards.amendments.document import versions_of
+
+    amendments = amendments_of(award)
+    language = "en" if str(get_locale() or "es").startswith("en") else "es"
     return {
-        "amendments": amendments_of(award),
+        "amendments": amendments,
         "can_request_amendment": permissions.can_request(award, user),
         "can_start_amendment": permissions.can_start(award, user),
+        # The signed amendment documents and the grant's versions (agreement, amendments).
+        "amendment_documents": versions_of(amendments),
+        "grant_versions": chain_of(award, language) if amendments else [],
     }

@@ -32,6 +32,7 @@ def groups(user) -> list[TaskGroup]:
         _second_approvals(mine, user),
         _countersign(mine),
         amendments.to_review(mine),
+        amendments.to_countersign(mine),
         _deliverables(mine),
         _overdue(mine),
     ]
