@@ -297,7 +297,8 @@ def register() -> None:
     register_owner(OWNER_TYPE, _load_owner)
 
 
-def _store(version: AmendmentDocument, signed: bool, user):
+def store_pdf(version: AmendmentDocument, user, signed: bool = False):
+    """Render, store and link the issued (or signed) PDF now (the demo seed; flushes)."""
     from portal.documents.operations import receive_upload, start_upload
 
     pdf = render(version, signed=signed)
@@ -335,7 +336,7 @@ def generate(version_id: int, signed: bool = False):
     if signed and not version.signed_content_hash:
         return version
     user = db.session.get(User, version.issued_by_id)
-    document = _store(version, signed, user)
+    document = store_pdf(version, user, signed)
     record(
         "amendment.rendered",
         version.amendment,
