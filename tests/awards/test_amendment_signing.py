@@ -201,3 +201,28 @@ def test_home_page_tasks_and_the_award_page(award, personas, as_user):
     assert f"/amendments/{amendment_id}/pdf?signed=1" in award_page
     assert 'data-amendment-status="in_effect"' in award_page
     assert "data-versions" in award_page
+
+
+def test_bilingual_document_and_money_lines_in_words(award, personas, monkeypatch):
+    from decimal import Decimal
+
+    from portal.awards.amendments import kinds
+    from portal.awards.amendments.kinds.change import Change
+
+    agreement = document.signed_agreement(award)
+    agreement.language = "bilingual"
+    money = Change("Monto", "MXN 300,000.00", "MXN 321,000.00", None, Decimal("321000"), "MXN")
+    real = kinds.describe
+    monkeypatch.setattr(kinds, "describe", lambda amendment: [*real(amendment), money])
+    amendment = _approved(award, personas, award.end_date + timedelta(days=30))
+    monkeypatch.undo()
+    version = document.version_of(amendment)
+    assert version.language == "bilingual" and set(version.content["changes"]) == {"es", "en"}
+    es_money = version.content["changes"]["es"][-1]["new"]
+    en_money = version.content["changes"]["en"][-1]["new"]
+    assert "trescientos veintiún mil pesos 00/100 M.N." in es_money
+    assert "three hundred and twenty-one thousand" in en_money
+    html = document.html_of(version)
+    assert "Convenio modificatorio número 1 al convenio" in html
+    assert "Amendment number 1 to agreement" in html
+    assert version.document_id is not None  # the bilingual PDF rendered

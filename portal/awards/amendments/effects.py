@@ -1,8 +1,8 @@
 """What an amendment changes on its award, applied when it takes effect.
 
 An amendment takes effect when a grants manager countersigns its document, after the
-grantee's signatory (``signing.sign``); approval alone changes nothing on the award. Each kind of change applies
-its own part (``portal.awards.amendments.kinds``).
+grantee's signatory (``signing.sign``); approval alone changes nothing on the award. Each kind
+of change applies its own part (``portal.awards.amendments.kinds``).
 """
 
 from __future__ import annotations
