@@ -12,6 +12,7 @@ from portal.applications.models import (
 )
 from portal.audit.models import AuditEntry
 from portal.awards.amendments.bank_accounts import GrantBankAccount
+from portal.awards.amendments.document_models import AmendmentDocument, AmendmentSignature
 from portal.awards.amendments.models import Amendment
 from portal.awards.models import (
     Agreement,
@@ -62,6 +63,8 @@ __all__ = [
     "Agreement",
     "AgreementClause",
     "Amendment",
+    "AmendmentDocument",
+    "AmendmentSignature",
     "ApiToken",
     "Application",
     "ApplicationCounter",

@@ -7,12 +7,14 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from portal.awards import agreement, letters
+    from portal.awards.amendments import document as amendment_document
 
     agreement.register()
     letters.register()
     from portal.awards.amendments import documents as amendment_documents
 
     amendment_documents.register()
+    amendment_document.register()
     from portal.awards.constants import RiskLevel
     from portal.awards.risk import condition_texts
 

@@ -53,10 +53,9 @@ def refusal(agreement: Agreement, user) -> str:
     )
 
 
-def sign(agreement: Agreement, user, *, typed_name: str, accepted: bool, password: str):
-    role = role_for(agreement, user)
-    if role is None:
-        raise InputError({"": [refusal(agreement, user)]})
+def check_signer(user, *, typed_name: str, accepted: bool, password: str) -> None:
+    """The signer typed their account's full name, accepted the statement and re-entered their
+    password (shared with the amendment document's signature); ``InputError`` otherwise."""
     errors: dict[str, list[str]] = {}
     if folded(typed_name) != folded(user.full_name):
         errors["typed_name"] = [
@@ -68,6 +67,13 @@ def sign(agreement: Agreement, user, *, typed_name: str, accepted: bool, passwor
         errors["password"] = [_("The password is not correct.")]
     if errors:
         raise InputError(errors)
+
+
+def sign(agreement: Agreement, user, *, typed_name: str, accepted: bool, password: str):
+    role = role_for(agreement, user)
+    if role is None:
+        raise InputError({"": [refusal(agreement, user)]})
+    check_signer(user, typed_name=typed_name, accepted=accepted, password=password)
     signature = Signature(
         agreement_id=agreement.id,
         user_id=user.id,

@@ -75,8 +75,8 @@ AGREEMENT = StateMachine(
 # An amendment (portal/awards/amendments) is drafted by the grantee's owner or signatory, or
 # started by a grants manager; whoever drafted it submits it (again, after a return for
 # changes) or withdraws it; the programme's grants managers approve, return or reject it.
-# In this first slice approval applies the change at once ("approved" = in effect); the next
-# slice inserts the signature of an amendment document between the decision and the effect.
+# Approval produces the amendment document: the grantee's signatory signs it, a grants manager
+# of the programme countersigns, and only then does the change take effect ("in_effect").
 AMENDMENT = StateMachine(
     "amendment",
     states=(
@@ -84,9 +84,11 @@ AMENDMENT = StateMachine(
         "submitted",
         "changes_requested",
         "approved",
+        "pending_second_approval",
+        "signed_by_grantee",
+        "in_effect",
         "rejected",
         "withdrawn",
-        "pending_second_approval",
     ),
     rows=[
         (
@@ -107,8 +109,22 @@ AMENDMENT = StateMachine(
             "submitted",
             "approve",
             "approved",
-            "grants manager of the programme (the change takes effect)",
+            "grants manager of the programme (the amendment document is produced)",
             "amendment.approved",
+        ),
+        (
+            "approved",
+            "sign",
+            "signed_by_grantee",
+            "the grantee's signatory",
+            "amendment.signed",
+        ),
+        (
+            "signed_by_grantee",
+            "countersign",
+            "in_effect",
+            "grants manager of the programme (the change takes effect)",
+            "amendment.countersigned",
         ),
         ("submitted", "reject", "rejected", "grants manager (with reasons)", "amendment.rejected"),
         (
@@ -131,7 +147,7 @@ AMENDMENT = StateMachine(
             "pending_second_approval",
             "approve",
             "approved",
-            "another grants manager of the programme (the change takes effect)",
+            "another grants manager of the programme (the amendment document is produced)",
             "amendment.approved",
         ),
         (

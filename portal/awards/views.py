@@ -310,4 +310,5 @@ from portal.awards import (  # noqa: E402, F401
     sign_views,
     verify_views,
 )
+from portal.awards.amendments import sign_views as amendment_sign_views  # noqa: E402, F401
 from portal.awards.amendments import views as amendment_views  # noqa: E402, F401

@@ -23,6 +23,7 @@ from portal.accounts.models import User
 from portal.accounts.passwords import hash_password, password_problems
 from portal.applications.demo import seed_applications
 from portal.awards.amendments.demo import seed_amendments
+from portal.awards.amendments.demo_signed import seed_signed_amendment
 from portal.awards.demo import seed_awards
 from portal.awards.demo_agreements import seed_agreement_pdfs
 from portal.calls.demo import seed_calls
@@ -123,6 +124,7 @@ STAGES: list[Callable[[DemoWorld], None]] = [
     seed_amendments,  # after the finance stage's active grants
     seed_reporting,
     seed_agreement_pdfs,  # after every stage that builds agreements
+    seed_signed_amendment,  # after the agreements' PDFs (its chain starts from them)
 ]
 
 

@@ -117,7 +117,7 @@ def test_every_field_name_written_in_changes_has_a_label():
     dynamic = {n for n in names if n.startswith("f'")}  # f"question.{key}.position"…
     assert dynamic == {"f'question.{question.key}.position'", "f'quiz.{item.key}.position'"}
     missing = sorted(n for n in names - dynamic if n not in FIELD_LABELS)
-    assert missing == [], f"add these to FIELD_LABELS in portal/audit/labels.py: {missing}"
+    assert missing == [], f"add these to FIELD_LABELS in portal/audit/field_labels.py: {missing}"
 
 
 def test_labels_and_fallbacks(app):

@@ -12,6 +12,7 @@ from portal.awards.amendments import operations
 from portal.awards.models import Award
 from portal.core.db import db
 from tests.finance.helpers import active_award
+from tests.support.factories import DEFAULT_PASSWORD
 
 MANAGERS = {"grants_manager", "admin"}
 READERS = MANAGERS | {"finance_officer", "applicant"}
@@ -66,7 +67,24 @@ def test_an_amendment_started_by_staff(ctx, matrix, award, personas):
     matrix.check(f"/amendments/{m}/submit", MANAGERS, method="POST")
     matrix.check(f"/amendments/{m}/decide", MANAGERS, method="POST", data={"decision": "approve"})
     db.session.expire_all()
+    assert db.session.get(Award, award.id).end_date != date(2028, 4, 30)  # signatures first
+    # The document was rendered after the approval's commit: readers download it, the
+    # grantee's signatory signs, then a grants manager countersigns.
+    matrix.check(f"/amendments/{m}/pdf", READERS)
+    matrix.check(f"/amendments/{m}/sign", {"applicant"})
+    matrix.check(f"/amendments/{m}/regenerate", MANAGERS, method="POST")
+
+    def signing(persona):
+        user = personas.get(persona)
+        name = user.full_name if user is not None else ""
+        return {"typed_name": name, "accept": "y", "password": DEFAULT_PASSWORD}
+
+    # The applicant signs; the grants manager countersigns; the administrator, last, is told
+    # there is nothing left to sign.
+    matrix.check(f"/amendments/{m}/sign", {"applicant"} | MANAGERS, method="POST", data_for=signing)
+    db.session.expire_all()
     assert db.session.get(Award, award.id).end_date == date(2028, 4, 30)
+    matrix.check(f"/amendments/{m}/pdf?signed=1", READERS)
 
 
 def test_no_amendment_of_a_grant_that_is_not_active(ctx, matrix, application, personas):

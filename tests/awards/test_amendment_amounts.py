@@ -20,6 +20,7 @@ from portal.awards.models import Award
 from portal.core import unit_of_work
 from portal.core.db import db
 from portal.core.errors import InputError
+from tests.awards.amendment_helpers import sign_as, sign_both
 from tests.finance.helpers import active_award, approved_request
 from tests.support.committed import committed_call, remove_committed_call
 from tests.support.forms import csrf_token
@@ -79,6 +80,9 @@ def test_an_increase_below_the_threshold_takes_effect_at_once(award, personas):
     assert not amount_kind.needs_second_approval(amendment)
     operations.decide(amendment, personas["grants_manager"], decision="approve")
     assert amendment.status == "approved"
+    assert award.amount == Decimal("300000.00")  # nothing changes before both signatures
+    sign_both(amendment, personas["applicant"], personas["grants_manager"])
+    assert amendment.status == "in_effect"
     assert award.amount == Decimal("400000.00")
     assert (first.amount, second.amount) == (Decimal("150000.00"), Decimal("250000.00"))
     assert award.scheduled_total == award.amount
@@ -103,12 +107,19 @@ def test_an_increase_above_the_threshold_needs_another_manager(
     operations.decide(amendment, second_manager, decision="approve")
     assert amendment.status == "approved"
     assert amendment.decided_by_id == second_manager.id
+    assert award.amount == Decimal("300000.00")  # nothing changes before both signatures
+    sign_both(amendment, personas["applicant"], second_manager)
+    assert amendment.status == "in_effect"
     assert award.amount == Decimal("400000.00")
     assert _actions(amendment) == [
         "amendment.created",
         "amendment.submitted",
         "amendment.first_approved",
         "amendment.approved",
+        "amendment.rendered",  # the document, once the approval commits
+        "amendment.signed",
+        "amendment.countersigned",
+        "amendment.rendered",  # the signed PDF
     ]
     told = [m.recipient for m in outbox() if m.template == "amendment_submitted"]
     assert second_manager.email in told
@@ -128,7 +139,9 @@ def test_a_decrease_is_not_an_increase(app, award, personas, monkeypatch):
     monkeypatch.setitem(app.config, "AWARD_SECOND_APPROVAL_THRESHOLD", 1)
     amendment = _submitted(award, personas["applicant"], "250000.00", "150000.00", "100000.00")
     operations.decide(amendment, personas["grants_manager"], decision="approve")
-    assert (amendment.status, award.amount) == ("approved", Decimal("250000.00"))
+    assert (amendment.status, award.amount) == ("approved", Decimal("300000.00"))
+    sign_both(amendment, personas["applicant"], personas["grants_manager"])
+    assert (amendment.status, award.amount) == ("in_effect", Decimal("250000.00"))
 
 
 def test_an_increase_must_fit_the_call_budget(award, personas):
@@ -152,6 +165,43 @@ def test_the_budget_is_checked_again_when_it_takes_effect(award, personas):
     assert award.amount == Decimal("300000.00")
 
 
+def test_the_budget_is_checked_again_at_the_countersignature(award, personas):
+    amendment = _submitted(award, personas["applicant"], "400000.00", "200000.00", "200000.00")
+    operations.decide(amendment, personas["grants_manager"], decision="approve")
+    unit_of_work.commit()
+    sign_as(amendment, personas["applicant"])
+    award.application.call.max_award = Decimal("350000.00")
+    award.application.call.budget = Decimal("350000.00")  # the money went elsewhere meanwhile
+    db.session.commit()
+    with pytest.raises(InputError) as refused:
+        sign_as(amendment, personas["grants_manager"])
+    assert "call's budget of MXN 350,000.00" in str(refused.value.errors[""][0])
+    unit_of_work.discard()  # as the view does on a refusal
+    assert (amendment.status, award.amount) == ("signed_by_grantee", Decimal("300000.00"))
+
+
+def test_a_decrease_is_checked_again_at_the_countersignature(award, personas):
+    first, second = award.milestones
+    amendment = _submitted(award, personas["applicant"], "200000.00", "50000.00", "150000.00")
+    operations.decide(amendment, personas["grants_manager"], decision="approve")
+    unit_of_work.commit()
+    sign_as(amendment, personas["applicant"])
+    # Meanwhile both milestones (300,000) are committed in approved payment requests.
+    for milestone in (first, second):
+        approved_request(
+            award,
+            personas["applicant"],
+            personas["grants_manager"],
+            personas["finance_officer"],
+            milestone=milestone,
+        )
+    with pytest.raises(InputError) as refused:
+        sign_as(amendment, personas["grants_manager"])
+    assert "cannot be cut below MXN 300,000.00" in str(refused.value.errors[""][0])
+    unit_of_work.discard()  # as the view does on a refusal
+    assert (amendment.status, award.amount) == ("signed_by_grantee", Decimal("300000.00"))
+
+
 def test_a_decrease_never_goes_below_paid_and_committed(award, personas):
     first = award.milestones[0]
     approved_request(
@@ -165,6 +215,8 @@ def test_a_decrease_never_goes_below_paid_and_committed(award, personas):
     # The paid milestone stays; the planned one shrinks so the schedule re-sums.
     amendment = _submitted(award, personas["applicant"], "200000.00", "50000.00")
     operations.decide(amendment, personas["grants_manager"], decision="approve")
+    sign_both(amendment, personas["applicant"], personas["grants_manager"])
+    assert amendment.status == "in_effect"
     assert award.amount == Decimal("200000.00")
     assert first.amount == Decimal("150000.00")
 

@@ -16,6 +16,7 @@ from portal.core import unit_of_work
 from portal.core.db import db
 from portal.core.errors import InputError
 from portal.finance import ledger
+from tests.awards.amendment_helpers import sign_both
 from tests.finance.helpers import CLABE, active_award, entry
 
 NEW_CLABE = "072580011111111118"  # Banorte, valid check digit
@@ -55,11 +56,15 @@ def draft(award, user, **values):
     return operations.create_draft(award, user, **values)
 
 
-def in_effect(award, personas):
-    amendment = draft(award, personas["applicant"])
+def in_effect(award, personas, **values):
+    """Approved, signed by the grantee's signatory and countersigned: the change takes effect."""
+    amendment = draft(award, personas["applicant"], **values)
     upload_letter(amendment, personas["applicant"])
     operations.submit(amendment, personas["applicant"])
     operations.decide(amendment, personas["grants_manager"], decision="approve")
+    assert amendment.status == "approved"
+    sign_both(amendment, personas["applicant"], personas["grants_manager"])
+    assert amendment.status == "in_effect"
     return amendment
 
 
@@ -98,7 +103,20 @@ def test_owners_are_told_on_request_and_on_effect_with_the_clabe_masked(award, p
         assert NEW_CLABE not in message.body_text
         assert "1118" in message.body_text
         assert "did not ask for this change" in message.body_text
+    assert amendment.status == "in_effect"
+
+
+def test_approval_alone_changes_no_account(award, personas, outbox):
+    amendment = draft(award, personas["applicant"])
+    upload_letter(amendment, personas["applicant"])
+    operations.submit(amendment, personas["applicant"])
+    operations.decide(amendment, personas["grants_manager"], decision="approve")
+    unit_of_work.commit()
     assert amendment.status == "approved"
+    assert bank_accounts.account_of(award.id) is None
+    assert [m.template for m in outbox() if m.template.startswith("bank_account")] == [
+        "bank_account_requested"
+    ]
 
 
 def test_payments_are_held_until_a_finance_officer_verifies(award, personas):
@@ -128,10 +146,7 @@ def test_a_second_change_holds_payments_again(award, personas):
     in_effect(award, personas)
     account = bank_accounts.account_of(award.id)
     bank_accounts.verify(account, personas["finance_officer"])
-    in_effect_again = draft(award, personas["applicant"], new_clabe=CLABE, account_holder="Org A")
-    upload_letter(in_effect_again, personas["applicant"])
-    operations.submit(in_effect_again, personas["applicant"])
-    operations.decide(in_effect_again, personas["grants_manager"], decision="approve")
+    in_effect(award, personas, new_clabe=CLABE, account_holder="Org A")
     assert account.status == "held" and account.clabe == CLABE
     assert account.verified_by_id is None
 

@@ -12,6 +12,7 @@ import pytest
 from portal.awards.amendments import kinds, operations
 from portal.core.db import db
 from portal.core.errors import InputError
+from tests.awards.amendment_helpers import sign_both
 from tests.finance.helpers import active_award
 from tests.support.forms import csrf_token
 
@@ -72,6 +73,10 @@ def test_edit_add_and_remove_planned_milestones(award, personas):
     operations.submit(amendment, personas["applicant"])
     operations.decide(amendment, personas["grants_manager"], decision="approve")
     db.session.flush()
+    assert amendment.status == "approved"
+    assert [m.id for m in award.milestones] == [first.id, second.id]  # nothing changes yet
+    sign_both(amendment, personas["applicant"], personas["grants_manager"])
+    assert amendment.status == "in_effect"
     schedule = [(m.deliverable, m.amount, m.status) for m in award.milestones]
     assert schedule == [
         ("Plan y diagnóstico", Decimal("100000.00"), "planned"),
@@ -104,6 +109,9 @@ def test_the_schedule_re_sums_to_the_new_amount(award, personas):
     )
     operations.submit(amendment, personas["applicant"])
     operations.decide(amendment, personas["grants_manager"], decision="approve")
+    assert (award.amount, second.amount) == (Decimal("300000.00"), Decimal("150000.00"))
+    sign_both(amendment, personas["applicant"], personas["grants_manager"])
+    assert amendment.status == "in_effect"
     assert (award.amount, second.amount) == (Decimal("400000.00"), Decimal("250000.00"))
 
 
@@ -161,6 +169,8 @@ def test_an_extension_in_the_same_amendment_widens_the_term(award, personas):
     )
     operations.submit(amendment, personas["applicant"])
     operations.decide(amendment, personas["grants_manager"], decision="approve")
+    sign_both(amendment, personas["applicant"], personas["grants_manager"])
+    assert amendment.status == "in_effect"
     assert (award.end_date, second.due_date) == (date(2028, 4, 30), date(2028, 4, 1))
 
 

@@ -17,6 +17,7 @@ from portal.core import unit_of_work
 from portal.core.db import db
 from portal.core.errors import InputError
 from portal.organisations.models import Membership
+from tests.awards.amendment_helpers import sign_as, sign_both
 from tests.finance.helpers import active_award
 from tests.support import factories
 from tests.support.forms import csrf_token
@@ -40,6 +41,15 @@ def editor(ctx, personas):
 def approve(amendment, personas):
     operations.submit(amendment, amendment.requested_by)
     operations.decide(amendment, personas["grants_manager"], decision="approve")
+    assert amendment.status == "approved"
+
+
+def take_effect(amendment, personas):
+    """Approved, signed by the grantee's signatory (the applicant, org_a's owner) and
+    countersigned: only then does the change apply."""
+    approve(amendment, personas)
+    sign_both(amendment, personas["applicant"], personas["grants_manager"])
+    assert amendment.status == "in_effect"
 
 
 def _signatory(org):
@@ -60,6 +70,10 @@ def test_signatory_change_takes_effect_through_the_organisation(award, personas,
     )
     assert [c.new for c in kinds.describe(amendment)] == ["Eva Editora"]
     approve(amendment, personas)
+    assert _signatory(personas["org_a"]).user_id == personas["applicant"].id  # not yet
+    # The signatory in office signs the amendment that replaces them.
+    sign_both(amendment, personas["applicant"], personas["grants_manager"])
+    assert amendment.status == "in_effect"
     assert _signatory(personas["org_a"]).user_id == editor.id
     unit_of_work.commit()
     actions = set(db.session.scalars(select(AuditEntry.action)))
@@ -102,6 +116,52 @@ def test_a_signatory_who_became_a_viewer_is_refused_at_the_decision(award, perso
     db.session.flush()
     with pytest.raises(InputError):
         operations.decide(amendment, personas["grants_manager"], decision="approve")
+    assert _signatory(personas["org_a"]).user_id == personas["applicant"].id
+
+
+def test_a_signatory_who_became_a_viewer_is_refused_at_the_countersignature(
+    award, personas, editor
+):
+    amendment = operations.create_draft(
+        award,
+        personas["applicant"],
+        kinds=["signatory"],
+        new_signatory=str(editor.id),
+        justification="Nueva directora",
+    )
+    approve(amendment, personas)
+    unit_of_work.commit()
+    sign_as(amendment, personas["applicant"])
+    membership = db.session.scalar(select(Membership).filter_by(user_id=editor.id))
+    membership.role = "viewer"
+    db.session.commit()
+    with pytest.raises(InputError):
+        sign_as(amendment, personas["grants_manager"])
+    unit_of_work.discard()  # as the view does on a refusal
+    assert amendment.status == "signed_by_grantee"
+    assert _signatory(personas["org_a"]).user_id == personas["applicant"].id
+
+
+def test_a_signatory_who_left_is_refused_at_the_countersignature(award, personas, editor):
+    """Between the approval and the countersignature the chosen person left: a clear refusal,
+    not a server error, and nothing changes."""
+    amendment = operations.create_draft(
+        award,
+        personas["applicant"],
+        kinds=["signatory"],
+        new_signatory=str(editor.id),
+        justification="Nueva directora",
+    )
+    approve(amendment, personas)
+    unit_of_work.commit()
+    sign_as(amendment, personas["applicant"])
+    db.session.delete(db.session.scalar(select(Membership).filter_by(user_id=editor.id)))
+    db.session.commit()
+    with pytest.raises(InputError) as refused:
+        sign_as(amendment, personas["grants_manager"])
+    assert "no longer a member" in str(refused.value.errors[""][0])
+    unit_of_work.discard()
+    assert amendment.status == "signed_by_grantee"
     assert _signatory(personas["org_a"]).user_id == personas["applicant"].id
 
 
@@ -148,7 +208,10 @@ def _add(award, user, amount="50000.00", counts_as="cost_share"):
 
 def test_add_a_cofinancier(award, personas):
     before = len(award.commitments)
-    approve(_add(award, personas["applicant"]), personas)
+    amendment = _add(award, personas["applicant"])
+    approve(amendment, personas)
+    assert len(award.commitments) == before  # nothing changes before both signatures
+    sign_both(amendment, personas["applicant"], personas["grants_manager"])
     assert len(award.commitments) == before + 1
     added = award.commitments[-1]
     assert (added.contributor_name, added.amount, added.counts_as) == (
@@ -159,8 +222,9 @@ def test_add_a_cofinancier(award, personas):
 
 
 def test_reduce_and_withdraw(award, personas):
-    approve(_add(award, personas["applicant"], amount="80000.00"), personas)
+    take_effect(_add(award, personas["applicant"], amount="80000.00"), personas)
     commitment = award.commitments[-1]
+    assert commitment.amount == D("80000.00")
     reduce = _cofinance(
         award,
         personas["applicant"],
@@ -168,7 +232,7 @@ def test_reduce_and_withdraw(award, personas):
         cofinance_commitment=str(commitment.id),
         cofinance_amount=D("30000.00"),
     )
-    approve(reduce, personas)
+    take_effect(reduce, personas)
     assert commitment.amount == D("30000.00")
     withdraw = _cofinance(
         award,
@@ -177,7 +241,7 @@ def test_reduce_and_withdraw(award, personas):
         cofinance_commitment=str(commitment.id),
     )
     assert kinds.describe(withdraw)[0].new == "Withdrawn"
-    approve(withdraw, personas)
+    take_effect(withdraw, personas)
     assert commitment not in award.commitments
 
 
@@ -206,8 +270,9 @@ def test_cofinance_refusals(award, personas, values, field):
 
 
 def test_reduce_must_reduce(award, personas):
-    approve(_add(award, personas["applicant"], amount="80000.00"), personas)
+    take_effect(_add(award, personas["applicant"], amount="80000.00"), personas)
     commitment = award.commitments[-1]
+    assert commitment.amount == D("80000.00")
     with pytest.raises(InputError) as refused:
         _cofinance(
             award,
@@ -225,7 +290,7 @@ def test_a_shortfall_is_a_warning_not_a_refusal(app, award, personas):
     for c in list(award.commitments):
         award.commitments.remove(c)
     db.session.flush()
-    approve(_add(award, personas["applicant"], amount="100000.00"), personas)
+    take_effect(_add(award, personas["applicant"], amount="100000.00"), personas)
     # 100,000 of 400,000 total: 25 % ≥ 20 %. Reducing to 50,000: 50/350 = 14.28 %.
     reduce = _cofinance(
         award,
@@ -246,6 +311,9 @@ def test_a_shortfall_is_a_warning_not_a_refusal(app, award, personas):
     reduce = db.session.get(Amendment, reduce.id)  # the page's request ended the session
     award = reduce.award
     operations.decide(reduce, personas["grants_manager"], decision="approve")  # staff decide
+    assert reduce.status == "approved"
+    sign_both(reduce, personas["applicant"], personas["grants_manager"])
+    assert reduce.status == "in_effect"
     assert award.commitments[-1].amount == D("50000.00")
     # Adding leverage does not help the share.
     assert kinds.warnings(_add(award, personas["applicant"], counts_as="leverage"))

@@ -16,6 +16,7 @@ from portal.awards.models import Award
 from portal.core import unit_of_work
 from portal.core.db import db
 from portal.core.errors import InputError
+from tests.awards.amendment_helpers import sign_both
 from tests.finance.helpers import active_award
 from tests.support.forms import csrf_token
 
@@ -52,6 +53,9 @@ def test_extension_moves_the_end_date_and_unpaid_milestones_only(
     shift = NEW_END - old_end
     assert amendment.status == "approved"
     assert amendment.decided_by_id == personas["grants_manager"].id
+    assert award.end_date == old_end  # approval alone changes nothing: both parties sign first
+    sign_both(amendment, personas["applicant"], personas["grants_manager"])
+    assert amendment.status == "in_effect"
     assert award.end_date == NEW_END
     assert unpaid.due_date == unpaid_due + shift
     assert paid.due_date == paid_due
@@ -220,4 +224,5 @@ def test_the_grantee_requests_through_the_form(award, personas, as_user, outbox)
     )
     assert done.status_code == 302
     db.session.expire_all()
-    assert db.session.get(Award, award_id).end_date == NEW_END
+    assert db.session.get(Amendment, amendment_id).status == "approved"
+    assert db.session.get(Award, award_id).end_date != NEW_END  # not before both signatures

@@ -1,9 +1,12 @@
-"""Walk-through of an amendment (issue 15, first slice) with the demo accounts, in Spanish.
+"""Walk-through of an amendment (issue 15) with the demo accounts, in Spanish.
 
 The grantee's signatory (direccion@justiciacercana.example) requests a three-month no-cost
 extension of the active demo grant CONV-2025-01-0902 (one milestone paid, one not) and submits
-it; the grants manager opens it from his home page task and approves it; the grant's end date
-and its unpaid milestone move by the same number of days, the paid one stays.
+it; the grants manager opens it from his home page task and approves it (nothing moves yet);
+the signatory signs the amendment document from her home page task, the manager countersigns
+from his; only then the grant's end date and its unpaid milestone move by the same number of
+days, the paid one stays; /verify/<hash> of the signed amendment shows the chain (agreement,
+amendment 1 current, both intact).
 """
 
 from __future__ import annotations
@@ -78,11 +81,37 @@ def test_three_month_extension_requested_and_approved(live_server, page, es, sho
     shot(page, "manager-home")
     item.get_by_role("link", name=re.compile(re.escape(es("Review the amendment")))).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(REFERENCE)
-    page.get_by_label(es("Approve: the change takes effect now")).check()
+    page.get_by_label(es("Approve: both parties then sign the amendment document")).check()
     page.get_by_role("button", name=es("Record the decision")).click()
-    expect(page.get_by_text(es("The amendment was approved and is now in effect."))).to_be_visible()
-    expect(page.locator("dd[data-amendment-status]")).to_have_text(es("Approved (in effect)"))
+    expect(
+        page.get_by_text(
+            es(
+                "The amendment was approved. Its document is being generated for both parties "
+                "to sign; the change takes effect with the countersignature."
+            )
+        )
+    ).to_be_visible()
+    expect(page.locator("dd[data-amendment-status]")).to_have_text(
+        es("Approved: waiting for signatures")
+    )
     shot(page, "approved")
+    assert _grant(live_server)[1] == old_end  # approval alone changes nothing
+
+    _sign_from_home(
+        live_server, page, es, APPLICANT, "task-amendments_to_sign", "Sign the amendment"
+    )
+    expect(page.locator("dd[data-amendment-status]")).to_have_text(es("Signed by the grantee"))
+    shot(page, "signed-by-grantee")
+    _sign_from_home(
+        live_server,
+        page,
+        es,
+        MANAGER,
+        "task-amendments_to_countersign",
+        "Countersign the amendment",
+    )
+    expect(page.locator("dd[data-amendment-status]")).to_have_text(es("In effect"))
+    shot(page, "in-effect")
 
     _id, end, after = _grant(live_server)
     shift = new_end - old_end
@@ -94,6 +123,46 @@ def test_three_month_extension_requested_and_approved(live_server, page, es, sho
 
     page.goto(f"/finance/grants/{award_id}")
     expect(page.locator("#amendments td[data-amendment-status]").first).to_have_text(
-        es("Approved (in effect)")
+        es("In effect")
     )
+    expect(page.locator("#amendments table[data-versions]")).to_be_visible()
     shot(page, "finance-grant")
+
+    # The signed amendment's hash: the public page shows the chain, both links intact.
+    page.goto(f"/awards/{award_id}")
+    page.locator("#amendments").get_by_role("link", name=es("Verification page")).first.click()
+    chain = page.locator("table[data-chain]")
+    expect(chain.locator("tbody tr")).to_have_count(2)
+    expect(chain.locator('td[data-link-verified="yes"]')).to_have_count(2)
+    expect(chain.locator("tbody tr").nth(1).locator("[data-current]")).to_be_visible()
+    shot(page, "verify-chain")
+
+
+def _full_name(live_server, email: str) -> str:
+    from sqlalchemy import select
+
+    from portal.accounts.models import User
+    from portal.core.db import db
+
+    with live_server.app.app_context():
+        name = db.session.scalar(select(User.full_name).where(User.email == email))
+        db.session.remove()
+    return name
+
+
+def _sign_from_home(live_server, page, es, email: str, group_id: str, action: str) -> None:
+    """Log in, open the amendment from the home page task and sign it (name, accept, password)."""
+    from portal.demo.data import DEMO_PASSWORD
+
+    log_in(page, email)
+    group = page.locator(f"#{group_id}")
+    item = group.locator(".list-group-item", has_text=REFERENCE)
+    item.get_by_role("link", name=re.compile(re.escape(es(action)))).click()
+    page.locator("#document").get_by_role("link", name=es(action)).click()
+    page.get_by_label(es("Your full name")).fill(_full_name(live_server, email))
+    page.get_by_label(
+        es("I have read the agreement and accept it on behalf of the party I represent.")
+    ).check()
+    page.get_by_label(es("Your password")).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name=es("Sign"), exact=True).click()
+    expect(page.get_by_text(es("Thank you: your signature was recorded."))).to_be_visible()

@@ -48,6 +48,7 @@ def test_first_seed_creates_the_whole_cast(ctx):
         "disbursement": 4,
         "cofinance_contribution": 4,
         "amendment": 1,  # a no-cost extension waiting for the grants manager
+        "amendment_in_effect": 1,  # a scope change signed by both, before the extension
         # finance dashboard: a USD programme and call, two USD grants (Sonora, Nuevo León)
         "usd_programme": 1,
         "usd_call": 1,

@@ -29,7 +29,7 @@ NOT_VOCABULARIES = {
     # The audit log's codes (dotted action names, keys of ``changes``, object types): readable
     # names for stored codes, not a StrEnum's values.
     "portal/audit/labels.py:ACTION_LABELS",
-    "portal/audit/labels.py:FIELD_LABELS",
+    "portal/audit/field_labels.py:FIELD_LABELS",
     "portal/audit/labels.py:OBJECT_LABELS",
 }
 

@@ -36,6 +36,7 @@ NO_FETCH = frozenset(
     {
         "applications.acknowledgement",
         "awards.agreement_pdf",
+        "awards.amendment_pdf",
         "awards.decline_letter",
     }
 )
@@ -73,6 +74,8 @@ EXEMPT: dict[str, str] = {
     " standard clause is stored, and the clause edit form, fuzzed, needs them stored",
     "awards.regenerate_agreement": "its button (no field but the CSRF token) shows only for an"
     " agreement whose PDF render failed or is stuck; every demo agreement has its PDFs",
+    "awards.regenerate_amendment": "its button (no field but the CSRF token) shows only for an"
+    " amendment document whose PDF render failed or is stuck; the world's are all stored",
     "admin.retry_job": "its button (no field but the CSRF token) shows only for a job in RQ's"
     " failed-job registry; the fuzz pass runs jobs inline (no queue, nothing fails there)",
 }

@@ -21,6 +21,7 @@ from portal.applications import operations as application_ops
 from portal.applications.models import Application, CofinanceSource, StatusChange
 from portal.applications.references import format_reference, next_number
 from portal.awards import operations as award_ops
+from portal.awards.amendments import document as amendment_document
 from portal.awards.amendments import operations as amendment_ops
 from portal.awards.amendments.bank_accounts import GrantBankAccount
 from portal.awards.amendments.models import Amendment
@@ -192,6 +193,14 @@ def build(app, demo) -> dict[str, list[str]]:
         )
     )
     hints["finance_officer"].append(f"/finance/grants/{grants[901].id}")
+    # An approved amendment of grant 903 whose document waits for the signatory (sign form).
+    to_sign = amendment_ops.create_draft(
+        grants[903], applicant, kinds=["scope"], scope="Una sede más", justification="Demanda"
+    )
+    amendment_ops.submit(to_sign, applicant)
+    amendment_ops.decide(to_sign, manager, decision="approve")
+    amendment_document.store_pdf(amendment_document.version_of(to_sign), manager)
+    hints["applicant"] += [f"/amendments/{to_sign.id}", f"/amendments/{to_sign.id}/sign"]
 
     # Accounts and organisations: a password-reset link, an invitation to organisation A for
     # the reviewer's address (the reviewer accepts it, the owner can revoke it), an API token
@@ -330,7 +339,7 @@ def _pending_award(application, proposer) -> Award:
 
 def _demo_grants() -> dict[int, Award]:
     grants = {}
-    for number in (901, 902):
+    for number in (901, 902, 903):
         application = db.session.scalar(
             select(Application).filter_by(reference=f"CONV-2025-01-{number:04d}")
         )

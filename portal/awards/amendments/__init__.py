@@ -8,16 +8,15 @@ grants manager starts one; it is drafted, submitted, and the programme's grants 
 approve it, ask for changes (with comments) or reject it (with reasons). One amendment per
 award is open (draft, submitted or returned for changes) at a time.
 
-What "approved" means in this slice: **approval applies the change at once**
-(``operations.approve`` calls ``effects.apply_changes``): ``approved`` means *in effect*.
-The next slice inserts the signing step: an approved amendment will produce an amendment
-document that both parties sign like the agreement, and only the countersignature will call
-``apply_changes``. It then adds states between ``approved`` and the effect (e.g.
-``approved`` → ``signed_by_grantee`` → ``in_effect``) in ``portal.awards.states.AMENDMENT``;
-the names used now (``approved``) stay valid for the decision itself.
+Approval produces the **amendment document** (``document``: WeasyPrint like the agreement,
+its content hash covering the previous version's signed hash); the grantee's signatory signs it,
+a grants manager countersigns (``signing``), and only the countersignature applies the change
+(``effects.apply_changes``): ``approved`` → ``signed_by_grantee`` → ``in_effect``. ``chain``
+is the version chain /verify shows.
 
 Modules: ``constants`` (statuses and kinds), ``models``, ``permissions``, ``operations``
 (create, edit, submit, withdraw, decide), ``effects`` (what an amendment changes on the award),
-``notifications``, ``forms``, ``views`` (routes on the ``awards`` blueprint), ``builders`` and
-``demo`` (seed).
+``document_models``, ``document``, ``signing``, ``regeneration``, ``chain``, ``notifications``,
+``forms``, ``views`` and ``sign_views`` (routes on the ``awards`` blueprint), ``builders``,
+``demo`` and ``demo_signed`` (seed).
 """

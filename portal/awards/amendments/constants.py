@@ -14,8 +14,11 @@ class AmendmentStatus(LabelledEnum):
     # manager, waits for another one (kinds/amount.py).
     PENDING_SECOND_APPROVAL = "pending_second_approval", _l("Waiting for a second approval")
     CHANGES_REQUESTED = "changes_requested", _l("Returned for changes")
-    # In this slice approval applies the change: approved means in effect (see __init__).
-    APPROVED = "approved", _l("Approved (in effect)")
+    # Approval produces the amendment document; both parties sign it; the countersignature
+    # puts it in effect (``signing``).
+    APPROVED = "approved", _l("Approved: waiting for signatures")
+    SIGNED_BY_GRANTEE = "signed_by_grantee", _l("Signed by the grantee")
+    IN_EFFECT = "in_effect", _l("In effect")
     REJECTED = "rejected", _l("Rejected")
     WITHDRAWN = "withdrawn", _l("Withdrawn")
 
@@ -29,7 +32,15 @@ OPEN_STATUSES = (
 )
 # Still editable by whoever drafted it.
 EDITABLE_STATUSES = (AmendmentStatus.DRAFT.value, AmendmentStatus.CHANGES_REQUESTED.value)
-DECIDED_STATUSES = (AmendmentStatus.APPROVED.value, AmendmentStatus.REJECTED.value)
+DECIDED_STATUSES = (
+    AmendmentStatus.APPROVED.value,
+    AmendmentStatus.SIGNED_BY_GRANTEE.value,
+    AmendmentStatus.IN_EFFECT.value,
+    AmendmentStatus.REJECTED.value,
+)
+# Approved, its document not signed by both yet: the next amendment waits to be approved (the
+# version chain is a line).
+AWAITING_SIGNATURES = (AmendmentStatus.APPROVED.value, AmendmentStatus.SIGNED_BY_GRANTEE.value)
 # Waiting for a grants manager's decision (the second one: another manager than the first).
 DECIDABLE_STATUSES = (
     AmendmentStatus.SUBMITTED.value,

@@ -32,6 +32,7 @@ def seed_amendments(world) -> None:
     build_amendment(
         award,
         signatory,
+        number=2,  # number 1 is the scope change in effect (``demo_signed``)
         changes={"end_date": [award.end_date.isoformat(), new_end.isoformat()]},
         justification=(
             "Las escuelas cerraron seis semanas por las lluvias: las sesiones de mediación "

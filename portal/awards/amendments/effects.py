@@ -1,9 +1,8 @@
 """What an amendment changes on its award, applied when it takes effect.
 
-In this first slice an amendment takes effect when a grants manager approves it
-(``operations.decide``). The next slice makes both parties sign an amendment document first;
-``apply_changes`` then moves to the countersignature, unchanged. Each kind of change applies
-its own part (``portal.awards.amendments.kinds``).
+An amendment takes effect when a grants manager countersigns its document, after the
+grantee's signatory (``signing.sign``); approval alone changes nothing on the award. Each kind
+of change applies its own part (``portal.awards.amendments.kinds``).
 """
 
 from __future__ import annotations

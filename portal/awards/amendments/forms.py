@@ -35,7 +35,7 @@ class AmendmentDecisionForm(FlaskForm):
     decision = RadioField(
         _l("Decision"),
         choices=[
-            SelectChoice("approve", _l("Approve: the change takes effect now")),
+            SelectChoice("approve", _l("Approve: both parties then sign the amendment document")),
             SelectChoice("request_changes", _l("Ask for changes")),
             SelectChoice("reject", _l("Reject")),
         ],

@@ -2,9 +2,9 @@
 
 Operations validate (``InputError`` with translated messages per form field), change the
 status only through ``portal.awards.states.AMENDMENT`` (whose moves write the audit entries),
-queue e-mails and flush; they never commit. Approval applies the change at once
-(``effects.apply_changes``): in this slice ``approved`` means in effect; the next slice inserts
-the signature of an amendment document between the decision and the effect.
+queue e-mails and flush; they never commit. Approval produces the amendment document
+(``document.issue``); both parties sign it (``signing``) and only the countersignature applies
+the change (``effects.apply_changes``).
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.audit.operations import diff, record
 from portal.awards.amendments import kinds, notifications, permissions, second_approval
-from portal.awards.amendments.constants import OPEN_STATUSES
-from portal.awards.amendments.effects import apply_changes
+from portal.awards.amendments.constants import AWAITING_SIGNATURES, OPEN_STATUSES
 from portal.awards.amendments.models import Amendment
 from portal.awards.constants import AwardStatus
 from portal.awards.states import AMENDMENT
@@ -168,8 +167,9 @@ def withdraw(amendment: Amendment, user) -> None:
 
 def decide(amendment: Amendment, user, *, decision: str, reason: str = "") -> None:
     """``decision``: approve, request_changes (comments required) or reject (reasons
-    required). Approval applies the change (see the module's docstring), unless the change
-    needs a second approval (``second_approval``): the first approval then waits for it."""
+    required). Approval produces the amendment document to sign (see the module docstring),
+    unless the change needs a second approval (``second_approval``): the first approval then
+    waits for another grants manager's."""
     if decision not in DECISIONS:
         raise InputError({"decision": [_("Choose a decision.")]})
     if permissions.is_first_approver(amendment, user):
@@ -186,6 +186,7 @@ def decide(amendment: Amendment, user, *, decision: str, reason: str = "") -> No
         raise InputError({"reason": [message]})
     if decision == "approve":
         _require_active(amendment.award)
+        _require_chain_ready(amendment)
         _check_again(amendment)
     if decision == "approve" and second_approval.needed(amendment):
         second_approval.approve_first(amendment, user)
@@ -202,20 +203,58 @@ def decide(amendment: Amendment, user, *, decision: str, reason: str = "") -> No
         organisation_id=amendment.award.organisation_id,
     )
     if decision == "approve":
-        apply_changes(amendment, user)
+        from portal.awards.amendments.document import issue
+
+        issue(amendment, user)
     db.session.flush()
     notifications.notify_decided(amendment, transition.target)
 
 
+def _require_chain_ready(amendment) -> None:
+    """The document names the version it amends: the signed agreement, or the last amendment
+    in effect; an earlier amendment still waiting for signatures comes first."""
+    from portal.awards.amendments.document import signed_agreement
+
+    if signed_agreement(amendment.award) is None:
+        raise InputError({"": [_("The grant's agreement is not signed by both parties yet.")]})
+    waiting = db.session.scalar(
+        select(Amendment.number).where(
+            Amendment.award_id == amendment.award_id,
+            Amendment.status.in_(AWAITING_SIGNATURES),
+        )
+    )
+    if waiting is not None:
+        raise InputError(
+            {
+                "": [
+                    _(
+                        "Amendment %(number)s of this grant is waiting for signatures: it must "
+                        "take effect before another amendment is approved.",
+                        number=waiting,
+                    )
+                ]
+            }
+        )
+
+
 def section(award, user) -> dict:
     """What the "Amendments" section of the award and finance pages shows ``user``."""
+    from flask_babel import get_locale
+
     from portal.awards.amendments import bank_accounts
+    from portal.awards.amendments.chain import chain_of
+    from portal.awards.amendments.document import versions_of
 
     account = bank_accounts.account_of(award.id)
+    amendments = amendments_of(award)
+    language = "en" if str(get_locale() or "es").startswith("en") else "es"
     return {
-        "amendments": amendments_of(award),
+        "amendments": amendments,
         "bank_account": account,
         "can_verify_bank_account": bank_accounts.can_verify(account, user),
         "can_request_amendment": permissions.can_request(award, user),
         "can_start_amendment": permissions.can_start(award, user),
+        # The signed amendment documents and the grant's versions (agreement, amendments).
+        "amendment_documents": versions_of(amendments),
+        "grant_versions": chain_of(award, language) if amendments else [],
     }

@@ -26,7 +26,10 @@ from portal.core.views import require, run, run_action
 
 def _decided_message(decision: str) -> str | None:
     return {
-        "approve": _("The amendment was approved and is now in effect."),
+        "approve": _(
+            "The amendment was approved. Its document is being generated for both parties "
+            "to sign; the change takes effect with the countersignature."
+        ),
         "approve_first": _(
             "Your approval was recorded: another grants manager must approve the amendment too."
         ),
@@ -131,7 +134,24 @@ def _page(amendment: Amendment, decision_form, status: int = 200):
         can_edit=permissions.can_edit(amendment, current_user),
         can_decide=permissions.can_decide(amendment, current_user),
         decision_form=decision_form,
+        **_signing(amendment),
     ), status
+
+
+def _signing(amendment: Amendment) -> dict:
+    """The amendment document, who may sign it now and a render that needs staff."""
+    from portal.awards.amendments import document, regeneration, signing
+
+    version = document.version_of(amendment)
+    pending = regeneration.pending_render(version)
+    return {
+        "version": version,
+        "sign_role": signing.role_for(amendment, version, current_user),
+        "pending_render": pending,
+        "can_regenerate": bool(
+            pending and pending.needs_attention and can_manage(amendment.award, current_user)
+        ),
+    }
 
 
 def _history(amendment: Amendment) -> list[dict]:

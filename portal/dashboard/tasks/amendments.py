@@ -1,6 +1,8 @@
 """Amendment tasks (issue 15): a grants manager's amendments to review (submitted, in the
-programmes they manage) and a grantee's amendments returned for changes (organisations where
-the person is an owner or the signatory). One SQL statement per group."""
+programmes they manage) and to countersign (signed by the grantee), a grantee's amendments
+returned for changes (organisations where the person is an owner or the signatory) and to sign
+(approved, its document rendered; organisations where the person is the signatory). One SQL
+statement per group."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.applications.models import Application
+from portal.awards.amendments.document_models import AmendmentDocument
 from portal.awards.amendments.models import Amendment
 from portal.awards.models import Award
 from portal.calls.models import Call
@@ -78,4 +81,31 @@ def second_approvals(mine, user) -> TaskGroup:
         )
     )
     group.tasks = _tasks(rows, _("Give the second approval"))
+    return group
+
+
+def _to_sign_rows(*where):
+    return _rows(*where).join(AmendmentDocument, AmendmentDocument.amendment_id == Amendment.id)
+
+
+def to_sign(orgs: list[int]) -> TaskGroup:
+    """``orgs``: the organisations where the person is the designated signatory."""
+    group = TaskGroup("amendments_to_sign", _("Amendments to sign"))
+    if not orgs:
+        return group
+    rows, group.total = first_rows(
+        _to_sign_rows(
+            Award.organisation_id.in_(orgs),
+            Amendment.status == "approved",
+            AmendmentDocument.document_id.is_not(None),
+        )
+    )
+    group.tasks = _tasks(rows, _("Sign the amendment"))
+    return group
+
+
+def to_countersign(mine) -> TaskGroup:
+    group = TaskGroup("amendments_to_countersign", _("Amendments to countersign"))
+    rows, group.total = first_rows(_to_sign_rows(mine, Amendment.status == "signed_by_grantee"))
+    group.tasks = _tasks(rows, _("Countersign the amendment"))
     return group

@@ -44,6 +44,7 @@ def groups(user) -> list[TaskGroup]:
         _payment_requests(editor),
         _cofinance(editor),
         amendments.returned(requesters),
+        amendments.to_sign(signatory),
     ]
 
 

@@ -33,6 +33,7 @@ def groups(user) -> list[TaskGroup]:
         _countersign(mine),
         amendments.to_review(mine),
         amendments.second_approvals(mine, user),
+        amendments.to_countersign(mine),
         _deliverables(mine),
         _overdue(mine),
     ]

@@ -12,7 +12,9 @@ A kind module defines:
 - ``apply(amendment, award, user) -> dict``: change the award when the amendment takes
   effect; returns what changed, for the audit entry;
 - ``describe(amendment) -> list[Change]``: what changes, from what to what, for the amendment
-  page and (next slice) the amendment document;
+  page and the amendment document (``document.py`` renders it in each language of the
+  agreement; a line about money also gives ``old_amount``/``new_amount``/``currency`` so the
+  document writes the amounts in words);
 - optionally ``needs_second_approval(amendment) -> bool``: the change must be approved by two
   grants managers (``portal.awards.amendments.second_approval``).
 

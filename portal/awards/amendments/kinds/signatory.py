@@ -13,6 +13,7 @@ from portal.accounts.models import User
 from portal.awards.amendments.constants import ChangeKind
 from portal.awards.amendments.kinds.change import Change
 from portal.core.db import db
+from portal.core.errors import InputError
 from portal.organisations.models import SIGNATORY_ROLES, Membership
 from portal.organisations.operations import set_signatory
 
@@ -98,6 +99,17 @@ def apply(amendment, award, user) -> dict:
     membership = db.session.scalar(
         select(Membership).filter_by(organisation_id=award.organisation_id, user_id=user_id)
     )
+    if membership is None:  # the person left the organisation after the approval
+        raise InputError(
+            {
+                "": [
+                    _(
+                        "The new signatory is no longer a member of the organisation: the "
+                        "amendment cannot take effect. Ask for a new amendment."
+                    )
+                ]
+            }
+        )
     before = current(award)
     set_signatory(membership)  # refuses (InputError) a role that may not sign
     return {"signatory_user_id": [before.user_id if before else None, user_id]}
