@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload, raiseload, selectinload
 
 from portal.accounts.roles import Role
 from portal.applications.models import Application
+from portal.awards.amendments.models import Amendment
 from portal.awards.constants import AwardStatus
 from portal.awards.models import Award
 from portal.awards.permissions import HIDDEN_FROM_GRANTEE
@@ -124,6 +125,21 @@ def awards(user, number: int, per_page: int, status: str | None = None) -> Page:
     )
     count = _joined(select(Award.id)).where(*where)
     return page_of(stmt, _count(count), number, per_page)
+
+
+def amendments_by_award(award_ids) -> dict[int, list]:
+    """The submitted amendments of these awards, oldest first, in one statement (drafts and
+    drafts withdrawn before submission are the drafter's business)."""
+    found: dict[int, list] = {}
+    rows = db.session.scalars(
+        select(Amendment)
+        .where(Amendment.award_id.in_(award_ids), Amendment.submitted_dt.is_not(None))
+        .options(raiseload("*"))
+        .order_by(Amendment.award_id, Amendment.number)
+    )
+    for amendment in rows:
+        found.setdefault(amendment.award_id, []).append(amendment)
+    return found
 
 
 # Ledger and co-finance --------------------------------------------------------------------------

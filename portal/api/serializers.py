@@ -10,6 +10,7 @@ account.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from portal.api.shapes import objects as o
 
@@ -93,8 +94,9 @@ def figures_shape(f) -> o.Figures | None:
     )
 
 
-def award_shape(award, info, figures) -> o.Award:
-    """``info``: ``award_info(award)`` or a list row's mapping (the same keys)."""
+def award_shape(award, info, figures, amendments=()) -> o.Award:
+    """``info``: ``award_info(award)`` or a list row's mapping (the same keys);
+    ``amendments``: the award's submitted amendments, oldest first."""
     return o.Award(
         id=award.id,
         reference=info["reference"],
@@ -118,6 +120,24 @@ def award_shape(award, info, figures) -> o.Award:
         milestones=[milestone_shape(m) for m in award.milestones],
         cofinance_commitments=[commitment_shape(c, award.currency) for c in award.commitments],
         figures=figures_shape(figures),
+        amendments=[amendment_shape(a) for a in amendments],
+    )
+
+
+def amendment_shape(a) -> o.Amendment:
+    changes = a.changes or {}
+    amount = changes.get("amount") or [None, None]
+    end = changes.get("end_date") or [None, None]
+    return o.Amendment(
+        number=a.number,
+        status=a.status,
+        kinds=a.kinds,
+        submitted_dt=a.submitted_dt,
+        decided_dt=a.decided_dt,
+        amount_before=None if amount[0] is None else Decimal(amount[0]),
+        amount_after=None if amount[1] is None else Decimal(amount[1]),
+        end_date_before=end[0],
+        end_date_after=end[1],
     )
 
 

@@ -152,7 +152,13 @@ def awards():
     page = queries.awards(user(), page_number, per_page, status=status)
     rows = page.items
     figures = _award_figures([row.Award for row in rows])
-    data = [s.award_shape(row.Award, row._mapping, figures.get(row.Award.id)) for row in rows]
+    history = queries.amendments_by_award([row.Award.id for row in rows])
+    data = [
+        s.award_shape(
+            row.Award, row._mapping, figures.get(row.Award.id), history.get(row.Award.id, ())
+        )
+        for row in rows
+    ]
     return listing(e.AwardList, page, data, "api.awards")
 
 
@@ -161,9 +167,9 @@ def award(award_id: int):
     Params()
     found = load_award(award_id)
     figures = _award_figures([found]).get(found.id)
-    return json_response(
-        shapes.dump(e.AwardItem(data=s.award_shape(found, s.award_info(found), figures)))
-    )
+    history = queries.amendments_by_award([found.id]).get(found.id, ())
+    shape = s.award_shape(found, s.award_info(found), figures, history)
+    return json_response(shapes.dump(e.AwardItem(data=shape)))
 
 
 def _path_values(award_id: int | None) -> dict:

@@ -1,4 +1,4 @@
-"""The grants published as open data, read in three statements whatever their number.
+"""The grants published as open data, read in four statements whatever their number.
 
 Only named columns are selected: bank data (``clabe``, ``bank_reference``), notes, people and
 street addresses are never read, so no builder can leak them. Amounts stay ``Decimal``.
@@ -15,6 +15,9 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from portal.applications.models import Application
+from portal.awards.amendments.constants import AmendmentStatus
+from portal.awards.amendments.document_models import AmendmentDocument, AmendmentSignature
+from portal.awards.amendments.models import Amendment
 from portal.awards.models import Agreement, Award, Milestone, Signature
 from portal.calls.models import Call, Programme
 from portal.finance.models import Disbursement
@@ -91,6 +94,22 @@ class Payment:
     currency: str
 
 
+@dataclass(frozen=True)
+class AmountChange:
+    """An amendment in effect that changed the award amount: ``old`` → ``new`` (the
+    amendment's ``changes["amount"]``), taking effect on ``effective_on`` (the date of the
+    grants manager's countersignature; the approval date if no signature is recorded)."""
+
+    number: int
+    effective_on: date
+    old: Decimal
+    new: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.new - self.old
+
+
 @dataclass
 class Grant:
     award_id: int
@@ -114,6 +133,15 @@ class Grant:
     recipient: Recipient
     payments: list[Payment] = field(default_factory=list)
     milestones: list[tuple[date, Decimal]] = field(default_factory=list)
+    # Amendments in effect that changed the amount, in the order they took effect.
+    amount_changes: list[AmountChange] = field(default_factory=list)
+    # The end date as awarded, when an amendment in effect moved it.
+    original_end_date: date | None = None
+
+    @property
+    def original_amount(self) -> Decimal:
+        """The amount as awarded, before the first amendment that changed it."""
+        return self.amount_changes[0].old if self.amount_changes else self.amount
 
     @property
     def disbursed(self) -> Decimal:
@@ -134,8 +162,9 @@ def _local_date(moment: datetime | None) -> date | None:
 
 
 def load(report_filter: ReportFilter, user, session) -> list[Grant]:
-    """The active awards in ``award_scope(report_filter, user)``, with their ledger and
-    milestone schedule: three statements (awards, ledger, milestones)."""
+    """The active awards in ``award_scope(report_filter, user)``, with their ledger, milestone
+    schedule and amount amendments in effect: four statements (awards, ledger, milestones,
+    amendments)."""
     scope = award_scope(report_filter, user)
     signed = (
         select(func.max(Signature.signed_dt))
@@ -205,7 +234,53 @@ def load(report_filter: ReportFilter, user, session) -> list[Grant]:
     )
     for award_id, due_date, amount in schedule:
         grants[award_id].milestones.append((due_date, amount))
+    _amount_changes(grants, scope, session)
     return list(grants.values())
+
+
+def _amount_changes(grants: dict[int, Grant], scope, session) -> None:
+    """The amendments in effect of the grants in ``scope`` that changed the amount, each with
+    its effect date: the countersignature (the grants manager's signature, which puts it in
+    effect), else the decision (amendments recorded in effect without a signed document).
+    Numbers follow the order of effect: an amendment is drafted only when none is open and
+    approved only when none waits for signatures. The first one that moved the end date gives
+    the end date as awarded."""
+    countersigned = session.execute(
+        select(
+            Amendment.award_id,
+            Amendment.number,
+            Amendment.changes,
+            Amendment.decided_dt,
+            AmendmentSignature.signed_dt,
+        )
+        .select_from(Amendment)
+        .outerjoin(AmendmentDocument, AmendmentDocument.amendment_id == Amendment.id)
+        .outerjoin(
+            AmendmentSignature,
+            (AmendmentSignature.version_id == AmendmentDocument.id)
+            & (AmendmentSignature.role == "programme"),
+        )
+        .where(
+            Amendment.award_id.in_(scope),
+            Amendment.status == AmendmentStatus.IN_EFFECT.value,
+        )
+        .order_by(Amendment.award_id, Amendment.number)
+    )
+    for award_id, number, changes, decided_dt, signed_dt in countersigned:
+        grant = grants.get(award_id)
+        if grant is None:
+            continue
+        moved = (changes or {}).get("end_date")
+        if moved and moved[0] and grant.original_end_date is None:
+            grant.original_end_date = date.fromisoformat(moved[0])
+        pair = (changes or {}).get("amount")
+        if not pair or pair[0] is None or pair[1] is None:
+            continue
+        grant.amount_changes.append(
+            AmountChange(
+                number, _local_date(signed_dt or decided_dt), Decimal(pair[0]), Decimal(pair[1])
+            )
+        )
 
 
 def _grant(row) -> Grant:

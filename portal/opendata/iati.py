@@ -11,6 +11,18 @@ status 2 (committed), one per period of at most a year, valued by the milestones
 transaction type 2 outgoing commitment (the award, on the agreement's signature) and type 3
 disbursement per ledger entry.
 
+Amendments (issue 15). When an amendment in effect changed the amount, the budget is published
+as IATI 2.03 expresses a revision: the original budget (type 1, the amount as awarded, i.e. the
+first amount amendment's old amount, over the term as awarded, valued on the agreement's
+signature) and the revised budget (type 2, the current amount split by period over the current
+term as above, valued on the date the last amount amendment took effect). The commitment stays
+the amount as awarded on the agreement's signature, and each amount amendment adds a commitment
+of its difference (negative for a decrease) on its effect date, so the commitments add up to the
+current amount. The effect date is the grants manager's countersignature of the amendment
+document (the approval date when no countersignature is recorded). The planned end date
+(activity-date 3) is the current end date. Known limit: the original budget is one element
+even when the term as awarded exceeds a year (the split by period as awarded is not kept).
+
 Reversals are published as NEGATIVE disbursements on their own date (IATI allows negative
 transaction values for corrections) rather than netted away: the ledger is append-only, a
 published disbursement never disappears from a later file, and the transactions still add up
@@ -89,12 +101,20 @@ def activity(grant: Grant, on: date) -> etree._Element:
     etree.SubElement(node, "sector", vocabulary="1", code=SECTOR_LEGAL_JUDICIAL)
     etree.SubElement(node, "default-finance-type", code="110")
     etree.SubElement(node, "default-aid-type", code="C01")
-    for start, end, value in budget_periods(grant):
-        budget = etree.SubElement(node, "budget", type="1", status="2")
-        etree.SubElement(budget, "period-start", {"iso-date": start.isoformat()})
-        etree.SubElement(budget, "period-end", {"iso-date": end.isoformat()})
-        _value(budget, value, grant.currency, grant.committed_on)
-    _transaction(node, grant, "2", grant.committed_on, grant.amount, f"award-{grant.award_id}")
+    _budgets(node, grant)
+    _transaction(
+        node, grant, "2", grant.committed_on, grant.original_amount, f"award-{grant.award_id}"
+    )
+    for change in grant.amount_changes:
+        _transaction(
+            node,
+            grant,
+            "2",
+            change.effective_on,
+            change.difference,
+            f"award-{grant.award_id}-amendment-{change.number}",
+            description={lang: texts.amount_amendment(change, lang) for lang in texts.LANGUAGES},
+        )
     for payment in grant.payments:
         _transaction(
             node,
@@ -112,6 +132,36 @@ def activity_status(grant: Grant, on: date) -> str:
     if grant.end_date is None or grant.end_date >= on:
         return "2"
     return "4" if grant.disbursed >= grant.amount else "3"
+
+
+def _budgets(node, grant: Grant) -> None:
+    """Type 1 (original) per period; after an amount amendment, the original budget as awarded
+    and the revised one (type 2) per period."""
+    if not grant.amount_changes:
+        for start, end, value in budget_periods(grant):
+            _budget(node, "1", start, end, value, grant.currency, grant.committed_on)
+        return
+    if grant.start_date is not None and grant.end_date is not None:
+        end = grant.original_end_date or grant.end_date
+        _budget(
+            node,
+            "1",
+            grant.start_date,
+            end,
+            grant.original_amount,
+            grant.currency,
+            grant.committed_on,
+        )
+    revised_on = grant.amount_changes[-1].effective_on
+    for start, end, value in budget_periods(grant):
+        _budget(node, "2", start, end, value, grant.currency, revised_on)
+
+
+def _budget(node, kind, start: date, end: date, value, currency: str, day: date) -> None:
+    budget = etree.SubElement(node, "budget", type=kind, status="2")
+    etree.SubElement(budget, "period-start", {"iso-date": start.isoformat()})
+    etree.SubElement(budget, "period-end", {"iso-date": end.isoformat()})
+    _value(budget, value, currency, day)
 
 
 def budget_periods(grant: Grant) -> list[tuple[date, date, Decimal]]:
@@ -196,17 +246,18 @@ def _location(node, grant: Grant) -> None:
     etree.SubElement(location, "location-class", code="1")
 
 
-def _transaction(node, grant, code, day, value, ref, *, reversal=False) -> None:
+def _transaction(
+    node, grant, code, day, value, ref, *, reversal=False, description: dict | None = None
+) -> None:
     ref_org, name, org_type = reporting_org()
     transaction = etree.SubElement(node, "transaction", ref=ref)
     etree.SubElement(transaction, "transaction-type", code=code)
     etree.SubElement(transaction, "transaction-date", {"iso-date": day.isoformat()})
     _value(transaction, value, grant.currency, day)
     if reversal:
-        _narratives(
-            etree.SubElement(transaction, "description"),
-            {lang: texts.reversal(lang) for lang in texts.LANGUAGES},
-        )
+        description = {lang: texts.reversal(lang) for lang in texts.LANGUAGES}
+    if description:
+        _narratives(etree.SubElement(transaction, "description"), description)
     _narratives(
         etree.SubElement(transaction, "provider-org", ref=ref_org, type=org_type), {"": name}
     )

@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from portal.core.i18n import locale_for
-from portal.opendata.grants import Grant
+from portal.opendata.grants import AmountChange, Grant
 
 LANGUAGES = ("es", "en")
 
@@ -35,3 +35,13 @@ def withheld_recipient(language: str) -> str:
 def reversal(language: str) -> str:
     with force_locale(locale_for(language)):
         return _("Reversal of an earlier disbursement (correction)")
+
+
+def amount_amendment(change: AmountChange, language: str) -> str:
+    with force_locale(locale_for(language)):
+        return _(
+            "Amendment %(number)s in effect: the award amount changes from %(old)s to %(new)s.",
+            number=change.number,
+            old=f"{change.old:,.2f}",
+            new=f"{change.new:,.2f}",
+        )

@@ -14,7 +14,7 @@ PERSONAS = ("applicant", "finance_officer", "grants_manager", "admin")
 # commitments + milestones + grant_figures' four statements (awards).
 EXPECTED = {
     "/api/v1/calls": 4,
-    "/api/v1/awards": 10,
+    "/api/v1/awards": 11,  # with each award's amendments
     "/api/v1/disbursements": 4,
     "/api/v1/cofinance": 4,
 }

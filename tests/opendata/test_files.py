@@ -359,8 +359,8 @@ def test_a_fixed_number_of_statements_whatever_the_number_of_grants(
     # The award operations queued e-mails: the next request delivers them. Not ours to count.
     download(client, URLS[0])
     assert measure() == before
-    # the user (2), the filter's choices (2), then awards, ledger and milestones (3)
-    assert before == [7, 7]
+    # the user (2), the filter's choices (2), then awards, ledger, milestones, amendments (4)
+    assert before == [8, 8]
 
 
 # Command line (cron) ----------------------------------------------------------------------

@@ -24,6 +24,7 @@ from portal.api.shapes.wire import (
     Rate,
     Shape,
 )
+from portal.awards.amendments.constants import AmendmentStatus, ChangeKind
 from portal.awards.constants import AwardStatus, MilestoneStatus
 from portal.calls.constants import CallStatus, Instrument
 from portal.finance.constants import ContributionStatus, Kind
@@ -134,6 +135,23 @@ class AwardOrganisation(Shape):
     state_code: str = Field(description="INEGI state code.")
 
 
+class Amendment(Shape):
+    """A submitted amendment of the award (issue 15): its kinds of change and, for the amount
+    and the end date, the values before and after. It changes the award only once in effect
+    (signed by both parties); the award's own fields are always the current version. Bank
+    account numbers are never given."""
+
+    number: int = Field(ge=1, strict=True)
+    status: AmendmentStatus
+    kinds: list[ChangeKind]
+    submitted_dt: Instant | None
+    decided_dt: Instant | None
+    amount_before: Money | None
+    amount_after: Money | None
+    end_date_before: Day | None
+    end_date_after: Day | None
+
+
 class Award(Shape):
     """An award (a grant once its agreement is signed by both parties: status active)."""
 
@@ -156,6 +174,9 @@ class Award(Shape):
     milestones: list[Milestone]
     cofinance_commitments: list[Commitment]
     figures: Figures | None = Field(description="null until the award is active.")
+    amendments: list[Amendment] = Field(
+        description="The award's history of amendments, oldest first (drafts are not shown)."
+    )
 
 
 # Ledger and co-finance ----------------------------------------------------------------------------
