@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from portal.applications.models import BudgetLine
 from portal.audit.models import AuditEntry
 from portal.awards.amendments import budget, document, operations
 from portal.awards.amendments.kinds import realignment
@@ -47,14 +48,31 @@ def _submitted(award, user, **amounts):
     return amendment
 
 
-def test_the_budget_defaults_to_the_applications_lines(ctx, call, personas):
+def test_the_budget_defaults_to_the_applications_lines(ctx, call, personas, as_user):
     award = active_award(call, personas["org_a"], personas["applicant"], personas["grants_manager"])
-    expected: dict = {}
-    for line in award.application.lines:
-        expected[line.category] = expected.get(line.category, D("0")) + line.requested
+    for position, (category, amount) in enumerate(
+        [("personnel", "150000.00"), ("travel", "50000.00"), ("personnel", "40000.00")]
+    ):
+        db.session.add(
+            BudgetLine(
+                application_id=award.application_id,
+                category=category,
+                description="Línea",
+                requested=D(amount),
+                position=position + 10,
+            )
+        )
+    db.session.flush()
     current = budget.budget_of(award)
-    assert set(current) == set(budget.CATEGORIES)
-    assert all(current[c] == v for c, v in expected.items())
+    assert list(current) == list(budget.CATEGORIES)
+    assert (current["personnel"], current["travel"], current["other"]) == (
+        D("190000.00"),
+        D("50000.00"),
+        D("0"),
+    )
+    unit_of_work.commit()
+    page = as_user(personas["applicant"]).get(f"/awards/{award.id}/amendments/new")
+    assert "data-budget-mismatch" in page.get_data(as_text=True)  # 240,000 of 300,000
 
 
 @pytest.mark.parametrize(

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.applications.constants import BudgetCategory
+from portal.applications.models import BudgetLine
 from portal.core.db import Base, Money, db
 
 CATEGORIES = tuple(c.value for c in BudgetCategory)
@@ -46,8 +47,12 @@ def budget_of(award) -> dict[str, Decimal]:
     """Every category's amount (zero when absent), in ``BudgetCategory`` order."""
     stored = _stored(award)
     if not stored:
-        for line in award.application.lines:
-            stored[line.category] = stored.get(line.category, ZERO) + (line.requested or ZERO)
+        lines = db.session.execute(
+            select(BudgetLine.category, func.sum(BudgetLine.requested))
+            .where(BudgetLine.application_id == award.application_id)
+            .group_by(BudgetLine.category)
+        )
+        stored = {category: Decimal(total or 0) for category, total in lines}
     return {c: stored.get(c, ZERO) for c in CATEGORIES}
 
 
