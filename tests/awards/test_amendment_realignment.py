@@ -105,7 +105,7 @@ def test_the_total_follows_a_new_amount_in_the_same_amendment(award, personas):
     assert not realignment.is_notification(amendment)  # combined with another change
 
 
-def test_below_the_threshold_is_acknowledged_and_in_effect_at_once(award, personas):
+def test_below_the_threshold_is_acknowledged_and_in_effect_at_once(award, personas, outbox):
     # 20,000 of 300,000 moved: 6.67 %.
     amendment = _submitted(award, personas["applicant"], personnel="180000.00", travel="120000.00")
     assert realignment.cumulative_share(amendment) == D("6.67")
@@ -125,6 +125,8 @@ def test_below_the_threshold_is_acknowledged_and_in_effect_at_once(award, person
     ).all()
     assert actions == ["amendment.created", "amendment.submitted", "amendment.acknowledged"]
     assert [c.label for c in realignment.describe(amendment)] == ["Personnel", "Travel"]
+    unit_of_work.commit()
+    assert any("acknowledged and is in effect" in m.subject for m in outbox())
 
 
 def test_above_the_threshold_needs_approval_and_both_signatures(award, personas):
