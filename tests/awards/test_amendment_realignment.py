@@ -143,7 +143,7 @@ def test_above_the_threshold_needs_approval_and_both_signatures(award, personas)
     assert budget.budget_of(award)["travel"] == D("150000.00")
 
 
-def test_the_share_is_cumulative(award, personas):
+def test_the_share_is_cumulative(app, award, personas, monkeypatch):
     manager = personas["grants_manager"]
     first = _submitted(award, personas["applicant"], personnel="180000.00", travel="120000.00")
     operations.decide(first, manager, decision="acknowledge")
@@ -152,6 +152,10 @@ def test_the_share_is_cumulative(award, personas):
     second = _submitted(award, personas["applicant"], personnel="195000.00", travel="105000.00")
     assert realignment.cumulative_share(second) == D("11.67")
     assert not realignment.is_notification(second)
+    monkeypatch.setitem(app.config, "AMENDMENT_REALIGNMENT_FREE_PCT", 12)
+    operations.decide(second, manager, decision="acknowledge")
+    unit_of_work.commit()
+    assert realignment.cumulative_share(first) == D("6.67")  # later ones do not count
 
 
 def test_the_threshold_is_configurable(app, award, personas, monkeypatch):

@@ -123,7 +123,7 @@ def cumulative_share(amendment) -> Decimal:
         select(Amendment).where(
             Amendment.award_id == amendment.award_id,
             Amendment.status == AmendmentStatus.IN_EFFECT.value,
-            Amendment.id != amendment.id,
+            Amendment.number < amendment.number,
         )
     )
     total = moved(amendment.changes) + sum(
