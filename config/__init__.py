@@ -97,6 +97,10 @@ class BaseConfig:
     # approval of a second grants manager.
     AWARD_SECOND_APPROVAL_THRESHOLD = 1_000_000
 
+    # Amendments (issue 15): a budget realignment moving at most this percentage of the award
+    # (cumulative, over the grant's realignments) is a notification that staff acknowledge.
+    AMENDMENT_REALIGNMENT_FREE_PCT = 10
+
     # Finance dashboard (issue 8): a payment request waiting on staff longer than this many
     # days is shown as overdue.
     FINANCE_REQUEST_SLA_DAYS = 10

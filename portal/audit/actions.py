@@ -119,6 +119,7 @@ ACTIONS: frozenset[str] = frozenset(
         "amendment.first_approved",
         "amendment.signed",
         "amendment.countersigned",
+        "amendment.acknowledged",
         "amendment.rendered",
         "amendment.render_failed",
         "amendment.render_requested",

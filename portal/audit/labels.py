@@ -122,6 +122,7 @@ ACTION_LABELS = {
     "amendment.first_approved": _l("Amendment approved by a first grants manager"),
     "amendment.signed": _l("Amendment signed by the grantee"),
     "amendment.countersigned": _l("Amendment countersigned: in effect"),
+    "amendment.acknowledged": _l("Budget realignment acknowledged: in effect"),
     "amendment.rendered": _l("Amendment document generated"),
     "amendment.render_failed": _l("Amendment document generation failed"),
     "amendment.render_requested": _l("Amendment document generation requested again"),

@@ -164,6 +164,15 @@ AMENDMENT = StateMachine(
             "another grants manager (with comments)",
             "amendment.changes_requested",
         ),
+        # A budget realignment within the free threshold (kinds/realignment.py): a notification
+        # that takes effect when acknowledged, without a document or signatures.
+        (
+            "submitted",
+            "acknowledge",
+            "in_effect",
+            "grants manager of the programme (a realignment within the threshold)",
+            "amendment.acknowledged",
+        ),
     ],
 )
 

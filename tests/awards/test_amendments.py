@@ -109,7 +109,7 @@ def test_every_move_is_audited(award, personas):
     ("values", "field"),
     [
         ({"kinds": []}, "kinds"),
-        ({"kinds": ["budget_realignment"]}, "kinds"),  # a later kind, not enabled yet
+        ({"kinds": ["not_a_kind"]}, "kinds"),  # no such kind
         ({"new_end_date": None}, "new_end_date"),
         ({"new_end_date": date(2028, 1, 31)}, "new_end_date"),  # not after the current end
         ({"new_end_date": date(2030, 2, 2)}, "new_end_date"),  # beyond three years

@@ -6,7 +6,9 @@ it; the grants manager opens it from his home page task and approves it (nothing
 the signatory signs the amendment document from her home page task, the manager countersigns
 from his; only then the grant's end date and its unpaid milestone move by the same number of
 days, the paid one stays; /verify/<hash> of the signed amendment shows the chain (agreement,
-amendment 1 current, both intact).
+amendment 1 current, both intact). The same request moves a fifth of the award between two
+budget categories: above the free threshold, so it goes the same way (approval, both
+signatures), and the grant's budget changes only with the countersignature.
 """
 
 from __future__ import annotations
@@ -47,8 +49,34 @@ def _grant(live_server) -> tuple[int, date, dict]:
     return found
 
 
+def _budget(live_server, award_id: int) -> tuple[dict, object]:
+    from portal.awards.amendments.budget import budget_of
+    from portal.awards.models import Award
+    from portal.core.db import db
+
+    with live_server.app.app_context():
+        award = db.session.get(Award, award_id)
+        found = (budget_of(award), award.amount)
+        db.session.remove()
+    return found
+
+
+def _moved(current: dict, amount) -> dict:
+    """A fifth of the award from the largest category to the smallest (the total kept; a
+    mismatched budget is first set to the award amount in the largest category)."""
+    largest = max(current, key=current.get)
+    smallest = min(current, key=current.get)
+    new = dict.fromkeys(current, 0) | {largest: amount}
+    if sum(current.values()) == amount:
+        new = dict(current)
+    step = (amount / 5).quantize(amount)
+    return new | {largest: new[largest] - step, smallest: new[smallest] + step}
+
+
 def test_three_month_extension_requested_and_approved(live_server, page, es, shot):
     award_id, old_end, milestones = _grant(live_server)
+    old_budget, award_amount = _budget(live_server, award_id)
+    new_budget = _moved(old_budget, award_amount)
     assert {status for status, _due in milestones.values()} == {"paid", "planned"}
     new_end = date(old_end.year + (old_end.month + 2) // 12, (old_end.month + 2) % 12 + 1, 30)
 
@@ -59,6 +87,9 @@ def test_three_month_extension_requested_and_approved(live_server, page, es, sho
     amendments.get_by_role("link", name=es("Request an amendment")).click()
     page.get_by_label(es("No-cost extension")).check()
     page.get_by_label(es("New end date")).fill(new_end.isoformat())
+    page.get_by_label(es("Budget realignment")).check()
+    for category, value in new_budget.items():
+        page.locator(f'input[name="budget_{category}"]').fill(str(value))
     page.get_by_label(es("Justification")).fill(
         "Las lluvias de septiembre suspendieron las sesiones seis semanas."
     )
@@ -72,6 +103,7 @@ def test_three_month_extension_requested_and_approved(live_server, page, es, sho
         page.get_by_text(es("The amendment was submitted to the programme's grants managers."))
     ).to_be_visible()
     expect(page.locator("dd[data-amendment-status]")).to_have_text(es("Submitted for review"))
+    expect(page.locator("[data-amendment-warning]").first).to_contain_text("%")
     shot(page, "submitted")
 
     log_in(page, MANAGER)
@@ -96,6 +128,7 @@ def test_three_month_extension_requested_and_approved(live_server, page, es, sho
     )
     shot(page, "approved")
     assert _grant(live_server)[1] == old_end  # approval alone changes nothing
+    assert _budget(live_server, award_id)[0] == old_budget
 
     _sign_from_home(
         live_server, page, es, APPLICANT, "task-amendments_to_sign", "Sign the amendment"
@@ -120,6 +153,7 @@ def test_three_month_extension_requested_and_approved(live_server, page, es, sho
         expected = due if status == "paid" else due + shift
         assert after[milestone_id][1] == expected, (status, due, after[milestone_id])
     assert shift > timedelta(days=80)
+    assert _budget(live_server, award_id)[0] == new_budget
 
     page.goto(f"/finance/grants/{award_id}")
     expect(page.locator("#amendments td[data-amendment-status]").first).to_have_text(

@@ -17,6 +17,7 @@ is the version chain /verify shows.
 Modules: ``constants`` (statuses and kinds), ``models``, ``permissions``, ``operations``
 (create, edit, submit, withdraw, decide), ``effects`` (what an amendment changes on the award),
 ``document_models``, ``document``, ``signing``, ``regeneration``, ``chain``, ``notifications``,
-``forms``, ``views`` and ``sign_views`` (routes on the ``awards`` blueprint), ``builders``,
-``demo`` and ``demo_signed`` (seed).
+``budget`` (the grant's budget by category), ``acknowledgement`` (a budget realignment within
+the free threshold: acknowledged, in effect at once), ``forms``, ``views`` and ``sign_views``
+(routes on the ``awards`` blueprint), ``builders``, ``demo`` and ``demo_signed`` (seed).
 """

@@ -14,7 +14,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.audit.operations import diff, record
-from portal.awards.amendments import kinds, notifications, permissions, second_approval
+from portal.awards.amendments import (
+    acknowledgement,
+    kinds,
+    notifications,
+    permissions,
+    second_approval,
+)
 from portal.awards.amendments.constants import AWAITING_SIGNATURES, OPEN_STATUSES
 from portal.awards.amendments.models import Amendment
 from portal.awards.constants import AwardStatus
@@ -170,8 +176,12 @@ def decide(amendment: Amendment, user, *, decision: str, reason: str = "") -> No
     required). Approval produces the amendment document to sign (see the module docstring),
     unless the change needs a second approval (``second_approval``): the first approval then
     waits for another grants manager's."""
+    if decision == acknowledgement.ACTION:
+        return acknowledgement.acknowledge(amendment, user)
     if decision not in DECISIONS:
         raise InputError({"decision": [_("Choose a decision.")]})
+    if decision == "approve":
+        acknowledgement.refuse_approval(amendment)
     if permissions.is_first_approver(amendment, user):
         raise InputError({"": [_("Another grants manager must give the second approval.")]})
     if not permissions.can_decide(amendment, user):

@@ -14,7 +14,13 @@ from sqlalchemy import select
 
 from portal.audit.labels import action_label
 from portal.audit.models import AuditEntry
-from portal.awards.amendments import kinds, operations, permissions, second_approval
+from portal.awards.amendments import (
+    acknowledgement,
+    kinds,
+    operations,
+    permissions,
+    second_approval,
+)
 from portal.awards.amendments.constants import DECIDABLE_STATUSES
 from portal.awards.amendments.forms import AmendmentDecisionForm, AmendmentForm
 from portal.awards.amendments.models import Amendment
@@ -35,6 +41,7 @@ def _decided_message(decision: str) -> str | None:
         ),
         "request_changes": _("The amendment was returned to the grantee for changes."),
         "reject": _("The amendment was rejected."),
+        "acknowledge": _("The budget realignment was acknowledged and is in effect."),
     }.get(decision)
 
 
@@ -123,6 +130,7 @@ def amendment(amendment_id: int):
 
 def _page(amendment: Amendment, decision_form, status: int = 200):
     award = amendment.award
+    acknowledgement.decision_choices(decision_form, amendment)
     return render_template(
         "awards/amendments/amendment.html",
         amendment=amendment,

@@ -40,6 +40,7 @@ from portal.awards.amendments.kinds import (
     cofinance,
     extension,
     milestones,
+    realignment,
     scope,
     signatory,
 )
@@ -48,7 +49,16 @@ from portal.awards.amendments.kinds.change import Change
 # The amount is applied before the milestones (they re-sum to the new amount).
 KINDS = {
     module.KEY: module
-    for module in (extension, scope, amount, milestones, cofinance, bank_account, signatory)
+    for module in (
+        extension,
+        scope,
+        amount,
+        milestones,
+        realignment,
+        cofinance,
+        bank_account,
+        signatory,
+    )
 }
 ENABLED_KINDS = tuple(KINDS)
 
