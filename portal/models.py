@@ -44,6 +44,7 @@ from portal.finance.reminder_models import MilestoneReminder
 from portal.mail.models import OutboxMessage
 from portal.organisations.models import Invitation, Membership, Organisation
 from portal.reporting.models import ExchangeRate
+from portal.reports.models import GrantReport, ReportComment, ReportExpenditure, ReportQuestion
 from portal.reviews.models import (
     Assignment,
     CommitteeOrder,
@@ -93,6 +94,7 @@ __all__ = [
     "FormQuestion",
     "FormVersion",
     "GrantBankAccount",
+    "GrantReport",
     "Invitation",
     "Membership",
     "Milestone",
@@ -103,6 +105,9 @@ __all__ = [
     "PanelMember",
     "PaymentRequest",
     "Programme",
+    "ReportComment",
+    "ReportExpenditure",
+    "ReportQuestion",
     "Review",
     "ReviewScore",
     "RiskAssessment",

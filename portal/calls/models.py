@@ -134,6 +134,11 @@ class Call(Base):
         ),
         CheckConstraint("form_version >= 1", name="form_version_positive"),
         CheckConstraint(
+            "report_frequency IN ('quarterly', 'half_yearly', 'milestones')",
+            name="report_frequency_known",
+        ),
+        CheckConstraint("final_report_days BETWEEN 1 AND 365", name="final_report_days_range"),
+        CheckConstraint(
             "status = 'draft' OR (opens_dt IS NOT NULL AND closes_dt IS NOT NULL"
             " AND budget IS NOT NULL AND min_award IS NOT NULL AND max_award IS NOT NULL"
             f" AND ({_OFFERS_ANY}) AND published_dt IS NOT NULL)",
@@ -175,6 +180,13 @@ class Call(Base):
     offers_fixed_amount: Mapped[bool] = mapped_column(default=False)
     offers_cost_reimbursable: Mapped[bool] = mapped_column(default=False)
     offers_in_kind: Mapped[bool] = mapped_column(default=False)
+
+    # Reporting defaults for this call's awards (portal.reports): how often progress and
+    # financial reports are due, and how many days after the end date the final reports are.
+    report_frequency: Mapped[str] = mapped_column(
+        String(12), default="quarterly", server_default="quarterly"
+    )
+    final_report_days: Mapped[int] = mapped_column(default=120, server_default="120")
 
     # Bumped by every change to the form, slots or quiz after first publication.
     form_version: Mapped[int] = mapped_column(default=1)

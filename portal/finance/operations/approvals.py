@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.core.db import db, now_utc
 from portal.core.errors import InputError
-from portal.finance import ledger, notifications
+from portal.finance import gates, ledger, notifications
 from portal.finance.constants import RequestStatus
 from portal.finance.operations.advances import liquidate_advances
 from portal.finance.operations.common import milestone_follows, org, refuse_unless
@@ -55,6 +55,8 @@ def approve_payment(request, actor, *, amount: Decimal, comment: str) -> None:
     refuse_unless(
         request, "approve_payment", _l("The deliverable must be approved before the payment.")
     )
+    if held := gates.reasons_held(request):
+        raise InputError({"": held})
     if amount is None or amount <= 0 or amount > request.amount:
         raise InputError(
             {"amount": [_l("The approved amount is between zero and the amount requested.")]}

@@ -1,0 +1,1 @@
+"""Results indicators (issue 16): the programme's catalogue, each award's indicators with baseline and targets per reporting period, actuals carried by progress reports with their disaggregation, verification by staff, the results dashboard, exports, the API and IATI <result> elements."""
