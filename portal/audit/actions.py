@@ -154,6 +154,7 @@ ACTIONS: frozenset[str] = frozenset(
         "indicator_actual.recorded",
         "indicator_actual.verified",
         "indicator_actual.questioned",
+        "results.exported",
         # reporting
         "exchange_rate.recorded",
         "exchange_rate.withdrawn",
