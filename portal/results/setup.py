@@ -11,6 +11,9 @@ from portal.reports import extensions
 
 
 def init_app(app: Flask) -> None:
+    from portal.results import documents
+
+    documents.register()
     extensions.register_check(_check)
     extensions.register_section(_section)
     app.jinja_env.filters["indicator_value"] = indicator_value

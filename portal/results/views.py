@@ -22,6 +22,7 @@ from portal.core.views import require, run, run_action
 from portal.reports.models import GrantReport
 from portal.results import operations, permissions
 from portal.results.constants import ActualStatus, Dimension, categories, category_label
+from portal.results.documents import evidence_of
 from portal.results.forms import (
     ActualForm,
     AwardIndicatorForm,
@@ -299,8 +300,10 @@ def _report_page(report: GrantReport, forms: dict | None = None, posted: dict | 
                 elif actual is not None:
                     v = actual.breakdown_of(dimension).get(category)
                     values[(item.id, name)] = str(v.normalize()) if v is not None else ""
+    actual_ids = [a.id for i in items if (a := i.actual_for(report.id)) is not None]
     return render_template(
         "results/report_results.html",
+        with_evidence=evidence_of(actual_ids),
         report=report,
         award=report.award,
         items=items,

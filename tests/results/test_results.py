@@ -276,3 +276,38 @@ def test_an_indicator_without_values_can_be_removed(as_user, award, chosen, pers
     form_url = f"/results/grants/{award.id}/indicators"
     assert post_form(client, url, form_url=form_url).status_code == 302
     assert [i.indicator.code for i in operations.award_indicators(award.id)] == ["IND-01"]
+
+
+def test_evidence_document_of_a_value(as_user, matrix, reports, chosen, personas):
+    import io
+
+    from flask import current_app
+    from werkzeug.datastructures import FileStorage
+
+    from portal.documents import operations as documents
+    from portal.results.documents import EVIDENCE, actual_owner
+    from tests.documents import samples
+
+    first, *_ = reports
+    count_item, _ = chosen
+    actual = operations.record_actual(first, count_item, personas["applicant"], GOOD)
+    db.session.commit()
+    owner = actual_owner(actual)
+    assert owner.can_upload_documents(personas["applicant"])
+    assert not owner.can_upload_documents(personas["grants_manager"])
+    assert not owner.can_view_documents(personas["other_applicant"])
+    with current_app.test_request_context():
+        outcome = documents.upload_file(
+            owner,
+            EVIDENCE,
+            personas["applicant"],
+            FileStorage(io.BytesIO(samples.pdf("Lista")), filename="lista.pdf"),
+        )
+    assert outcome.ok, outcome.message
+    db.session.commit()
+    page = as_user(personas["applicant"]).get(f"/results/reports/{first.id}")
+    assert "Evidence document: uploaded" in " ".join(page.get_data(as_text=True).split())
+    matrix.check(
+        f"/documents/indicator_actual/{actual.id}/",
+        {"applicant", "grants_manager", "finance_officer", "admin"},
+    )
