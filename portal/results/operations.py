@@ -35,6 +35,7 @@ from portal.results.models import (
     IndicatorActualBreakdown,
     IndicatorTarget,
 )
+from portal.results.states import INDICATOR_ACTUAL
 
 VALUE_LIMIT = Decimal("1000000000000")  # Numeric(14, 2)
 RESULT_KINDS = tuple(k.value for k in ReportKind if k.carries_results)
@@ -338,13 +339,19 @@ def record_actual(report: GrantReport, item: AwardIndicator, user, data: dict) -
     actual = item.actual_for(report.id)
     before = None
     if actual is None:
-        actual = IndicatorActual(report_id=report.id, measure=item.indicator.measure, value=total)
+        actual = IndicatorActual(
+            report_id=report.id,
+            measure=item.indicator.measure,
+            value=total,
+            status=ActualStatus.REPORTED.value,
+        )
         item.actuals.append(actual)
     else:
         before = {"value": actual.value, "status": actual.status}
+    if actual.status != ActualStatus.REPORTED:
+        INDICATOR_ACTUAL.move(actual, "correct", user=user)
     actual.value = total
     actual.evidence_note = (data.get("evidence_note") or "").strip()
-    actual.status = ActualStatus.REPORTED.value
     actual.reported_by_id = user.id
     actual.reported_dt = now_utc()
     actual.reviewed_by_id = actual.reviewed_dt = None
@@ -375,11 +382,16 @@ def _require_under_review(actual: IndicatorActual) -> None:
 
 def verify_actual(actual: IndicatorActual, user) -> IndicatorActual:
     _require_under_review(actual)
-    actual.status = ActualStatus.VERIFIED.value
+    INDICATOR_ACTUAL.move(
+        actual,
+        "verify",
+        changes={"status": [actual.status, ActualStatus.VERIFIED.value], "value": actual.value},
+        user=user,
+        refusal=_("This value is already verified."),
+    )
     actual.staff_comment = ""
     actual.reviewed_by_id, actual.reviewed_dt = user.id, now_utc()
     db.session.flush()
-    record("indicator_actual.verified", actual, changes={"value": actual.value}, user=user)
     return actual
 
 
@@ -388,16 +400,20 @@ def question_actual(actual: IndicatorActual, user, comment: str | None) -> Indic
     if not comment:
         raise InputError({"comment": [_("Explain what is wrong with the value.")]})
     _require_under_review(actual)
-    actual.status = ActualStatus.QUESTIONED.value
+    INDICATOR_ACTUAL.move(
+        actual,
+        "question",
+        changes={
+            "status": [actual.status, ActualStatus.QUESTIONED.value],
+            "value": actual.value,
+            "comment": comment,
+        },
+        user=user,
+        refusal=_("This value is already questioned."),
+    )
     actual.staff_comment = comment
     actual.reviewed_by_id, actual.reviewed_dt = user.id, now_utc()
     db.session.flush()
-    record(
-        "indicator_actual.questioned",
-        actual,
-        changes={"value": actual.value, "comment": comment},
-        user=user,
-    )
     return actual
 
 

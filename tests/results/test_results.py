@@ -236,6 +236,10 @@ def test_staff_verify_and_question(as_user, reports, chosen, personas):
     db.session.expire_all()
     b = db.session.get(IndicatorActual, b.id)
     assert b.status == "questioned" and b.reviewed_by_id == personas["grants_manager"].id
+    actions = {
+        e.action for e in db.session.query(AuditEntry).filter_by(object_type="indicator_actual")
+    }
+    assert {"indicator_actual.verified", "indicator_actual.questioned"} <= actions
     # Returned, the grantee must correct the questioned value before submitting again.
     first = db.session.get(type(first), first.id)
     percent_item = b.award_indicator
