@@ -91,7 +91,7 @@ COLUMNS = (
     Column(_l("Period end"), width=12),
     Column(_l("Target")),
     Column(_l("Actual")),
-    Column(_l("Review"), width=14),
+    Column(_l("Verification"), width=14),
 )
 
 
