@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, select
+from sqlalchemy import and_, select, true
 
 from portal.applications.models import Application
 from portal.awards.models import Award
@@ -110,7 +110,25 @@ class IndicatorBoard:
         return self.measure == "count"
 
 
-def rows(f: ReportFilter, user) -> list[Row]:
+def grantees(f: ReportFilter, user) -> list[tuple[int, str]]:
+    """The grantee organisations of the awards in scope (the grantee filter's choices)."""
+    return [
+        (r.id, r.legal_name)
+        for r in db.session.execute(
+            select(Organisation.id, Organisation.legal_name)
+            .where(
+                Organisation.id.in_(
+                    select(Award.organisation_id).where(
+                        Award.id.in_(award_scope(ReportFilter(), user))
+                    )
+                )
+            )
+            .order_by(Organisation.legal_name)
+        )
+    ]
+
+
+def rows(f: ReportFilter, user, grantee_id: int | None = None) -> list[Row]:
     lang = current_language()
     query = (
         select(
@@ -159,6 +177,7 @@ def rows(f: ReportFilter, user) -> list[Row]:
             GrantReport.kind.in_(("progress", "final_progress")),
             in_period(GrantReport.period_end, f),
             (IndicatorTarget.id.is_not(None)) | (IndicatorActual.id.is_not(None)),
+            Award.organisation_id == grantee_id if grantee_id else true(),
         )
         .order_by(Indicator.code, Application.reference, GrantReport.period_end)
     )
@@ -208,12 +227,14 @@ def _add(figure: Figure, row: Row) -> None:
         figure.paired_actuals.append(row.actual)
 
 
-def build(f: ReportFilter, user, by: str = "programme") -> list[IndicatorBoard]:
+def build(
+    f: ReportFilter, user, by: str = "programme", grantee_id: int | None = None
+) -> list[IndicatorBoard]:
     by = by if by in GROUPINGS else "programme"
     boards: dict[int, IndicatorBoard] = {}
     groups: dict[int, dict[str, Figure]] = defaultdict(dict)
     grants: dict[int, dict[int, Figure]] = defaultdict(dict)
-    for row in rows(f, user):
+    for row in rows(f, user, grantee_id):
         additive = row.measure == "count"
         board = boards.get(row.indicator_id)
         if board is None:

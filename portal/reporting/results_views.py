@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from portal.audit.operations import record
 from portal.core.db import db
 from portal.core.i18n import format_number
+from portal.core.text import as_id
 from portal.core.unit_of_work import records_read
 from portal.core.views import require
 from portal.finance.deadlines import today
@@ -28,6 +29,17 @@ bp = Blueprint("results_dashboard", __name__, url_prefix="/reports/results")
 def _grouping() -> str:
     by = request.args.get("by", "programme")
     return by if by in results_board.GROUPINGS else "programme"
+
+
+def _grantee(choices: list[tuple[int, str]]) -> tuple[int | None, bool]:
+    """The ``grantee`` argument (an organisation among ``choices``), and whether it is valid."""
+    raw = request.args.get("grantee", "")
+    if not raw:
+        return None, True
+    chosen = as_id(raw)
+    if chosen is None or chosen not in {c[0] for c in choices}:
+        return None, False
+    return chosen, True
 
 
 def _charts(boards) -> dict:
@@ -60,15 +72,22 @@ def dashboard():
     form = build_form(request.args, current_user, db.session)
     report_filter = parse(form)
     by = _grouping()
-    boards = results_board.build(report_filter or ReportFilter(), current_user, by)
+    choices = results_board.grantees(ReportFilter(), current_user)
+    grantee_id, grantee_valid = _grantee(choices)
+    boards = results_board.build(report_filter or ReportFilter(), current_user, by, grantee_id)
     args = dict((report_filter.query_args() if report_filter else {}), by=by)
+    if grantee_id:
+        args["grantee"] = grantee_id
     return render_template(
         "reporting/results.html",
         form=form,
         boards=boards,
         by=by,
         groupings=results_board.GROUPINGS,
-        invalid=report_filter is None,
+        invalid=report_filter is None or not grantee_valid,
+        grantee_invalid=not grantee_valid,
+        grantees=choices,
+        grantee_id=grantee_id,
         charts=_charts(boards),
         downloads=[
             (_("Results (CSV)"), url_for("results_dashboard.export", fmt="csv", **args)),
@@ -95,12 +114,12 @@ COLUMNS = (
 )
 
 
-def results_ledger(f: ReportFilter, user) -> Ledger:
+def results_ledger(f: ReportFilter, user, grantee_id: int | None = None) -> Ledger:
     from portal.organisations.mexican_states import BY_INEGI
     from portal.results.constants import ActualStatus
 
     ledger = Ledger("results", _l("Results"), COLUMNS)
-    for r in results_board.rows(f, user):
+    for r in results_board.rows(f, user, grantee_id):
         state = BY_INEGI.get(r.state_code)
         ledger.rows.append(
             [
@@ -131,15 +150,22 @@ def export(fmt: str):
         abort(404)
     form = build_form(request.args, current_user, db.session)
     report_filter = parse(form)
+    grantee_id, grantee_valid = _grantee(results_board.grantees(ReportFilter(), current_user))
+    if not grantee_valid:
+        abort(400)
     if report_filter is None:
         action = url_for("results_dashboard.export", fmt=fmt)
         return render_template("reporting/export_refused.html", form=form, action=action), 400
-    ledger = results_ledger(report_filter, current_user)
+    ledger = results_ledger(report_filter, current_user, grantee_id)
     record(
         "results.exported",
         object_type="results",
         object_id="results",
-        changes={"format": fmt, "rows": len(ledger.rows), "filter": report_filter.query_args()},
+        changes={
+            "format": fmt,
+            "rows": len(ledger.rows),
+            "filter": {**report_filter.query_args(), "grantee": grantee_id},
+        },
     )
     generated = today()
     return export_files.response(

@@ -81,6 +81,25 @@ def test_grouped_by_grantee_and_filtered_by_period(figures, personas):
     assert _board(personas["admin"], call_id=figures.call_id + 1000) == {}
 
 
+def test_filtered_by_grantee(as_user, figures, personas):
+    boards = {
+        b.code: b
+        for b in results_board.build(
+            ReportFilter(), personas["admin"], grantee_id=personas["org_b"].id
+        )
+    }
+    assert set(boards) == {"IND-01"}
+    assert (boards["IND-01"].total.target, boards["IND-01"].total.actual) == (D(50), D(60))
+    client = as_user(personas["grants_manager"])
+    page = client.get(f"/reports/results/?grantee={personas['org_b'].id}").get_data(as_text=True)
+    assert 'data-indicator="IND-05"' not in page and 'data-indicator="IND-01"' in page
+    csv_rows = client.get(f"/reports/results/export.csv?grantee={personas['org_b'].id}")
+    assert len(csv_rows.get_data(as_text=True).strip().splitlines()) == 1 + 1
+    refused = client.get("/reports/results/?grantee=999999").get_data(as_text=True)
+    assert "Choose a grantee organisation from the list." in refused
+    assert client.get("/reports/results/export.csv?grantee=abc").status_code == 400
+
+
 def test_a_manager_of_another_programme_sees_nothing(figures, personas):
     from tests.support.factories import make_user
 
