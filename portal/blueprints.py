@@ -14,7 +14,9 @@ from portal.finance.views import bp as finance_bp
 from portal.opendata.views import bp as opendata_bp
 from portal.organisations.views import bp as organisations_bp
 from portal.reporting.export_views import bp as exports_bp
+from portal.reporting.results_views import bp as results_dashboard_bp
 from portal.reporting.views import bp as reporting_bp
+from portal.results.views import bp as results_bp
 from portal.reviews.views import bp as reviews_bp
 
 BLUEPRINTS = (
@@ -34,4 +36,6 @@ BLUEPRINTS = (
     api_bp,
     exports_bp,
     reporting_bp,
+    results_bp,
+    results_dashboard_bp,
 )

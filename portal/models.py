@@ -45,6 +45,13 @@ from portal.mail.models import OutboxMessage
 from portal.organisations.models import Invitation, Membership, Organisation
 from portal.reporting.models import ExchangeRate
 from portal.reports.models import GrantReport, ReportComment, ReportExpenditure, ReportQuestion
+from portal.results.models import (
+    AwardIndicator,
+    Indicator,
+    IndicatorActual,
+    IndicatorActualBreakdown,
+    IndicatorTarget,
+)
 from portal.reviews.models import (
     Assignment,
     CommitteeOrder,
@@ -73,6 +80,7 @@ __all__ = [
     "Assignment",
     "AuditEntry",
     "Award",
+    "AwardIndicator",
     "Base",
     "BudgetLine",
     "Call",
@@ -95,6 +103,10 @@ __all__ = [
     "FormVersion",
     "GrantBankAccount",
     "GrantReport",
+    "Indicator",
+    "IndicatorActual",
+    "IndicatorActualBreakdown",
+    "IndicatorTarget",
     "Invitation",
     "Membership",
     "Milestone",

@@ -192,6 +192,41 @@ def contributions(
     return page_of(stmt, _count(base.where(*where)), number, per_page)
 
 
+# Results indicators ---------------------------------------------------------------------------
+def results(user, number: int, per_page: int, *, award_id: int | None = None) -> Page:
+    """Award indicators of the active grants the user may see, with their indicator, targets
+    and actuals (breakdown included) in a fixed number of statements."""
+    from portal.results.models import AwardIndicator, Indicator, IndicatorActual, IndicatorTarget
+
+    where = [finance_scope(user)]
+    if award_id is not None:
+        where.append(AwardIndicator.award_id == award_id)
+    base = _joined(select(AwardIndicator.id).join(Award, Award.id == AwardIndicator.award_id))
+    stmt = (
+        _joined(
+            select(AwardIndicator, Application.reference).join(
+                Award, Award.id == AwardIndicator.award_id
+            )
+        )
+        .join(Indicator, Indicator.id == AwardIndicator.indicator_id)
+        .where(*where)
+        .options(
+            raiseload("*"),
+            joinedload(AwardIndicator.indicator).raiseload("*"),
+            selectinload(AwardIndicator.targets).options(
+                joinedload(IndicatorTarget.report).raiseload("*"), raiseload("*")
+            ),
+            selectinload(AwardIndicator.actuals).options(
+                joinedload(IndicatorActual.report).raiseload("*"),
+                selectinload(IndicatorActual.breakdown).raiseload("*"),
+                raiseload("*"),
+            ),
+        )
+        .order_by(AwardIndicator.id)
+    )
+    return page_of(stmt, _count(base.where(*where)), number, per_page)
+
+
 def memberships(user) -> list:
     return db.session.execute(
         select(Membership.role, Membership.is_signatory, Organisation.id, Organisation.legal_name)

@@ -236,3 +236,47 @@ def me_shape(user, token, memberships) -> o.Me:
             expires_dt=token.expires_dt,
         ),
     )
+
+
+# Results indicators ---------------------------------------------------------------------------
+def result_shape(item, reference: str) -> o.Result:
+    indicator = item.indicator
+    periods = {}
+    for target in item.targets:
+        periods[target.report_id] = {"report": target.report, "target": target.value}
+    for actual in item.actuals:
+        periods.setdefault(actual.report_id, {"report": actual.report, "target": None})
+        periods[actual.report_id]["actual"] = actual
+    rows = []
+    for entry in sorted(periods.values(), key=lambda e: (e["report"].period_end, e["report"].id)):
+        report, actual = entry["report"], entry.get("actual")
+        rows.append(
+            o.ResultPeriod(
+                report_id=report.id,
+                report_kind=report.kind,
+                period_start=report.period_start,
+                period_end=report.period_end,
+                target=entry["target"],
+                actual=actual.value if actual else None,
+                actual_status=actual.status if actual else None,
+                breakdown=[
+                    o.ResultBreakdown(dimension=b.dimension, category=b.category, value=b.value)
+                    for b in (actual.breakdown if actual else ())
+                ],
+            )
+        )
+    return o.Result(
+        id=item.id,
+        award_id=item.award_id,
+        award_reference=reference or "",
+        indicator_code=indicator.code,
+        name=o.Bilingual(es=indicator.name_es, en=indicator.name_en),
+        unit=o.Bilingual(es=indicator.unit_es, en=indicator.unit_en),
+        measure=indicator.measure,
+        direction=indicator.direction,
+        level=indicator.level,
+        disaggregations=list(indicator.disaggregations or []),
+        baseline_value=item.baseline_value,
+        baseline_year=item.baseline_year,
+        periods=rows,
+    )

@@ -226,3 +226,27 @@ def cofinance():
 def award_cofinance(award_id: int):
     load_grant(award_id)
     return _cofinance("api.award_cofinance", award_id)
+
+
+def _results(endpoint: str, award_id: int | None = None):
+    params = Params(*PAGING, *(() if award_id else ("award",)))
+    page_number, per_page = params.paging()
+    page = queries.results(
+        user(),
+        page_number,
+        per_page,
+        award_id=award_id if award_id else params.integer("award"),
+    )
+    data = [s.result_shape(row.AwardIndicator, row.reference) for row in page.items]
+    return listing(e.ResultList, page, data, endpoint, **_path_values(award_id))
+
+
+@bp.get("/results")
+def results():
+    return _results("api.results")
+
+
+@bp.get("/awards/<int:award_id>/results")
+def award_results(award_id: int):
+    load_grant(award_id)
+    return _results("api.award_results", award_id)

@@ -145,6 +145,16 @@ ACTIONS: frozenset[str] = frozenset(
         "cofinance.verified",
         "cofinance.rejected",
         "finance.ledger_exported",
+        # results indicators
+        "indicator.created",
+        "indicator.updated",
+        "award_indicator.added",
+        "award_indicator.updated",
+        "award_indicator.removed",
+        "indicator_actual.recorded",
+        "indicator_actual.verified",
+        "indicator_actual.questioned",
+        "results.exported",
         # reporting
         "exchange_rate.recorded",
         "exchange_rate.withdrawn",

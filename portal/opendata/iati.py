@@ -39,8 +39,9 @@ from lxml import etree
 
 from portal.core.db import now_utc
 from portal.finance.deadlines import today
-from portal.opendata import texts
+from portal.opendata import results, texts
 from portal.opendata.grants import Grant
+from portal.organisations.mexican_states import BY_INEGI
 
 VERSION = "2.03"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -70,12 +71,13 @@ def build(grants: list[Grant]) -> bytes:
         {"version": VERSION, "generated-datetime": now_utc().isoformat(timespec="seconds")},
     )
     on = today()
+    published = results.of_awards([g.award_id for g in grants])
     for grant in grants:
-        root.append(activity(grant, on))
+        root.append(activity(grant, on, published.get(grant.award_id, ())))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def activity(grant: Grant, on: date) -> etree._Element:
+def activity(grant: Grant, on: date, indicators=()) -> etree._Element:
     ref, name, org_type = reporting_org()
     node = etree.Element(
         "iati-activity",
@@ -125,7 +127,68 @@ def activity(grant: Grant, on: date) -> etree._Element:
             f"disbursement-{payment.id}",
             reversal=payment.value < 0,
         )
+    for indicator in indicators:
+        _result(node, indicator)
     return node
+
+
+# Results (issue 16) ---------------------------------------------------------------------------
+RESULT_TYPES = {"output": "1", "outcome": "2"}
+SEX_CODES = {"women": "female", "men": "male", "non_binary": "other", "not_stated": "not stated"}
+
+
+def _result(node, indicator) -> None:
+    """One ``result`` per indicator (type 1 output, 2 outcome) holding its ``indicator``:
+    measure 1 unit (counts, averages) or 2 percentage, ascending unless lower is better, the
+    baseline, and each period's target and actual, the actual's breakdown by sex and state
+    as further ``actual`` elements with a ``dimension``."""
+    titles = {"": indicator.name_es, "en": indicator.name_en}
+    result = etree.SubElement(
+        node, "result", type=RESULT_TYPES[indicator.level], **{"aggregation-status": "1"}
+    )
+    _narratives(etree.SubElement(result, "title"), titles)
+    element = etree.SubElement(
+        result,
+        "indicator",
+        measure="2" if indicator.measure == "percentage" else "1",
+        ascending="0" if indicator.direction == "decrease" else "1",
+        **{"aggregation-status": "1" if indicator.measure == "count" else "0"},
+    )
+    _narratives(etree.SubElement(element, "title"), titles)
+    _narratives(
+        etree.SubElement(element, "description"),
+        {"": indicator.definition_es, "en": indicator.definition_en},
+    )
+    if indicator.baseline_year is not None:
+        baseline = etree.SubElement(element, "baseline", year=str(indicator.baseline_year))
+        if indicator.baseline_value is not None:
+            baseline.set("value", _figure(indicator.baseline_value))
+    for period in indicator.periods:
+        item = etree.SubElement(element, "period")
+        etree.SubElement(item, "period-start", {"iso-date": period.start.isoformat()})
+        etree.SubElement(item, "period-end", {"iso-date": period.end.isoformat()})
+        if period.target is not None:
+            etree.SubElement(item, "target", value=_figure(period.target))
+        if period.actual is not None:
+            # The total, then one ``actual`` per category (IATI 2.03 repeats ``actual`` to
+            # disaggregate it, each with its ``dimension``).
+            etree.SubElement(item, "actual", value=_figure(period.actual))
+            for dimension, category, value in period.dimensions:
+                name, label = _dimension(dimension, category)
+                part = etree.SubElement(item, "actual", value=_figure(value))
+                etree.SubElement(part, "dimension", name=name, value=label)
+
+
+def _dimension(dimension: str, category: str) -> tuple[str, str]:
+    if dimension == "sex":
+        return "sex", SEX_CODES.get(category, category)
+    state = BY_INEGI.get(category)
+    return "state", state.name if state else category
+
+
+def _figure(value: Decimal) -> str:
+    """A value as IATI's decimal: no grouping, no trailing zeros ("120", "62.5")."""
+    return format(value.normalize(), "f")
 
 
 def activity_status(grant: Grant, on: date) -> str:

@@ -77,6 +77,7 @@ def build_world(app, personas) -> dict:
     b1, _ = finance_ops.pay_request(request_b, officer, finance_helpers.entry("50000.00", "api-b1"))
     cb = _contribution(award_b, personas["other_applicant"], 0, "in_kind", "cost_share", "1000.00")
     db.session.commit()
+    _results(award_a, personas["applicant"], manager)
 
     pending = award_helpers.ready_award(
         award_helpers.recommended_application(
@@ -113,3 +114,61 @@ def _contribution(award, user, commitment_index, nature, counts_as, amount):
     )
     db.session.commit()
     return row
+
+
+def _results(award, grantee, manager) -> None:
+    """Two results indicators of grant A with a target, one with its value reported."""
+    from datetime import date
+
+    from portal.reports.models import GrantReport
+    from portal.results import operations as results
+
+    report = GrantReport(
+        award_id=award.id,
+        kind="progress",
+        period_start=date(2027, 2, 1),
+        period_end=date(2027, 4, 30),
+        due_on=date(2027, 5, 30),
+    )
+    db.session.add(report)
+    programme = award.application.call.programme
+    base = {
+        "definition_es": "Definición",
+        "definition_en": "Definition",
+        "direction": "increase",
+        "level": "output",
+    }
+    count = results.create_indicator(
+        programme,
+        manager,
+        {
+            **base,
+            "code": "API-1",
+            "name_es": "Personas",
+            "name_en": "People",
+            "measure": "count",
+            "disaggregations": ["sex"],
+        },
+    )
+    share = results.create_indicator(
+        programme,
+        manager,
+        {
+            **base,
+            "code": "API-2",
+            "name_es": "Porcentaje",
+            "name_en": "Percentage",
+            "measure": "percentage",
+            "disaggregations": [],
+        },
+    )
+    db.session.flush()
+    item = results.add_award_indicator(
+        award,
+        manager,
+        count.id,
+        {"baseline_value": "5", "baseline_year": 2026, "targets": {report.id: "40"}},
+    )
+    results.add_award_indicator(award, manager, share.id, {"targets": {report.id: "80"}})
+    results.record_actual(report, item, grantee, {"value": "12", "b-sex-women": "12"})
+    db.session.commit()

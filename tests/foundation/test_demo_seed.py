@@ -55,6 +55,9 @@ def test_first_seed_creates_the_whole_cast(ctx):
         "reporting_grant": 2,
         "reporting_contribution": 4,
         "exchange_rate": 1,
+        # results: the demo programme's catalogue, three indicators on each of its four grants
+        "indicator": 5,
+        "award_indicator": 4 * 3,
         # the six active grants' agreements: real content, signatures and both PDFs
         "agreement_pdf": 4 + 2,
     }

@@ -197,4 +197,20 @@ def _paths() -> dict:
             "A page of contributions, by id.",
             (*PAGING, "award", "contribution_status"),
         ),
+        "/awards/{award_id}/results": _get(
+            "award_results",
+            "The results indicators of one grant",
+            "A page of the grant's indicators with baseline, targets and actuals, by id.",
+            ("award_id", *PAGING),
+            found=True,
+            description=GRANT_RULE,
+        ),
+        "/results": _get(
+            "results",
+            "Results indicators of every active grant the user may see",
+            "A page of grant indicators with baseline, targets and actuals, by id.",
+            (*PAGING, "award"),
+            description="Aggregate figures only (counts, percentages, averages and their "
+            "breakdown by sex, age group, state or type of institution): never personal data.",
+        ),
     }

@@ -9,7 +9,7 @@ from pydantic import Field, create_model
 from pydantic.json_schema import SkipJsonSchema
 
 from portal.api.params import MAX_PER_PAGE
-from portal.api.shapes.objects import Award, Call, Contribution, Disbursement, Me
+from portal.api.shapes.objects import Award, Call, Contribution, Disbursement, Me, Result
 from portal.api.shapes.wire import Id, Shape
 
 ErrorCode = Literal[
@@ -90,6 +90,7 @@ def _one(model: type[Shape]) -> type[Shape]:
 
 CallList, AwardList = _list_of(Call), _list_of(Award)
 DisbursementList, ContributionList = _list_of(Disbursement), _list_of(Contribution)
+ResultList = _list_of(Result)
 CallItem, AwardItem, MeItem = _one(Call), _one(Award), _one(Me)
 
 # The body of each operation's 200 answer, by operationId (the document itself excepted).
@@ -103,4 +104,6 @@ RESPONSES: dict[str, type[Shape]] = {
     "award_cofinance": ContributionList,
     "disbursements": DisbursementList,
     "cofinance": ContributionList,
+    "results": ResultList,
+    "award_results": ResultList,
 }

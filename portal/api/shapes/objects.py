@@ -16,6 +16,7 @@ from portal.api.shapes.wire import (
     CountsAs,
     Currency,
     Day,
+    Figure,
     Id,
     Instant,
     Money,
@@ -29,6 +30,8 @@ from portal.awards.constants import AwardStatus, MilestoneStatus
 from portal.calls.constants import CallStatus, Instrument
 from portal.finance.constants import ContributionStatus, Kind
 from portal.organisations.models import MemberRole
+from portal.reports.constants import ReportKind
+from portal.results.constants import ActualStatus, Dimension, Direction, IndicatorLevel, Measure
 
 
 # Calls ------------------------------------------------------------------------------------------
@@ -225,6 +228,56 @@ class Contribution(Shape):
     reason: str | None = Field(description="Given with the verification or rejection.")
     reported_dt: Instant
     decided_dt: Instant | None = Field(description="Verified or rejected at.")
+
+
+# Results indicators ------------------------------------------------------------------------------
+class ResultBreakdown(Shape):
+    """The value of one category of a dimension (e.g. sex: women). For counts, the values of
+    a dimension add up to the period's actual. Aggregates only: never personal data."""
+
+    dimension: Dimension
+    category: str = Field(
+        description="sex: women, men, non_binary, not_stated; age_group: 0-17, 18-29, 30-59, "
+        "60+, not_stated; state: the INEGI code (19 = Nuevo León); institution_type: "
+        "prosecution, judiciary, public_defence, adr_centre, police, other."
+    )
+    value: Figure
+
+
+class ResultPeriod(Shape):
+    """One progress report's period: the target set for it and the value reported."""
+
+    report_id: Id
+    report_kind: ReportKind
+    period_start: Day
+    period_end: Day
+    target: Figure | None
+    actual: Figure | None = Field(description="null until the grantee reports it.")
+    actual_status: ActualStatus | None = Field(
+        description="reported, then verified or questioned by the programme's staff."
+    )
+    breakdown: list[ResultBreakdown]
+
+
+class Result(Shape):
+    """One results indicator of a grant: the programme's indicator, the grant's baseline and
+    each progress report's target and actual."""
+
+    id: Id
+    award_id: Id
+    award_reference: str
+    indicator_code: str
+    name: Bilingual
+    unit: Bilingual
+    measure: Measure = Field(
+        description="count (adds up across grants and periods), percentage (0-100) or average."
+    )
+    direction: Direction
+    level: IndicatorLevel
+    disaggregations: list[Dimension]
+    baseline_value: Figure | None
+    baseline_year: int | None
+    periods: list[ResultPeriod]
 
 
 # The token's user -------------------------------------------------------------------------------

@@ -88,6 +88,17 @@ Percent = Annotated[
     BeforeValidator(_decimal_text(2)),
 ]
 
+Figure = Annotated[
+    str,
+    Field(
+        pattern=r"^[0-9]+\.[0-9]{2}$",
+        description="An indicator value (a count, a percentage 0-100 or an average) as an exact "
+        "decimal string with two places.",
+        examples=["120.00"],
+    ),
+    BeforeValidator(_decimal_text(2)),
+]
+
 Rate = Annotated[
     str,
     Field(
