@@ -8,7 +8,8 @@ Cercana under CONV-2025-01 then show each stage of a report, judged against toda
 - 0902: earlier reports approved, the latest pair submitted and waiting for review;
 - 0903: earlier reports approved, the latest progress report returned with comments;
 - 0904: earlier reports approved, the latest pair due soon (the programme granted an
-  extension), the progress report in draft.
+  extension), the progress report in draft;
+- every other active grant: the reports of its ended periods approved.
 
 Idempotent: an award that already has a schedule is left alone. Like the rest of the seed: no
 audit entries, no e-mail, no commit.
@@ -20,12 +21,14 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from portal.accounts.models import User
 from portal.applications.models import Application
 from portal.awards.constants import AwardStatus
 from portal.awards.models import Award
 from portal.core.db import db, now_utc
 from portal.finance import deadlines
 from portal.finance.demo import CALL, MANAGER, SIGNATORY
+from portal.organisations.models import Membership
 from portal.reports.constants import CERTIFICATION_SOURCE, ReportKind, ReportStatus
 from portal.reports.models import GrantReport, ReportComment
 from portal.reports.questions import current_questions
@@ -50,18 +53,30 @@ def seed_reports(world) -> None:
     awards = db.session.scalars(
         select(Award).where(Award.status == AwardStatus.ACTIVE.value).order_by(Award.id)
     ).all()
-    manager, signatory = world.users.get(MANAGER), world.users.get(SIGNATORY)
     for award in awards:
         if db.session.scalar(select(GrantReport.id).where(GrantReport.award_id == award.id)):
             continue
-        stage = STAGES.get(_number(award)) if manager and signatory else None
+        manager, signatory = _people(award, world)
+        stage = STAGES.get(_number(award), "approved")
         created = (
             _staged(award, stage, manager, signatory)
-            if stage
+            if manager and signatory
             else ensure_schedule(award, audit=False)
         )
         world.created["grant_report"] += created
     db.session.flush()
+
+
+def _people(award, world):
+    """The grant's programme manager and its organisation's signatory (demo accounts)."""
+    managers = award.application.call.programme.managers
+    manager = managers[0] if managers else world.users.get(MANAGER)
+    signatory = db.session.scalar(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id == award.organisation_id, Membership.is_signatory)
+    )
+    return manager, signatory or world.users.get(SIGNATORY)
 
 
 def _number(award) -> int | None:

@@ -36,6 +36,8 @@ def _row_form(report, formdata=None):
         },
     )
     form.gates_milestone_id.choices = forms.milestone_choices(report.award)
+    # The page explains due dates and gated payments once, above the rows.
+    form.due_on.description = form.gates_milestone_id.description = ""
     return form
 
 
