@@ -35,6 +35,10 @@ def _org(report) -> int:
 
 
 def _refuse_unless(report, action: str, message) -> None:
+    """Lock the report's row (PostgreSQL: two people deciding at once wait for each other and
+    the second sees the first one's state), then refuse a move its state does not allow."""
+    if report.id is not None:
+        db.session.refresh(report, with_for_update=True)
     if not GRANT_REPORT.can(report, action):
         raise InputError({"": [message]})
 

@@ -28,7 +28,9 @@ def test_due_soon_once_and_overdue_repeated(ctx, reports, personas, outbox):
     db.session.commit()
     # Milestone 1 (due 2027-03-01) is overdue too: the digest lists both kinds of item.
     assert summary.due_soon == 2  # the quarter's progress and financial reports
-    body = _mails(outbox, applicant.email)[0].body_text
+    mail = _mails(outbox, applicant.email)[0]
+    assert mail.subject == "Overdue: 1 grant report past its due date"  # milestone 1
+    body = mail.body_text
     assert "Progress report for" in body and "Financial report for" in body
     assert "/grant-reports/" in body
     again = reminders.send(SOON)
