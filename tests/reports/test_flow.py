@@ -193,6 +193,18 @@ def test_return_with_comments_per_question_then_resubmit_and_approve(
     rounds = sorted((c.round, c.body) for c in report.comments)
     assert rounds[-1] == (2, "Gracias.") and (1, "Listo, adjuntas.") in rounds
     assert [m for m in outbox(applicant.email) if m.template == "report_approved"]
+    actions = db.session.scalars(
+        select(AuditEntry.action)
+        .where(AuditEntry.object_type == "grant_report", AuditEntry.object_id == str(first.id))
+        .order_by(AuditEntry.id)
+    ).all()
+    assert [a for a in actions if a != "grant_report.replied"] == [
+        "grant_report.drafted",
+        "grant_report.submitted",
+        "grant_report.returned",
+        "grant_report.submitted",
+        "grant_report.approved",
+    ]
     # The thread stays with the report and both views show it.
     assert "Listo, adjuntas." in staff.get(url).get_data(as_text=True)
     assert "Listo, adjuntas." in grantee.get(url).get_data(as_text=True)
