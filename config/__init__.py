@@ -114,6 +114,10 @@ class BaseConfig:
     REMINDER_DAYS_BEFORE = 14
     REMINDER_OVERDUE_REPEAT_DAYS = 7
 
+    # Grantee reports (issue 16): a periodic progress or financial report is due this many
+    # calendar days after its period ends (the reminders above cover reports too).
+    REPORT_DUE_DAYS = 30
+
     # Open data (issue 8, /reports/open-data/). TO CONFIGURE before publishing: the IATI
     # organisation identifier of the reporting organisation (org-id.guide form; the default is
     # a placeholder, not a registered identifier), its name and IATI organisation type code,

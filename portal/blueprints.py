@@ -16,6 +16,7 @@ from portal.organisations.views import bp as organisations_bp
 from portal.reporting.export_views import bp as exports_bp
 from portal.reporting.results_views import bp as results_dashboard_bp
 from portal.reporting.views import bp as reporting_bp
+from portal.reports.views import bp as reports_bp
 from portal.results.views import bp as results_bp
 from portal.reviews.views import bp as reviews_bp
 
@@ -31,6 +32,7 @@ BLUEPRINTS = (
     reviews_bp,
     awards_bp,
     finance_bp,
+    reports_bp,
     opendata_bp,
     api_tokens_bp,
     api_bp,

@@ -44,7 +44,13 @@ from portal.finance.reminder_models import MilestoneReminder
 from portal.mail.models import OutboxMessage
 from portal.organisations.models import Invitation, Membership, Organisation
 from portal.reporting.models import ExchangeRate
-from portal.reports.models import GrantReport, ReportComment, ReportExpenditure, ReportQuestion
+from portal.reports.models import (
+    GrantReport,
+    ReportComment,
+    ReportExpenditure,
+    ReportQuestion,
+    ReportReminder,
+)
 from portal.results.models import (
     AwardIndicator,
     Indicator,
@@ -120,6 +126,7 @@ __all__ = [
     "ReportComment",
     "ReportExpenditure",
     "ReportQuestion",
+    "ReportReminder",
     "Review",
     "ReviewScore",
     "RiskAssessment",

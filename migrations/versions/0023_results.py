@@ -3,7 +3,7 @@ its baseline, a target and an actual per progress report, and the actual's break
 dimension (sex, age group, state, type of justice institution)
 
 Revision ID: 0023_results
-Revises: 0021_reports
+Revises: 0022_report_reminders
 Create Date: 2026-12-06 12:49:23.015838
 """
 
@@ -13,7 +13,7 @@ import portal.core.db
 
 
 revision = '0023_results'
-down_revision = '0021_reports'
+down_revision = '0022_report_reminders'
 branch_labels = None
 depends_on = None
 

@@ -189,4 +189,15 @@ FIELD_LABELS = {
     "version": _l("Version"),
     "website": _l("Website"),
     "weight": _l("Weight"),
+    # grantee reports (issue 16)
+    "round": _l("Submission"),
+    "due_on": _l("Due date"),
+    "period_start": _l("Period from"),
+    "period_end": _l("Period to"),
+    "gates_milestone_id": _l("Payment waiting for the report"),
+    "reports": _l("Reports"),
+    "comments": _l("Comments"),
+    "report_kind": _l("Report"),
+    "report_frequency": _l("Reporting frequency"),
+    "final_report_days": _l("Days for the final reports"),
 }

@@ -30,6 +30,7 @@ from portal.calls.rules import (
 from portal.core.fields import (
     DateTimeLocalField,
     DecimalField,
+    IntegerField,
     MoneyField,
     StringField,
     TextAreaField,
@@ -189,6 +190,31 @@ class CallForm(FlaskForm):
     )
     in_kind_counts = BooleanField(_l("In-kind contributions count as co-finance"), default=True)
     instruments = CheckboxesField(_l("Instruments offered"), choices=Instrument.choices())
+    report_frequency = SelectField(
+        _l("Progress and financial reports"),
+        choices=choice_list(
+            [
+                ("quarterly", _l("Quarterly")),
+                ("half_yearly", _l("Half-yearly")),
+                ("milestones", _l("At each milestone")),
+            ]
+        ),
+        default="quarterly",
+        description=_l(
+            "The default schedule of each award of this call: calendar quarters or halves "
+            "(each report due some days after its period ends), or one report at each "
+            "milestone. Staff can edit each award's schedule."
+        ),
+    )
+    final_report_days = IntegerField(
+        _l("Days after the end date for the final reports"),
+        default=120,
+        validators=[Optional()],
+        description=_l(
+            "2 CFR 200.344: 120 days for recipients; 90 days when the grantees are "
+            "subrecipients of a pass-through entity."
+        ),
+    )
 
     def validate_thematic_areas_en(self, field) -> None:
         es, en = _lines(self.thematic_areas_es.data), _lines(field.data)
@@ -213,6 +239,8 @@ class CallForm(FlaskForm):
                 "max_award",
                 "cofinance_min_pct",
                 "in_kind_counts",
+                "report_frequency",
+                "final_report_days",
             )
         }
         data["description_es"] = data["description_es"] or ""
@@ -254,6 +282,8 @@ class CallForm(FlaskForm):
             "in_kind_counts",
             "applicant_kinds",
             "state_codes",
+            "report_frequency",
+            "final_report_days",
         ):
             self[name].data = getattr(call, name)
         self.opens_dt.data = utc_to_local(call.opens_dt, call.timezone)

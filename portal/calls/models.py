@@ -298,6 +298,8 @@ class Call(Base):
         "max_award",
         "cofinance_min_pct",
         "in_kind_counts",
+        "report_frequency",
+        "final_report_days",
         "offers_fixed_amount",
         "offers_cost_reimbursable",
         "offers_in_kind",

@@ -33,6 +33,7 @@ from portal.finance.demo import seed_finance
 from portal.organisations.builders import add_membership, build_organisation
 from portal.organisations.models import Membership, Organisation
 from portal.reporting.demo import seed_reporting
+from portal.reports.demo import seed_reports
 from portal.results.demo import seed_results
 from portal.reviews.demo import seed_reviews
 
@@ -124,6 +125,7 @@ STAGES: list[Callable[[DemoWorld], None]] = [
     seed_finance,
     seed_amendments,  # after the finance stage's active grants
     seed_reporting,
+    seed_reports,  # after every stage that builds active grants
     seed_results,  # after the reports stage (targets and values per progress report)
     seed_agreement_pdfs,  # after every stage that builds agreements
     seed_signed_amendment,  # after the agreements' PDFs (its chain starts from them)

@@ -14,6 +14,12 @@ on the unique constraint and the milestone is skipped, so nobody is reminded twi
 row and the outbox messages commit together (the caller's ``unit_of_work.commit()``; the outbox
 is delivered after it).
 
+Domains above finance add their own reminders to the same digest through
+:func:`register_source` (issue 16: grantee reports due soon and overdue): a source is
+``fn(on, days_before, repeat_days) -> list`` of items shaped like :class:`Item` (kind,
+organisation_id, programme_id, due_date, url...) with a ``claim(recipients) -> bool`` method
+that logs the reminder in the source's own table.
+
 Not audited: a reminder changes no grant; the log table records each one (day, kind, number
 of recipients) and the outbox records every message (``mail.sent`` is audited on delivery).
 """
@@ -93,6 +99,15 @@ class Summary:
             lines.append(f"{self.skipped} reminder(s) skipped: already sent by another run.")
         lines += [f"  {email}: {n} milestone(s)" for email, n in sorted(self.recipients.items())]
         return lines
+
+
+_SOURCES: list = []
+
+
+def register_source(source) -> None:
+    """Add reminders of another domain to the daily digest (see the module's docstring)."""
+    if source not in _SOURCES:
+        _SOURCES.append(source)
 
 
 # Finding what to send --------------------------------------------------------------------------
@@ -205,6 +220,8 @@ def programme_grant_managers(programme_ids) -> dict[int, list[User]]:
 # Sending ----------------------------------------------------------------------------------------
 def _claim(item: Item, recipients: int) -> bool:
     """Log the reminder; False when another run logged it first (unique constraint)."""
+    if hasattr(item, "claim"):  # another domain's reminder logs itself
+        return item.claim(recipients)
     try:
         with db.session.begin_nested():
             db.session.add(
@@ -227,11 +244,11 @@ def send(on: date | None = None, *, dry_run: bool = False) -> Summary:
     ``dry_run`` finds and counts them but writes nothing."""
     on = on or deadlines.today()
     config = current_app.config
-    items = pending(
-        on,
-        int(config.get("REMINDER_DAYS_BEFORE", 14)),
-        int(config.get("REMINDER_OVERDUE_REPEAT_DAYS", 7)),
-    )
+    days_before = int(config.get("REMINDER_DAYS_BEFORE", 14))
+    repeat_days = int(config.get("REMINDER_OVERDUE_REPEAT_DAYS", 7))
+    items = pending(on, days_before, repeat_days)
+    for source in _SOURCES:
+        items += source(on, days_before, repeat_days)
     summary = Summary(on=on, dry_run=dry_run)
     if not items:
         return summary

@@ -18,7 +18,7 @@ from portal.awards.models import Award
 from portal.core.db import db
 from portal.core.forms import choice_list
 from portal.core.views import require
-from portal.finance import figures, forms, operations, permissions
+from portal.finance import figures, forms, gates, operations, permissions
 from portal.finance.constants import Kind, RequestStatus
 from portal.finance.documents import contribution_owner, request_owner
 from portal.finance.models import CofinanceContribution, Disbursement, PaymentRequest
@@ -218,6 +218,9 @@ def request_context(request: PaymentRequest, **forms_) -> dict:
             idempotency_key=forms.new_key(), currency=award.currency, formdata=None
         ),
         "paid": ledger.paid_on_request(request.id),
+        "held_reasons": gates.reasons_held(request)
+        if request.status not in ("payment_approved", "paid", "rejected")
+        else [],
         "liquidated": ledger.liquidated_on(request.milestone_id),
         "can_prepare": permissions.can_prepare(award, current_user),
         "can_certify": permissions.can_certify(award, current_user),

@@ -31,7 +31,7 @@ class ReportStatus(LabelledEnum):
     DUE = "due", _l("Not started")
     DRAFT = "draft", _l("Draft")
     SUBMITTED = "submitted", _l("Submitted: being reviewed")
-    RETURNED = "returned", _l("Returned for changes")
+    RETURNED = "returned", _l("Returned to the grantee for changes")
     APPROVED = "approved", _l("Approved")
 
 
@@ -51,3 +51,21 @@ class ReportFrequency(LabelledEnum):
 # performance (90 days for subrecipients to their pass-through entity).
 FINAL_REPORT_DAYS_DEFAULT = 120
 FINAL_REPORT_DAYS_MAX = 365
+
+
+CERTIFICATION = _l(
+    "By submitting this report, I certify to the best of my knowledge and belief that the "
+    "report is true, complete and accurate, and the expenditures, disbursements and cash "
+    "receipts are for the purposes and objectives set forth in the terms and conditions of "
+    "the award. I am aware that any false, fictitious, or fraudulent information may subject "
+    "me to penalties."
+)
+# Stored with every submission (the English source is canonical), 2 CFR 200.415(a).
+CERTIFICATION_SOURCE = (
+    "By submitting this report, I certify to the best of my knowledge and belief that the "
+    "report is true, complete and accurate, and the expenditures, disbursements and cash "
+    "receipts are for the purposes and objectives set forth in the terms and conditions of "
+    "the award. I am aware that any false, fictitious, or fraudulent information may subject "
+    "me to penalties."
+)
+COMMENT_MAX_CHARS = 5000

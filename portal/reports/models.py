@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -74,6 +75,8 @@ class GrantReport(Base):
     form_snapshot: Mapped[list | None] = mapped_column(JSON)
     submissions: Mapped[int] = mapped_column(default=0)
     certified_name: Mapped[str | None] = mapped_column(String(200))
+    # The certification the person ticked, in the canonical English source (0022).
+    certification_text: Mapped[str | None] = mapped_column(Text)
     certified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     submitted_dt: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -180,3 +183,34 @@ class ReportQuestion(Base):
     options: Mapped[list] = mapped_column(JSON, default=list)
 
     audit_type = "report_question"
+
+
+class ReportReminder(Base):
+    """The log of e-mail reminders about grantee reports (like ``MilestoneReminder``): one row
+    per report, kind and day; a due-soon reminder once per due date (partial unique index),
+    an overdue one never twice the same day."""
+
+    __tablename__ = "report_reminders"
+    __table_args__ = (
+        CheckConstraint("kind IN ('due_soon', 'overdue')", name="kind_known"),
+        CheckConstraint("recipients >= 0", name="recipients_not_negative"),
+        UniqueConstraint("report_id", "kind", "sent_on"),
+        Index(
+            "uq_report_reminders_due_soon_once",
+            "report_id",
+            "due_date",
+            unique=True,
+            postgresql_where=text("kind = 'due_soon'"),
+            sqlite_where=text("kind = 'due_soon'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("grant_reports.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    sent_on: Mapped[date]
+    due_date: Mapped[date]
+    recipients: Mapped[int] = mapped_column(default=0)
+    created_dt: Mapped[datetime] = mapped_column(default=now_utc)
+
+    audit_type = "report_reminder"

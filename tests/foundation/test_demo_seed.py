@@ -60,6 +60,9 @@ def test_first_seed_creates_the_whole_cast(ctx):
         "award_indicator": 4 * 3,
         # the six active grants' agreements: real content, signatures and both PDFs
         "agreement_pdf": 4 + 2,
+        # grantee reports: the six active grants' schedules from their calls' defaults
+        # (quarterly: a progress and a financial report per quarter, then the two finals)
+        "grant_report": 68,
     }
     after = _counts()
     assert after["User"] == before["User"] + len(ACCOUNTS)

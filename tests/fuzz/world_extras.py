@@ -31,6 +31,8 @@ from portal.calls.rules import form_snapshot
 from portal.core.db import db, now_utc
 from portal.finance import operations as finance_ops
 from portal.organisations.models import Membership
+from portal.reports.models import ReportQuestion
+from portal.reports.schedule import reports_of
 from portal.reviews import operations as review_ops
 from portal.reviews.models import Assignment, Consensus, ConsensusScore, Criterion
 from portal.reviews.review_operations import specs
@@ -225,6 +227,29 @@ def build(app, demo) -> dict[str, list[str]]:
         invited_by=admin,
     ).user
     hints["admin"] += [f"/admin/users/{gone.id}", f"/admin/users/{invited.id}"]
+    # Grantee reports (issue 16): a call's own report question (to edit and delete), and the
+    # pages of the demo grants' reports and schedules.
+    report_call = grants[901].application.call
+    db.session.add(
+        ReportQuestion(
+            call_id=report_call.id,
+            report_kind="final_financial",
+            key="auditoria",
+            kind="short_text",
+            label_es="Despacho que auditó",
+            label_en="Audit firm",
+        )
+    )
+    hints["grants_manager"] += [
+        f"/grant-reports/calls/{report_call.code}/questions",
+        f"/grant-reports/grants/{grants[901].id}/schedule",
+        "/grant-reports/queue",
+    ]
+    for number in (901, 902, 903):
+        hints["applicant"] += [f"/grant-reports/{r.id}" for r in reports_of(grants[number].id)[:4]]
+        hints["grants_manager"] += [
+            f"/grant-reports/{r.id}" for r in reports_of(grants[number].id)[:4]
+        ]
     draft_of_b = db.session.scalar(
         select(Application).filter_by(organisation_id=org_b.id, status="draft")
     )

@@ -72,9 +72,17 @@ def update_call(call: Call, data: dict, actor) -> Call:
     return call
 
 
+# Reporting defaults of the call's awards (issue 16); optional in ``data``.
+REPORT_FREQUENCIES = ("quarterly", "half_yearly", "milestones")
+FINAL_REPORT_DAYS_RANGE = (1, 365)
+
+
 def _apply(call: Call, data: dict) -> None:
     for name in CALL_FIELDS:
         setattr(call, name, data[name])
+    for name in ("report_frequency", "final_report_days"):
+        if data.get(name) is not None:
+            setattr(call, name, data[name])
     offered = set(data.get("instruments") or ())
     for instrument in Instrument:
         setattr(call, f"offers_{instrument.value}", instrument.value in offered)
@@ -93,6 +101,8 @@ def _check_call(programme: Programme, data: dict, call: Call | None) -> None:
         ("min_award", _check_not_negative(data["min_award"])),
         ("max_award", _check_awards(data["min_award"], data["max_award"], data["budget"])),
         ("instruments", _check_instruments(data.get("instruments"), call)),
+        ("report_frequency", _check_frequency(data.get("report_frequency"))),
+        ("final_report_days", _check_final_days(data.get("final_report_days"))),
     ):
         if messages:
             errors[name] = messages
@@ -100,6 +110,19 @@ def _check_call(programme: Programme, data: dict, call: Call | None) -> None:
         for name, messages in _check_still_complete(data).items():
             errors.setdefault(name, messages)
     raise_if(errors)
+
+
+def _check_frequency(value) -> list[str]:
+    if value is None or value in REPORT_FREQUENCIES:
+        return []
+    return [_("Choose how often the grantees report.")]
+
+
+def _check_final_days(value) -> list[str]:
+    low, high = FINAL_REPORT_DAYS_RANGE
+    if value is None or low <= value <= high:
+        return []
+    return [_("Enter a number of days between %(min)s and %(max)s.", min=low, max=high)]
 
 
 def _check_still_complete(data: dict) -> dict[str, list[str]]:

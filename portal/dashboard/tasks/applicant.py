@@ -14,7 +14,7 @@ from portal.awards.models import Agreement, Award, CofinanceCommitment, Mileston
 from portal.calls.models import Call
 from portal.core.db import db, now_utc
 from portal.core.i18n import format_money, localized
-from portal.dashboard.tasks import amendments
+from portal.dashboard.tasks import amendments, reports
 from portal.dashboard.tasks.base import Task, TaskGroup, call_columns, first_rows
 from portal.finance import deadlines
 from portal.finance.models import CofinanceContribution, PaymentRequest
@@ -36,6 +36,7 @@ def groups(user) -> list[TaskGroup]:
     requesters = [
         m.organisation_id for m in memberships if m.role == MemberRole.OWNER.value or m.is_signatory
     ]
+    grantee = sorted(set(editor) | set(signatory))
     return [
         _drafts(editor),
         _information_requests(editor),
@@ -45,6 +46,8 @@ def groups(user) -> list[TaskGroup]:
         _cofinance(editor),
         amendments.returned(requesters),
         amendments.to_sign(signatory),
+        reports.due(grantee),
+        reports.returned(grantee),
     ]
 
 
