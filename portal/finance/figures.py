@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 
 from portal.applications.budget import ratio
+from portal.awards.constants import MONEY_STATUSES
 from portal.awards.models import Award, CofinanceCommitment
 from portal.core.db import db
 from portal.finance.models import CofinanceContribution, Disbursement
@@ -71,7 +72,7 @@ def grant_figures(award_ids=None) -> dict[int, GrantFigures]:
     query = (
         select(Award.id, Application.reference, Application.title, Award.currency, Award.amount)
         .join(Application, Application.id == Award.application_id)
-        .where(Award.status == "active")
+        .where(Award.status.in_(MONEY_STATUSES))
     )
     if award_ids is not None:
         query = query.where(Award.id.in_(award_ids))
