@@ -3,7 +3,7 @@ helper builds their flows), a ledger entry, and a grant carried to "ready to clo
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from portal.closeout import operations as closeout_operations
@@ -13,7 +13,6 @@ from portal.reports.constants import ReportKind, ReportStatus
 from portal.reports.models import GrantReport, ReportExpenditure
 
 D = Decimal
-UTC = __import__("datetime").timezone.utc
 # After the awards' end date (2028-01-31), before the final reports are due (2028-05-30).
 TODAY = date(2028, 3, 1)
 CLABE = "032180000118359719"

@@ -4,7 +4,7 @@ closed, and reopening by an administrator with a reason."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -27,7 +27,6 @@ from tests.closeout.helpers import entry
 from tests.finance.helpers import approved_request
 
 D = Decimal
-UTC = timezone.utc
 
 
 def _items(award):
@@ -172,7 +171,8 @@ def test_closing_sets_the_retention_date_and_produces_the_letter(award, personas
     assert "trescientos mil pesos 00/100 M.N." in text  # the award, in words (Spanish)
     assert "20 de febrero de 2031" in text  # retention date, long form
     assert "Carta de cierre" in text
-    assert [e.changes for e in _actions("award.closed")][0]["status"] == ["active", "closed"]
+    (closed,) = _actions("award.closed")
+    assert closed.changes["status"] == ["active", "closed"]
     assert _actions("closeout.letter_generated")
     told = [m.recipient for m in outbox() if m.template == "closeout_closed"]
     assert personas["applicant"].email in told
