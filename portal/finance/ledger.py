@@ -287,8 +287,8 @@ def reverse(
     return _insert(row)
 
 
-def _liquidated_from(advance_id: int) -> Decimal:
-    return db.session.scalar(
+def _liquidated_from(advance_id: int, s=None) -> Decimal:
+    return (s or db.session).scalar(
         select(func.coalesce(func.sum(AdvanceLiquidation.amount), 0)).where(
             AdvanceLiquidation.advance_id == advance_id
         )
@@ -308,7 +308,7 @@ def refunded_from(advance_id: int, s=None) -> Decimal:
 
 def advance_balance(advance: Disbursement, s=None) -> Decimal:
     """Still outstanding of an advance: the advance − liquidations − refunds against it."""
-    return advance.award_amount - _liquidated_from(advance.id) - refunded_from(advance.id, s)
+    return advance.award_amount - _liquidated_from(advance.id, s) - refunded_from(advance.id, s)
 
 
 def live_advances(award_id: int, s=None) -> list[Disbursement]:
