@@ -91,3 +91,14 @@ def ready_to_close(award, personas):
     )
     closeout_operations.confirm_documents(award, personas["grants_manager"])
     db.session.commit()
+
+
+def fresh(award, personas):
+    """The award and personas again after requests (their session was closed)."""
+    from portal.accounts.models import User
+    from portal.awards.models import Award
+
+    db.session.rollback()
+    return db.session.get(Award, award.id), {
+        k: db.session.get(User, u.id) if isinstance(u, User) else u for k, u in personas.items()
+    }

@@ -72,9 +72,7 @@ def test_the_expenditure_page(matrix, award, personas):
     url = f"/closeout/reports/{report.id}/expenditure"
     matrix.check(url, READERS)
     amounts = {c: "100.00" for c in ("personnel", "equipment", "travel", "services")}
-    matrix.check(
-        url, {"applicant"}, method="POST", data={**amounts, "supplies": "0", "other": "0"}
-    )
+    matrix.check(url, {"applicant"}, method="POST", data={**amounts, "supplies": "0", "other": "0"})
 
 
 def test_recording_a_refund(matrix, award, personas):

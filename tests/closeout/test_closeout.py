@@ -34,17 +34,6 @@ def _items(award):
     return {item.key: item.done for item in found.items}, found
 
 
-def _fresh(award, personas):
-    """The award and personas again after requests (their session was closed)."""
-    from portal.accounts.models import User
-    from portal.awards.models import Award
-
-    db.session.rollback()
-    return db.session.get(Award, award.id), {
-        k: db.session.get(User, u.id) if isinstance(u, User) else u for k, u in personas.items()
-    }
-
-
 def _pdf(data: bytes) -> str:
     return " ".join(pdf_text(data).split())  # lines wrap anywhere
 
@@ -309,7 +298,7 @@ def test_the_pages_before_and_after_closing(award, personas, as_user):
     assert "90 days left" in page and 'data-item="documents" data-done="no"' in page
     grant_page = manager.get(f"/finance/grants/{award.id}").get_data(as_text=True)
     assert "Closeout checklist" in grant_page and "90 days left" in grant_page
-    award, personas = _fresh(award, personas)
+    award, personas = helpers.fresh(award, personas)
     _close(award, personas)
     page = manager.get(f"/closeout/grants/{award.id}").get_data(as_text=True)
     assert "This grant is closed" in page and "Closeout letter (PDF)" in page

@@ -182,8 +182,8 @@ class Award(Shape):
 # Ledger and co-finance ----------------------------------------------------------------------------
 class Disbursement(Shape):
     """One row of the append-only disbursement ledger. Reversals and refunds (unspent funds the
-    grantee returned) carry negative amounts, so the sum of award_amount is the net paid. No bank account number is ever given: only the last
-    four digits of the CLABE."""
+    grantee returned) carry negative amounts, so the sum of award_amount is the net paid. No
+    bank account number is ever given: only the last four digits of the CLABE."""
 
     id: Id
     award_id: Id

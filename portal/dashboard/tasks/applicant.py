@@ -14,7 +14,7 @@ from portal.awards.models import Agreement, Award, CofinanceCommitment, Mileston
 from portal.calls.models import Call
 from portal.core.db import db, now_utc
 from portal.core.i18n import format_money, localized
-from portal.dashboard.tasks import amendments
+from portal.dashboard.tasks import amendments, closeout
 from portal.dashboard.tasks.base import Task, TaskGroup, call_columns, first_rows
 from portal.finance import deadlines
 from portal.finance.models import CofinanceContribution, PaymentRequest
@@ -45,6 +45,7 @@ def groups(user) -> list[TaskGroup]:
         _cofinance(editor),
         amendments.returned(requesters),
         amendments.to_sign(signatory),
+        closeout.owed(editor, signatory),
     ]
 
 
