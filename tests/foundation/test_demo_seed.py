@@ -55,8 +55,11 @@ def test_first_seed_creates_the_whole_cast(ctx):
         "reporting_grant": 2,
         "reporting_contribution": 4,
         "exchange_rate": 1,
-        # the six active grants' agreements: real content, signatures and both PDFs
-        "agreement_pdf": 4 + 2,
+        # closeout: a grant in closeout (an advance to refund) and a closed one with its letter
+        "closeout_grant": 2,
+        "closeout_letter": 1,
+        # the eight grants' agreements: real content, signatures and both PDFs
+        "agreement_pdf": 4 + 2 + 2,
     }
     after = _counts()
     assert after["User"] == before["User"] + len(ACCOUNTS)
