@@ -6,7 +6,6 @@ computes them one grant at a time."""
 
 from __future__ import annotations
 
-
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, exists, func, literal, or_, select
