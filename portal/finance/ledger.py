@@ -261,6 +261,12 @@ def reverse(
         errors[""] = [_l("This advance was already liquidated against milestones.")]
     elif original.kind == Kind.ADVANCE.value and refunded_from(original.id) > 0:
         errors[""] = [_l("Part of this advance was already refunded.")]
+    elif original.kind == Kind.PAYMENT.value and original.award_amount > _reversible(
+        original.award_id
+    ):
+        errors[""] = [
+            _l("Refunds already returned part of this money: it cannot also be reversed.")
+        ]
     if not (note or "").strip():
         errors["note"] = [_l("Explain why the entry is reversed.")]
     if errors:
@@ -285,6 +291,12 @@ def reverse(
         recorded_by_id=actor.id,
     )
     return _insert(row)
+
+
+def _reversible(award_id: int) -> Decimal:
+    """How much of the payments may still be reversed: the net paid less the advances still
+    outstanding (refunds already returned the rest; reversing it too would count it twice)."""
+    return paid_on_award(award_id) - outstanding_advances(award_id)
 
 
 def _liquidated_from(advance_id: int, s=None) -> Decimal:

@@ -179,3 +179,18 @@ def test_the_grant_page_form(award, personas, with_advance, as_user):
     refused = client.post(f"/finance/grants/{award.id}/refund", data=data)
     assert refused.status_code == 200 and "Refund refused" in refused.get_data(as_text=True)
     assert ledger.refunded_on_award(award.id) == D("2500.00")
+
+
+def test_money_refunded_is_not_reversed_as_well(award, personas):
+    officer = personas["finance_officer"]
+    request = approved_request(
+        award, personas["applicant"], personas["grants_manager"], officer, amount="1000.00"
+    )
+    payment, _ = operations.pay_request(request, officer, entry("1000.00", "pay"))
+    _refund(award, officer, "400.00", "part")
+    with pytest.raises(InputError) as refused:
+        operations.reverse(
+            payment, officer, paid_on=payment.paid_on, bank_reference="", note="x", key="k" * 20
+        )
+    assert "Refunds already returned" in str(refused.value.errors[""][0])
+    assert ledger.paid_on_award(award.id) == D("600.00")
