@@ -55,15 +55,14 @@ def closeout_summary(award):
 
     if not permissions.can_view(award, current_user):
         return None
+    if award.status != "closed" and not _near_end(award):
+        return None  # nothing to show yet: no query
     closeout = operations.closeout_of(award)
-    found = checklist.checklist(award, closeout)
-    if award.status != "closed" and not found.in_closeout and not _near_end(award):
-        return None
-    return {"checklist": found, "closeout": closeout}
+    return {"checklist": checklist.checklist(award, closeout), "closeout": closeout}
 
 
 def _near_end(award) -> bool:
-    """Within 90 days of the end date: the closeout is announced ahead."""
+    """Within 90 days of the end date, or past it: the closeout is announced ahead."""
     from portal.closeout.checklist import today
 
     return award.end_date is not None and (award.end_date - today()).days <= 90

@@ -312,3 +312,14 @@ def test_the_pages_before_and_after_closing(award, personas, as_user):
     # Another organisation sees nothing.
     other = as_user(personas["other_applicant"])
     assert other.get(f"/closeout/grants/{award.id}").status_code == 404
+
+
+def test_the_grant_page_announces_the_closeout_only_near_the_end(
+    award, personas, as_user, monkeypatch
+):
+    monkeypatch.setattr(checklist, "today", lambda: date(2027, 6, 1))
+    page = as_user(personas["applicant"]).get(f"/finance/grants/{award.id}")
+    assert "Closeout checklist" not in page.get_data(as_text=True)
+    monkeypatch.setattr(checklist, "today", lambda: date(2027, 12, 1))  # 61 days before the end
+    page = as_user(personas["applicant"]).get(f"/finance/grants/{award.id}")
+    assert "Final reports due on" in page.get_data(as_text=True)

@@ -202,3 +202,20 @@ def test_only_editable_reports_and_preparers(award, personas, first_report):
     assert "travel" in refused.value.errors
     expenditure.save(draft, personas["applicant"], amounts, {})
     assert len(draft.expenditures) == 6
+
+
+def test_the_report_page_section(app, award, personas, first_report):
+    from flask_babel import force_locale
+    from flask_login import AnonymousUserMixin
+
+    with app.test_request_context(), force_locale("en"):
+        (section,) = [
+            s
+            for s in extensions.sections(first_report, personas["grants_manager"])
+            if s.url.endswith(f"/closeout/reports/{first_report.id}/expenditure")
+        ]
+        assert section.complete and section.link_text == "See the expenditure"
+        progress = helpers.report(award, ReportKind.PROGRESS, period_end=date(2027, 7, 31))
+        assert not [
+            s for s in extensions.sections(progress, AnonymousUserMixin()) if "closeout" in s.url
+        ]
