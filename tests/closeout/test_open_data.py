@@ -80,3 +80,23 @@ def test_the_api_lists_the_refund(app, award, personas):
     )
     refund = next(r for r in rows if r["kind"] == "refund")
     assert refund["amount"] == "-5000.00" and refund["advance_id"] == advance.id
+
+
+def test_the_ledger_export_lists_the_refund(app, award, personas):
+    from flask_babel import force_locale
+
+    from portal.reporting import exports
+    from portal.reporting.filters import ReportFilter
+
+    officer = personas["finance_officer"]
+    request = approved_request(
+        award, personas["applicant"], personas["grants_manager"], officer, amount="1000.00"
+    )
+    operations.pay_request(request, officer, helpers.entry("1000.00", "pay"))
+    operations.record_refund(award, officer, helpers.entry("250.00", "ref"))
+    with app.test_request_context(), force_locale("en"):
+        ledger = exports.disbursement_ledger(ReportFilter(), officer)
+    texts = [[str(v) for v in row] for row in ledger.rows]
+    refund = next(r for r in texts if "Refund" in r)
+    assert "-250.00" in refund
+    assert [str(v) for v in ledger.totals[0]].count("750.00") == 1  # the net total
