@@ -8,7 +8,7 @@ to those who see it but may not take the action.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -185,7 +185,7 @@ def expenditure_page(report_id: int):
     report = visible_report(report_id)
     editable = expenditure.can_edit(report, current_user)
     form = _expenditure_form(report)
-    if current_user.is_authenticated and _is_post():
+    if request.method == "POST":
         require(editable)
         form = _expenditure_form(report, formdata=True)
         if form.validate_on_submit() and run(
@@ -208,9 +208,3 @@ def expenditure_page(report_id: int):
         staff=current_user.is_staff,
         categories=list(BudgetCategory),
     )
-
-
-def _is_post() -> bool:
-    from flask import request
-
-    return request.method == "POST"
