@@ -46,6 +46,10 @@ def test_a_refund_is_its_own_negative_entry(award, personas, with_advance):
     assert row.bank_reference.startswith("SPEI r1")
     assert ledger.paid_on_award(award.id) == D("50000.00")
     assert ledger.refunded_on_award(award.id) == D("30000.00")
+    from portal.finance.figures import grant_figures
+
+    figures = grant_figures([award.id])[award.id]
+    assert (figures.disbursed, figures.refunded) == (D("50000.00"), D("30000.00"))
     assert operations.outstanding_advance(award.id) == D("50000.00")
     assert operations.advanced_total(award.id) == D("50000.00")
     # The original advance is untouched: nothing is ever edited.
