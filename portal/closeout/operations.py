@@ -46,6 +46,14 @@ def _require_active(award) -> None:
         raise InputError({"": [_l("Only a grant in force goes through closeout.")]})
 
 
+def _lock(award) -> None:
+    """``SELECT ... FOR UPDATE`` on the award (as the ledger does), then its current status."""
+    from portal.finance.ledger import lock_award
+
+    lock_award(award.id)
+    db.session.refresh(award, ["status"])
+
+
 def _normal(name: str) -> str:
     return " ".join((name or "").split()).casefold()
 
@@ -147,6 +155,7 @@ def reopen(award, actor, *, reason: str) -> Closeout:
     """An administrator reopens a closed grant (a reason is required); audited and e-mailed."""
     if not permissions.can_reopen(actor):
         raise InputError({"": [_l("Only an administrator reopens a closed grant.")]})
+    _lock(award)
     if award.status != AwardStatus.CLOSED.value:
         raise InputError({"": [_l("This grant is not closed.")]})
     reason = (reason or "").strip()

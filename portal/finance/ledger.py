@@ -101,6 +101,17 @@ def lock_award(award_id: int, s=None) -> tuple[Decimal, str]:
     return row.amount, row.currency
 
 
+def refuse_closed(award_id: int, s=None) -> None:
+    """Under the award's lock: a grant closed meanwhile (its closure took the same lock) takes
+    no more entries (``portal.awards.closure``)."""
+    from portal.awards.closure import CLOSED_MESSAGE
+    from portal.awards.constants import AwardStatus
+
+    status = (s or db.session).scalar(select(Award.status).where(Award.id == award_id))
+    if status == AwardStatus.CLOSED.value:
+        raise LedgerError({"": [CLOSED_MESSAGE]})
+
+
 def lock_milestone(milestone_id: int, s=None) -> Decimal:
     return (
         (s or db.session)
@@ -189,6 +200,7 @@ def record(
     found = existing(entry.idempotency_key, s)  # a twin submission committed while we waited
     if found is not None:
         return found, False
+    refuse_closed(award_id, s)
     _validate(entry, award_currency)
     held = bank_accounts.payment_refusal(award_id, entry.clabe, s)
     if held:  # a changed bank account not yet verified, or another account than the grant's
@@ -248,6 +260,7 @@ def reverse(
     found = existing(key)
     if found is not None:
         return found, False
+    refuse_closed(original.award_id)
     errors: dict[str, list] = {}
     if original.kind == Kind.REVERSAL.value:
         errors[""] = [_l("A reversing entry cannot itself be reversed.")]
@@ -375,6 +388,7 @@ def refund(
     found = existing(entry.idempotency_key, s)
     if found is not None:
         return found, False
+    refuse_closed(award_id, s)
     _validate(entry, award_currency)
     rate = entry.exchange_rate if entry.currency != award_currency else None
     value = to_award_currency(entry.amount, rate)

@@ -198,3 +198,20 @@ def test_money_refunded_is_not_reversed_as_well(award, personas):
         )
     assert "Refunds already returned" in str(refused.value.errors[""][0])
     assert ledger.paid_on_award(award.id) == D("600.00")
+
+
+def test_the_ledger_refuses_a_grant_closed_meanwhile(award, personas, with_advance):
+    """The operation's guard read the award before the lock; the ledger reads it again under
+    the lock, which the closure also takes."""
+    from sqlalchemy import update
+
+    from portal.awards.models import Award
+
+    db.session.execute(update(Award).where(Award.id == award.id).values(status="closed"))
+    for attempt in (
+        lambda: ledger.refund(award.id, entry("10", "late"), personas["finance_officer"]),
+        lambda: ledger.record(award.id, entry("10", "late2"), personas["finance_officer"]),
+    ):
+        with pytest.raises(ledger.LedgerError) as refused:
+            attempt()
+        assert "closed" in str(refused.value.errors[""][0])
