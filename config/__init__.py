@@ -101,6 +101,11 @@ class BaseConfig:
     # (cumulative, over the grant's realignments) is a notification that staff acknowledge.
     AMENDMENT_REALIGNMENT_FREE_PCT = 10
 
+    # Financial reports (issue 16): a budget category whose spending to date departs from its
+    # approved budget by more than this percentage is flagged for staff and on the finance
+    # dashboard's "at risk" list.
+    REPORT_VARIANCE_FLAG_PCT = 10
+
     # Finance dashboard (issue 8): a payment request waiting on staff longer than this many
     # days is shown as overdue.
     FINANCE_REQUEST_SLA_DAYS = 10

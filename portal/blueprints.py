@@ -8,6 +8,7 @@ from portal.applications.views import bp as applications_bp
 from portal.audit.views import bp as audit_bp
 from portal.awards.views import bp as awards_bp
 from portal.calls.views import bp as calls_bp
+from portal.closeout.views import bp as closeout_bp
 from portal.dashboard.views import bp as dashboard_bp
 from portal.documents.views import bp as documents_bp
 from portal.finance.views import bp as finance_bp
@@ -33,6 +34,7 @@ BLUEPRINTS = (
     awards_bp,
     finance_bp,
     reports_bp,
+    closeout_bp,
     opendata_bp,
     api_tokens_bp,
     api_bp,

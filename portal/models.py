@@ -30,6 +30,7 @@ from portal.calls.form_models import (
     FormVersion,
 )
 from portal.calls.models import Call, CallNotice, Programme
+from portal.closeout.models import Closeout
 from portal.core.db import Base
 from portal.documents.models import Document
 from portal.finance.models import (
@@ -93,6 +94,7 @@ __all__ = [
     "CallDocumentSlot",
     "CallNotice",
     "Cfdi",
+    "Closeout",
     "CofinanceCommitment",
     "CofinanceContribution",
     "CofinanceSource",

@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload, raiseload, selectinload
 from portal.accounts.roles import Role
 from portal.applications.models import Application
 from portal.awards.amendments.models import Amendment
-from portal.awards.constants import AwardStatus
+from portal.awards.constants import MONEY_STATUSES
 from portal.awards.models import Award
 from portal.awards.permissions import HIDDEN_FROM_GRANTEE
 from portal.calls.constants import PUBLIC_STATUSES
@@ -62,7 +62,7 @@ def award_scope(user):
 
 
 def finance_scope(user):
-    return and_(award_scope(user), Award.status == AwardStatus.ACTIVE.value)
+    return and_(award_scope(user), Award.status.in_(MONEY_STATUSES))
 
 
 def _joined(stmt: Select) -> Select:

@@ -167,13 +167,14 @@ def commitment_shape(c, currency: str) -> o.Commitment:
 
 # Ledger and co-finance ----------------------------------------------------------------------------
 def disbursement_shape(d, reference: str) -> o.Disbursement:
-    """A ledger row. Reversals carry negative amounts, so sums are the net paid."""
+    """A ledger row. Reversals and refunds carry negative amounts, so sums are the net paid."""
     return o.Disbursement(
         id=d.id,
         award_id=d.award_id,
         award_reference=reference,
         kind=d.kind,
         reverses_id=d.reverses_id,
+        advance_id=d.advance_id,
         milestone_id=d.milestone_id,
         payment_request_id=d.request_id,
         paid_on=d.paid_on,

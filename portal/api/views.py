@@ -17,7 +17,7 @@ from portal.api.errors import ApiError, json_response
 from portal.api.params import DEFAULT_PER_PAGE, PAGING, Params
 from portal.api.shapes import envelopes as e
 from portal.awards import permissions as award_permissions
-from portal.awards.constants import AwardStatus
+from portal.awards.constants import MONEY_STATUSES, AwardStatus
 from portal.awards.models import Award
 from portal.core.db import db, now_utc
 from portal.extensions import csrf, limiter
@@ -91,7 +91,7 @@ def not_found():
 
 
 def _award_figures(awards: list) -> dict:
-    active = [a.id for a in awards if a.status == AwardStatus.ACTIVE.value]
+    active = [a.id for a in awards if a.status in MONEY_STATUSES]
     return finance_figures.grant_figures(active) if active else {}
 
 

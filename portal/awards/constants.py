@@ -21,12 +21,17 @@ class AwardStatus(LabelledEnum):
     ACTIVE = "active", _l("Active")
     # The second manager refused; the budget is released.
     REJECTED = "rejected", _l("Award not approved")
+    # Closeout complete (issue 16): every record of the grant is read-only until reopened.
+    CLOSED = "closed", _l("Closed")
 
 
 # Awards whose amount counts against the call budget and the programme envelope. Pending
 # approvals are RESERVED: otherwise two large awards could each wait for approval and both be
 # approved beyond the budget.
 COMMITTING_STATUSES = tuple(s.value for s in AwardStatus if s != AwardStatus.REJECTED)
+# Grants whose money and records are shown (finance pages, figures, dashboards, open data):
+# in force, or closed (read-only).
+MONEY_STATUSES = (AwardStatus.ACTIVE.value, AwardStatus.CLOSED.value)
 # Terms, risk and milestones may change until the grantee signs.
 EDITABLE_STATUSES = (AwardStatus.APPROVED.value, AwardStatus.ISSUED.value)
 

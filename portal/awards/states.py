@@ -25,7 +25,15 @@ MILESTONE = StateMachine(
 # a new version may be issued while nobody has signed.
 AWARD = StateMachine(
     "award",
-    states=("pending_approval", "approved", "issued", "signed_by_grantee", "active", "rejected"),
+    states=(
+        "pending_approval",
+        "approved",
+        "issued",
+        "signed_by_grantee",
+        "active",
+        "rejected",
+        "closed",
+    ),
     rows=[
         ("pending_approval", "approve", "approved", "a second grants manager", "award.approved"),
         (
@@ -45,6 +53,16 @@ AWARD = StateMachine(
             "grants manager (countersigns)",
             "award.activated",
         ),
+        # Closeout (portal/closeout): the checklist complete, a grants manager closes the grant
+        # (its records become read-only); an administrator may reopen it, with a reason.
+        (
+            "active",
+            "close",
+            "closed",
+            "grants manager (closeout checklist complete)",
+            "award.closed",
+        ),
+        ("closed", "reopen", "active", "administrator (with a reason)", "award.reopened"),
     ],
 )
 

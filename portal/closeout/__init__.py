@@ -1,1 +1,3 @@
-"""Closeout (issue 16): the checklist per award, refunds of unspent funds, the final deadlines (2 CFR 200.344), the closeout letter, closing, records retention and reopening."""
+"""Closeout (issue 16): the checklist per award, the final deadlines (2 CFR 200.344), the
+closeout letter, closing (records read-only), records retention and reopening; the financial
+report's expenditure by budget category and its variance (``expenditure``)."""

@@ -27,6 +27,7 @@ from portal.awards.amendments.demo_signed import seed_signed_amendment
 from portal.awards.demo import seed_awards
 from portal.awards.demo_agreements import seed_agreement_pdfs
 from portal.calls.demo import seed_calls
+from portal.closeout.demo import seed_closeout
 from portal.core.db import db, now_utc
 from portal.demo.data import ACCOUNTS, DEMO_PASSWORD, ORGANISATIONS, DemoOrganisation
 from portal.finance.demo import seed_finance
@@ -125,6 +126,7 @@ STAGES: list[Callable[[DemoWorld], None]] = [
     seed_finance,
     seed_amendments,  # after the finance stage's active grants
     seed_reporting,
+    seed_closeout,  # a grant in closeout and a closed one (before the agreements' PDFs)
     seed_reports,  # after every stage that builds active grants
     seed_results,  # after the reports stage (targets and values per progress report)
     seed_agreement_pdfs,  # after every stage that builds agreements

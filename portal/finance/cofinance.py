@@ -9,6 +9,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 
 from portal.audit.operations import record
+from portal.awards.closure import refuse_if_closed
 from portal.core.db import db, now_utc
 from portal.core.errors import InputError, raise_if
 from portal.finance import notifications, permissions
@@ -29,6 +30,7 @@ def report(
     contributed_on,
     description: str = "",
 ) -> CofinanceContribution:
+    refuse_if_closed(award)
     if not permissions.is_active(award):
         raise InputError({"": [_l("Co-finance is reported only under an agreement in force.")]})
     commitment = next((c for c in award.commitments if c.id == commitment_id), None)
@@ -74,6 +76,7 @@ def report(
 
 
 def verify(contribution, actor, *, decision: str, reason: str) -> None:
+    refuse_if_closed(contribution.award)
     if not CONTRIBUTION.can(contribution, "verify"):
         raise InputError({"": [_l("This contribution was already verified or rejected.")]})
     if decision not in ("verify", "reject"):

@@ -36,6 +36,13 @@ class Kind(LabelledEnum):
     PAYMENT = "payment", _l("Payment")
     ADVANCE = "advance", _l("Advance")
     REVERSAL = "reversal", _l("Reversal")
+    # Unspent funds the grantee returns (its own entry, negative, with the bank reference of
+    # the transfer; never an edit of the payment). May settle part of an outstanding advance.
+    REFUND = "refund", _l("Refund")
+
+
+# Kinds that carry the negative of money paid out (the ledger's SUM stays the net paid).
+NEGATIVE_KINDS = (Kind.REVERSAL.value, Kind.REFUND.value)
 
 
 class ContributionStatus(LabelledEnum):

@@ -1,6 +1,7 @@
 """Per-grant money figures, aggregated in SQL in a fixed number of statements.
 
-For each award: amount (committed), disbursed (net of reversals, award currency), remaining;
+For each award: amount (committed), disbursed (net of reversals and refunds, award currency),
+refunded (unspent funds returned), remaining;
 co-finance committed (cost share / leverage, from the agreement's commitments), reported and
 verified (cost share / leverage); share of total project cost; shortfall warning when
 verified cost share ÷ committed cost share < disbursed ÷ award amount.
@@ -14,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 
 from portal.applications.budget import ratio
+from portal.awards.constants import MONEY_STATUSES
 from portal.awards.models import Award, CofinanceCommitment
 from portal.core.db import db
 from portal.finance.models import CofinanceContribution, Disbursement
@@ -28,7 +30,8 @@ class GrantFigures:
     title: str
     currency: str
     amount: Decimal
-    disbursed: Decimal = ZERO
+    disbursed: Decimal = ZERO  # net: reversals and refunds are negative entries
+    refunded: Decimal = ZERO  # unspent funds the grantee returned (positive)
     committed_cost_share: Decimal = ZERO
     committed_leverage: Decimal = ZERO
     reported_cost_share: Decimal = ZERO
@@ -71,7 +74,7 @@ def grant_figures(award_ids=None) -> dict[int, GrantFigures]:
     query = (
         select(Award.id, Application.reference, Application.title, Award.currency, Award.amount)
         .join(Application, Application.id == Award.application_id)
-        .where(Award.status == "active")
+        .where(Award.status.in_(MONEY_STATUSES))
     )
     if award_ids is not None:
         query = query.where(Award.id.in_(award_ids))
@@ -84,12 +87,17 @@ def grant_figures(award_ids=None) -> dict[int, GrantFigures]:
         return figures
     ids = list(figures)
     paid = db.session.execute(
-        select(Disbursement.award_id, func.sum(Disbursement.award_amount))
+        select(
+            Disbursement.award_id,
+            func.sum(Disbursement.award_amount),
+            _sum_where(Disbursement.award_amount, Disbursement.kind == "refund"),
+        )
         .where(Disbursement.award_id.in_(ids))
         .group_by(Disbursement.award_id)
     )
-    for award_id, total in paid:
+    for award_id, total, refunds in paid:
         figures[award_id].disbursed = Decimal(total or 0)
+        figures[award_id].refunded = -Decimal(refunds or 0)
     _cofinance(figures, ids)
     return figures
 

@@ -98,6 +98,31 @@ class DisbursementForm(FlaskForm):
     )
 
 
+class RefundForm(DisbursementForm):
+    """Unspent funds returned by the grantee (a refund entry; a resubmission records once)."""
+
+    paid_on = DateField(_l("Date the refund was received"), validators=[InputRequired()])
+    amount = MoneyField(_l("Amount refunded"), validators=[InputRequired()])
+    currency = SelectField(
+        _l("Currency refunded"), choices=choice_list([("MXN", "MXN"), ("USD", "USD")])
+    )
+    bank_reference = StringField(
+        _l("Bank reference of the refund"), validators=[InputRequired(), Length(max=100)]
+    )
+    clabe = StringField(
+        _l("CLABE of the account the refund came from"),
+        validators=[InputRequired(), Length(max=30)],
+        description=_l("18 digits."),
+    )
+    advance_id = SelectField(
+        _l("Settles an outstanding advance"),
+        coerce=int,
+        validators=[Optional()],
+        description=_l("Choose the advance when the refund returns part of it."),
+    )
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+
+
 class ReversalForm(FlaskForm):
     idempotency_key = HiddenField(validators=[InputRequired(), Length(min=16, max=64)])
     paid_on = DateField(_l("Date of the correction"), validators=[InputRequired()])

@@ -8,6 +8,11 @@ Guard, checked after the locks are held (a concurrent recorder waits, then sees 
 A resubmitted form carries the same ``idempotency_key`` (UNIQUE): the entry is recorded once
 and the existing one is returned (the INSERT runs in a SAVEPOINT so a duplicate only rolls that
 back). Corrections are reversing entries; nothing is ever updated or deleted.
+Unspent funds the grantee returns are a refund: its own negative entry (``refund``), within
+what was disbursed net; it may settle (part of) an outstanding advance, whose balance is then
+advance − liquidations − refunds against it. A refund not tied to an advance never touches the
+money still held as outstanding advances (that money is settled against milestones or refunded
+against its advance, never both).
 A grant whose bank account was changed by an amendment pays nothing until a finance officer
 verifies the new account, and then only to it (``portal.awards.amendments.bank_accounts``).
 """
@@ -94,6 +99,17 @@ def lock_award(award_id: int, s=None) -> tuple[Decimal, str]:
         .one()
     )
     return row.amount, row.currency
+
+
+def refuse_closed(award_id: int, s=None) -> None:
+    """Under the award's lock: a grant closed meanwhile (its closure took the same lock) takes
+    no more entries (``portal.awards.closure``)."""
+    from portal.awards.closure import CLOSED_MESSAGE
+    from portal.awards.constants import AwardStatus
+
+    status = (s or db.session).scalar(select(Award.status).where(Award.id == award_id))
+    if status == AwardStatus.CLOSED.value:
+        raise LedgerError({"": [CLOSED_MESSAGE]})
 
 
 def lock_milestone(milestone_id: int, s=None) -> Decimal:
@@ -184,6 +200,7 @@ def record(
     found = existing(entry.idempotency_key, s)  # a twin submission committed while we waited
     if found is not None:
         return found, False
+    refuse_closed(award_id, s)
     _validate(entry, award_currency)
     held = bank_accounts.payment_refusal(award_id, entry.clabe, s)
     if held:  # a changed bank account not yet verified, or another account than the grant's
@@ -243,13 +260,26 @@ def reverse(
     found = existing(key)
     if found is not None:
         return found, False
+    refuse_closed(original.award_id)
     errors: dict[str, list] = {}
     if original.kind == Kind.REVERSAL.value:
         errors[""] = [_l("A reversing entry cannot itself be reversed.")]
     elif reversal_of(original.id) is not None:
         errors[""] = [_l("This entry was already reversed.")]
+    elif original.kind == Kind.REFUND.value:
+        errors[""] = [
+            _l("A refund is not reversed: the grantee's money was received. Record a payment.")
+        ]
     elif original.kind == Kind.ADVANCE.value and _liquidated_from(original.id) > 0:
         errors[""] = [_l("This advance was already liquidated against milestones.")]
+    elif original.kind == Kind.ADVANCE.value and refunded_from(original.id) > 0:
+        errors[""] = [_l("Part of this advance was already refunded.")]
+    elif original.kind == Kind.PAYMENT.value and original.award_amount > _reversible(
+        original.award_id
+    ):
+        errors[""] = [
+            _l("Refunds already returned part of this money: it cannot also be reversed.")
+        ]
     if not (note or "").strip():
         errors["note"] = [_l("Explain why the entry is reversed.")]
     if errors:
@@ -276,9 +306,118 @@ def reverse(
     return _insert(row)
 
 
-def _liquidated_from(advance_id: int) -> Decimal:
-    return db.session.scalar(
+def _reversible(award_id: int) -> Decimal:
+    """How much of the payments may still be reversed: the net paid less the advances still
+    outstanding (refunds already returned the rest; reversing it too would count it twice)."""
+    return paid_on_award(award_id) - outstanding_advances(award_id)
+
+
+def _liquidated_from(advance_id: int, s=None) -> Decimal:
+    return (s or db.session).scalar(
         select(func.coalesce(func.sum(AdvanceLiquidation.amount), 0)).where(
             AdvanceLiquidation.advance_id == advance_id
         )
     ) or Decimal("0")
+
+
+# Refunds --------------------------------------------------------------------------------------
+def refunded_from(advance_id: int, s=None) -> Decimal:
+    """What refunds have returned of this advance (positive, award currency)."""
+    total = (s or db.session).scalar(
+        select(func.coalesce(func.sum(Disbursement.award_amount), 0)).where(
+            Disbursement.advance_id == advance_id, Disbursement.kind == Kind.REFUND.value
+        )
+    )
+    return -Decimal(total or 0)
+
+
+def advance_balance(advance: Disbursement, s=None) -> Decimal:
+    """Still outstanding of an advance: the advance − liquidations − refunds against it."""
+    return advance.award_amount - _liquidated_from(advance.id, s) - refunded_from(advance.id, s)
+
+
+def live_advances(award_id: int, s=None) -> list[Disbursement]:
+    """The award's advances that were not reversed, oldest first."""
+    reversed_ids = select(Disbursement.reverses_id).where(Disbursement.reverses_id.is_not(None))
+    return list(
+        (s or db.session).scalars(
+            select(Disbursement)
+            .where(
+                Disbursement.award_id == award_id,
+                Disbursement.kind == Kind.ADVANCE.value,
+                Disbursement.id.not_in(reversed_ids),
+            )
+            .order_by(Disbursement.id)
+        )
+    )
+
+
+def outstanding_advances(award_id: int, s=None) -> Decimal:
+    return sum((advance_balance(a, s) for a in live_advances(award_id, s)), Decimal("0"))
+
+
+def refunded_on_award(award_id: int, s=None) -> Decimal:
+    """Refunds received on the award in all (positive, award currency)."""
+    return -Decimal(
+        _net(Disbursement.award_id == award_id, Disbursement.kind == Kind.REFUND.value, s=s)
+    )
+
+
+def _refund_cap(s, award_id: int, advance_id: int | None, currency: str) -> Decimal:
+    """How much may be refunded now (under the award lock): against an advance, its balance;
+    otherwise what was disbursed net less the advances still outstanding."""
+    if advance_id is None:
+        return paid_on_award(award_id, s) - outstanding_advances(award_id, s)
+    advance = (s or db.session).get(Disbursement, advance_id)
+    live = {a.id for a in live_advances(award_id, s)}
+    if advance is None or advance.award_id != award_id or advance.id not in live:
+        raise LedgerError({"advance_id": [_l("Choose an outstanding advance of this grant.")]})
+    return min(advance_balance(advance, s), paid_on_award(award_id, s))
+
+
+def refund(
+    award_id: int, entry: Entry, actor, *, advance_id: int | None = None, session=None
+) -> tuple[Disbursement, bool]:
+    """Record unspent funds returned by the grantee: a negative entry of its own, within what
+    may be refunded (``_refund_cap``). The same idempotency key records once."""
+    s = session or db.session
+    found = existing(entry.idempotency_key, s)
+    if found is not None:
+        return found, False
+    _award_amount, award_currency = lock_award(award_id, s)
+    found = existing(entry.idempotency_key, s)
+    if found is not None:
+        return found, False
+    refuse_closed(award_id, s)
+    _validate(entry, award_currency)
+    rate = entry.exchange_rate if entry.currency != award_currency else None
+    value = to_award_currency(entry.amount, rate)
+    cap = _refund_cap(s, award_id, advance_id, award_currency)
+    if value > cap:
+        message = (
+            _l("Refund refused: only %(remaining)s of this advance is outstanding.")
+            if advance_id is not None
+            else _l(
+                "Refund refused: at most %(remaining)s may be refunded (disbursed net, less"
+                " the advances still outstanding: refund those against their advance)."
+            )
+        )
+        raise _over(message, max(cap, Decimal("0")), award_currency)
+    row = Disbursement(
+        award_id=award_id,
+        kind=Kind.REFUND.value,
+        advance_id=advance_id,
+        paid_on=entry.paid_on,
+        amount=-entry.amount,
+        currency=entry.currency,
+        exchange_rate=rate,
+        rate_source=entry.rate_source if rate is not None else None,
+        award_amount=-value,
+        award_currency=award_currency,
+        bank_reference=entry.bank_reference.strip(),
+        clabe=clabe_mod.normalise(entry.clabe),
+        note=entry.note,
+        idempotency_key=entry.idempotency_key,
+        recorded_by_id=actor.id,
+    )
+    return _insert(row, s)

@@ -16,6 +16,7 @@ from portal.finance.views import (
     bp,
     flash_refusal,
     grant_context,
+    refund_form_for,
     request_context,
     visible_award,
     visible_contribution,
@@ -26,7 +27,9 @@ from portal.finance.views import (
 
 def entry_of(form) -> ledger.Entry:
     rate = parse_rate(form.exchange_rate.data, field="exchange_rate")
+    note = getattr(form, "note", None)
     return ledger.Entry(
+        note=(note.data or "").strip() if note is not None else "",
         paid_on=form.paid_on.data,
         amount=form.amount.data,
         currency=form.currency.data,
@@ -86,6 +89,31 @@ def advance(award_id: int):
             return redirect(url_for("finance.grant", award_id=award_id))
         flash_refusal(form)
     return render_template("finance/grant.html", **grant_context(award, advance_form=form))
+
+
+def _refund(award, form):
+    return operations.record_refund(
+        award, current_user, entry_of(form), advance_id=form.advance_id.data or None
+    )
+
+
+@bp.route("/grants/<int:award_id>/refund", methods=["POST"])
+@login_required
+def refund(award_id: int):
+    """A finance officer records unspent funds returned by the grantee (its own entry)."""
+    award = visible_award(award_id)
+    require(permissions.is_finance(current_user))
+    form = refund_form_for(award, formdata=True)
+    if form.validate_on_submit():
+        done = run(form, _refund, award, form)
+        if done:
+            if done[1]:
+                flash(_("Refund recorded."), "success")
+            else:
+                flash(_("This form was already submitted: the refund was recorded once."), "info")
+            return redirect(url_for("finance.grant", award_id=award_id))
+        flash_refusal(form)
+    return render_template("finance/grant.html", **grant_context(award, refund_form=form))
 
 
 @bp.route("/disbursements/<int:disbursement_id>/reverse", methods=["POST"])

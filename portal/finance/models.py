@@ -1,10 +1,11 @@
 """Finance tables. Every foreign key points at the awards tables; nothing of theirs changes.
 
 Disbursement amounts are SIGNED: payments and advances are positive, a reversal carries the
-negative of the entry it reverses, so ``SUM(award_amount)`` is always the net paid. Named CHECK
-constraints hold the rule per kind; ``reverses_id`` is UNIQUE (an entry is reversed at most
-once); ``idempotency_key`` is UNIQUE (a resubmitted form records once). On PostgreSQL a trigger
-refuses UPDATE and DELETE on the ledger (migration 0007).
+negative of the entry it reverses, a refund (unspent funds returned) is negative, so
+``SUM(award_amount)`` is always the net paid. Named CHECK constraints hold the rule per kind;
+``reverses_id`` is UNIQUE (an entry is reversed at most once); ``idempotency_key`` is UNIQUE
+(a resubmitted form records once). On PostgreSQL a trigger refuses UPDATE and DELETE on the
+ledger (migration 0007).
 """
 
 from __future__ import annotations
@@ -131,6 +132,14 @@ class Cfdi(Base):
     audit_type = "cfdi"
 
 
+SIGN_BY_KIND = (
+    "(kind = 'reversal' AND reverses_id IS NOT NULL AND amount < 0 AND award_amount < 0)"
+    " OR (kind = 'refund' AND reverses_id IS NULL AND amount < 0 AND award_amount < 0)"
+    " OR (kind NOT IN ('reversal', 'refund') AND reverses_id IS NULL AND amount > 0"
+    " AND award_amount > 0)"
+)
+
+
 class Disbursement(Base):
     """One row of the append-only disbursement ledger (see the module docstring)."""
 
@@ -138,9 +147,13 @@ class Disbursement(Base):
     __table_args__ = (
         CheckConstraint(_in("kind", Kind), name="kind_known"),
         CheckConstraint(
-            "(kind = 'reversal' AND reverses_id IS NOT NULL AND amount < 0 AND award_amount < 0)"
-            " OR (kind != 'reversal' AND reverses_id IS NULL AND amount > 0 AND award_amount > 0)",
+            SIGN_BY_KIND,
             name="sign_by_kind",
+        ),
+        CheckConstraint("advance_id IS NULL OR kind = 'refund'", name="advance_only_on_refund"),
+        CheckConstraint(
+            "kind != 'refund' OR (milestone_id IS NULL AND request_id IS NULL)",
+            name="refund_unassigned",
         ),
         CheckConstraint(
             "(exchange_rate IS NULL AND rate_source IS NULL)"
@@ -158,6 +171,8 @@ class Disbursement(Base):
     request_id: Mapped[int | None] = mapped_column(ForeignKey("payment_requests.id"), index=True)
     kind: Mapped[str] = mapped_column(String(10))
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("disbursements.id"), unique=True)
+    # A refund that returns (part of) an outstanding advance: that advance's balance shrinks.
+    advance_id: Mapped[int | None] = mapped_column(ForeignKey("disbursements.id"), index=True)
     paid_on: Mapped[date]
     amount: Mapped[Decimal] = mapped_column(Money())
     currency: Mapped[str] = mapped_column(Currency())
@@ -172,7 +187,7 @@ class Disbursement(Base):
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_dt: Mapped[datetime] = mapped_column(default=now_utc)
 
-    recorded_by: Mapped[User] = relationship(lazy="joined")
+    recorded_by: Mapped[User] = relationship(lazy="joined", foreign_keys=[recorded_by_id])
 
     audit_type = "disbursement"
 

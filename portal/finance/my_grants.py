@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from portal.applications.models import Application
-from portal.awards.constants import AwardStatus
+from portal.awards.constants import MONEY_STATUSES
 from portal.awards.models import Agreement, Award
 from portal.awards.permissions import HIDDEN_FROM_GRANTEE
 from portal.core.db import db
@@ -16,7 +16,7 @@ from portal.finance import figures
 from portal.organisations.models import Membership, Organisation
 
 # The order of the groups on the page: what needs this person first.
-ORDER = ("issued", "approved", "signed_by_grantee", "active")
+ORDER = ("issued", "approved", "signed_by_grantee", "active", "closed")
 
 
 @dataclass
@@ -54,7 +54,7 @@ def my_grants(user) -> list[MyGrant]:
         if ids
         else {}
     )
-    active = [r.Award.id for r in rows if r.Award.status == AwardStatus.ACTIVE.value]
+    active = [r.Award.id for r in rows if r.Award.status in MONEY_STATUSES]
     money = figures.grant_figures(active) if active else {}
     grants = [
         MyGrant(

@@ -1,7 +1,7 @@
 """Who sees and does what with a grant's money (explicit per-object checks used by every view).
 
-- Finance officers see every active grant's finance page, approve payments, record
-  disbursements and verify co-finance.
+- Finance officers see every active (or closed, read-only) grant's finance page, approve
+  payments, record disbursements and verify co-finance.
 - The programme's grants managers (and administrators) see their grants and verify
   deliverables; they never record disbursements.
 - Members of the grantee organisation see their own active grant; owners and editors prepare
@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from portal.accounts.roles import Role
-from portal.awards.constants import AwardStatus
+from portal.awards.constants import MONEY_STATUSES, AwardStatus
 from portal.awards.permissions import can_manage, is_finance
 from portal.organisations.models import MemberRole
 
@@ -28,7 +28,7 @@ def membership(award, user):
 
 
 def can_view(award, user) -> bool:
-    if not user.is_authenticated or not is_active(award):
+    if not user.is_authenticated or award.status not in MONEY_STATUSES:
         return False
     return is_finance(user) or can_manage(award, user) or membership(award, user) is not None
 

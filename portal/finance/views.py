@@ -18,7 +18,7 @@ from portal.awards.models import Award
 from portal.core.db import db
 from portal.core.forms import choice_list
 from portal.core.views import require
-from portal.finance import figures, forms, gates, operations, permissions
+from portal.finance import figures, forms, gates, ledger, operations, permissions
 from portal.finance.constants import Kind, RequestStatus
 from portal.finance.documents import contribution_owner, request_owner
 from portal.finance.models import CofinanceContribution, Disbursement, PaymentRequest
@@ -143,6 +143,7 @@ def grant_context(award: Award, **forms_) -> dict:
     advance_form = forms_.get("advance_form") or forms.DisbursementForm(
         idempotency_key=forms.new_key(), currency=award.currency, prefix="advance", formdata=None
     )
+    refund_form = forms_.get("refund_form") or refund_form_for(award)
     ledger_rows = db.session.scalars(
         select(Disbursement).where(Disbursement.award_id == award.id).order_by(Disbursement.id)
     ).all()
@@ -167,6 +168,8 @@ def grant_context(award: Award, **forms_) -> dict:
         "request_form": request_form,
         "contribution_form": contribution_form,
         "advance_form": advance_form,
+        "refund_form": refund_form,
+        "refunded": ledger.refunded_on_award(award.id),
         "verify_forms": {
             c.id: forms.VerifyForm(prefix=f"verify{c.id}", formdata=None) for c in contributions
         },
@@ -186,6 +189,26 @@ def grant_context(award: Award, **forms_) -> dict:
         "advanced_total": operations.advanced_total(award.id),
         **amendment_operations.section(award, current_user),
     }
+
+
+def refund_form_for(award: Award, formdata=None) -> forms.RefundForm:
+    """The refund form with the grant's outstanding advances to choose from."""
+    if formdata is None:
+        form = forms.RefundForm(
+            idempotency_key=forms.new_key(), currency=award.currency, prefix="refund", formdata=None
+        )
+    else:
+        form = forms.RefundForm(prefix="refund")
+    form.advance_id.choices = choice_list(
+        [
+            (0, "—"),
+            *(
+                (a.id, f"#{a.id} · {a.paid_on.isoformat()} · {balance} {award.currency}")
+                for a, balance in operations.refundable_advances(award)
+            ),
+        ]
+    )
+    return form
 
 
 @bp.route("/grants/<int:award_id>")

@@ -137,6 +137,8 @@ class Grant:
     amount_changes: list[AmountChange] = field(default_factory=list)
     # The end date as awarded, when an amendment in effect moved it.
     original_end_date: date | None = None
+    # Closeout complete (issue 16): the activity is closed.
+    closed: bool = False
 
     @property
     def original_amount(self) -> Decimal:
@@ -184,6 +186,7 @@ def load(report_filter: ReportFilter, user, session) -> list[Grant]:
             Award.proposed_dt,
             Award.approved_dt,
             Award.updated_dt,
+            Award.status,
             Application.reference,
             Application.title,
             Application.requested_total,
@@ -298,6 +301,7 @@ def _grant(row) -> Grant:
         decided_on=decided_on,
         committed_on=_local_date(row.signed_dt) or decided_on,
         updated_dt=row.updated_dt,
+        closed=row.status == "closed",
         call_code=row.code,
         call_title_es=row.title_es,
         call_title_en=row.title_en,

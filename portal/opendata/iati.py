@@ -27,6 +27,14 @@ Reversals are published as NEGATIVE disbursements on their own date (IATI allows
 transaction values for corrections) rather than netted away: the ledger is append-only, a
 published disbursement never disappears from a later file, and the transactions still add up
 to the net amount paid.
+
+Refunds of unspent funds (issue 16) are published the same way, as NEGATIVE disbursements
+(type 3) on the date the refund was received, described as a refund. IATI's TransactionType
+codelist has no "refund" code: 1 (incoming funds) is money received *for use on the activity*,
+which a returned balance is not, and 7 (reimbursement) is a disbursement covering spent funds.
+IATI's guidance reports money returned from a disbursement as a negative value of the
+transaction type it corrects, so the disbursements still add up to the net amount paid. A
+closed grant (closeout complete) is activity-status 4 (closed) whatever its end date.
 """
 
 from __future__ import annotations
@@ -125,7 +133,12 @@ def activity(grant: Grant, on: date, indicators=()) -> etree._Element:
             payment.paid_on,
             payment.value,
             f"disbursement-{payment.id}",
-            reversal=payment.value < 0,
+            reversal=payment.value < 0 and payment.kind != "refund",
+            description=(
+                {lang: texts.refund(lang) for lang in texts.LANGUAGES}
+                if payment.kind == "refund"
+                else None
+            ),
         )
     for indicator in indicators:
         _result(node, indicator)
@@ -192,6 +205,8 @@ def _figure(value: Decimal) -> str:
 
 
 def activity_status(grant: Grant, on: date) -> str:
+    if grant.closed:
+        return "4"
     if grant.end_date is None or grant.end_date >= on:
         return "2"
     return "4" if grant.disbursed >= grant.amount else "3"

@@ -37,6 +37,11 @@ def reversal(language: str) -> str:
         return _("Reversal of an earlier disbursement (correction)")
 
 
+def refund(language: str) -> str:
+    with force_locale(locale_for(language)):
+        return _("Refund of unspent funds by the grantee")
+
+
 def amount_amendment(change: AmountChange, language: str) -> str:
     with force_locale(locale_for(language)):
         return _(

@@ -20,7 +20,7 @@ from wtforms import SelectField
 from wtforms.validators import Optional, ValidationError
 
 from portal.accounts.roles import Role
-from portal.awards.constants import AwardStatus
+from portal.awards.constants import MONEY_STATUSES
 from portal.awards.models import Award
 from portal.core.fields import DateField
 from portal.core.forms import TranslatedForm, choice_list
@@ -129,10 +129,11 @@ def parse(form: FilterForm) -> ReportFilter | None:
 
 
 def award_scope(f: ReportFilter, user) -> Select:
-    """``SELECT awards.id`` of the active awards in scope (use as a subquery: ``.in_(...)``)."""
+    """``SELECT awards.id`` of the active (or closed) awards in scope (use as a subquery:
+    ``.in_(...)``)."""
     from portal.calls.models import programme_managers
 
-    query = select(Award.id).where(Award.status == AwardStatus.ACTIVE.value)
+    query = select(Award.id).where(Award.status.in_(MONEY_STATUSES))
     if not sees_everything(user):
         query = query.where(
             Award.programme_id.in_(

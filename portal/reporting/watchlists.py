@@ -71,6 +71,8 @@ class RiskItem:
     oldest_due: date | None = None
     days_late: int = 0
     shortfall: GrantFigures | None = None
+    # Financial report variance above REPORT_VARIANCE_FLAG_PCT (portal.closeout.expenditure).
+    variance: object | None = None
 
 
 @dataclass
@@ -89,6 +91,7 @@ class RiskList:
     items: list[RiskItem]
     late_total: int = 0
     shortfall_total: int = 0
+    variance_total: int = 0
 
 
 def milestones(scope, f: ReportFilter, condition, today: date, *, late: bool) -> Listing:
@@ -239,8 +242,30 @@ def at_risk(scope, today: date) -> RiskList:
             row.id, RiskItem(row.id, row.reference or "", row.title or "", row.organisation)
         )
         item.shortfall = figures
+    _variances(scope, risks, result)
     result.items = sorted(risks.values(), key=lambda r: r.reference)
     return result
+
+
+def _variances(scope, risks: dict[int, RiskItem], result: RiskList) -> None:
+    """Grants whose latest financial report departs from the budget beyond the threshold."""
+    from portal.closeout.expenditure import variance_flags
+
+    flags = variance_flags(scope)
+    result.variance_total = len(flags)
+    missing = [award_id for award_id in flags if award_id not in risks]
+    if missing:
+        rows = db.session.execute(
+            select(Award.id, Application.reference, Application.title, Organisation.legal_name)
+            .join(Application, Application.id == Award.application_id)
+            .join(Organisation, Organisation.id == Award.organisation_id)
+            .where(Award.id.in_(missing))
+        )
+        for award_id, reference, title, organisation in rows:
+            risks[award_id] = RiskItem(award_id, reference or "", title or "", organisation)
+    for award_id, flag in flags.items():
+        if award_id in risks:
+            risks[award_id].variance = flag
 
 
 def _shortfalls(scope):

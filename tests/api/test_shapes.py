@@ -114,8 +114,9 @@ def test_the_schemas_say_how_values_are_written():
         "signed_by_grantee",
         "active",
         "rejected",
+        "closed",
     ]
-    assert schemas["Kind"]["enum"] == ["payment", "advance", "reversal"]
+    assert schemas["Kind"]["enum"] == ["payment", "advance", "reversal", "refund"]
     assert schemas["Commitment"]["properties"]["nature"]["enum"] == ["cash", "in_kind"]
     assert schemas["Call"]["properties"]["currency"]["enum"] == ["MXN", "USD"]
 
@@ -179,7 +180,7 @@ def test_the_models_refuse_what_the_document_refuses(world, api, personas):
         {"amount": "100000.5"},  # one place
         {"recorded_dt": "2027-03-05T10:00:00+00:00"},  # not written in UTC with Z
         {"paid_on": "2027-W10-1"},
-        {"kind": "refund"},
+        {"kind": "gift"},
         {"currency": "EUR"},
         {"id": 0},
     ):

@@ -58,11 +58,15 @@ def test_first_seed_creates_the_whole_cast(ctx):
         # results: the demo programme's catalogue, three indicators on each of its four grants
         "indicator": 5,
         "award_indicator": 4 * 3,
-        # the six active grants' agreements: real content, signatures and both PDFs
-        "agreement_pdf": 4 + 2,
+        # the eight grants' agreements (six active, one in closeout, one closed): real content,
+        # signatures and both PDFs
+        "agreement_pdf": 4 + 2 + 2,
         # grantee reports: the six active grants' schedules from their calls' defaults
         # (quarterly: a progress and a financial report per quarter, then the two finals)
         "grant_report": 68,
+        # closeout: a grant in closeout (an advance to refund) and a closed one with its letter
+        "closeout_grant": 2,
+        "closeout_letter": 1,
     }
     after = _counts()
     assert after["User"] == before["User"] + len(ACCOUNTS)

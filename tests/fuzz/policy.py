@@ -38,6 +38,7 @@ NO_FETCH = frozenset(
         "awards.agreement_pdf",
         "awards.amendment_pdf",
         "awards.decline_letter",
+        "closeout.letter",
     }
 )
 

@@ -250,6 +250,7 @@ def build(app, demo) -> dict[str, list[str]]:
         hints["grants_manager"] += [
             f"/grant-reports/{r.id}" for r in reports_of(grants[number].id)[:4]
         ]
+    _closeout(hints, grants, manager, officer)
     draft_of_b = db.session.scalar(
         select(Application).filter_by(organisation_id=org_b.id, status="draft")
     )
@@ -360,6 +361,69 @@ def _pending_award(application, proposer) -> Award:
     db.session.add(award)
     db.session.flush()
     return award
+
+
+def _closeout(hints, grants, manager, officer) -> None:
+    """Closeout (issue 16): the demo's grant in closeout made ready to close (its final
+    financial report approved, its unspent advance refunded, the documents confirmed), so the
+    grants manager's close button shows; the administrator's reopen form on the closed grant;
+    an editable financial report of grant 902 for the expenditure form."""
+    from portal.closeout import operations as closeout_ops
+    from portal.finance import ledger
+    from portal.reports.constants import EDITABLE_REPORT, ReportKind
+    from portal.reports.models import GrantReport
+
+    closing, closed = (_award_of(f"CONV-2025-01-{n:04d}") for n in (905, 906))
+    if closing is None or closed is None:
+        return
+    final = db.session.scalar(
+        select(GrantReport).filter_by(award_id=closing.id, kind=ReportKind.FINAL_FINANCIAL.value)
+    )
+    final.status = "approved"  # seeded in its state (the reports' flow is tested elsewhere)
+    final.decided_by_id, final.decided_dt = manager.id, now_utc()
+    for advance, balance in finance_ops.refundable_advances(closing):
+        finance_ops.record_refund(
+            closing,
+            officer,
+            ledger.Entry(
+                paid_on=finance_ops.today(),
+                amount=balance,
+                currency=closing.currency,
+                bank_reference="SPEI FUZZ-REEMBOLSO",
+                clabe="072580011111111118",
+                idempotency_key=f"fuzz-refund-{advance.id:08d}",
+            ),
+            advance_id=advance.id,
+        )
+    closeout_ops.confirm_documents(closing, manager)
+    grant = grants[902]
+    report = db.session.scalar(
+        select(GrantReport).where(
+            GrantReport.award_id == grant.id,
+            GrantReport.kind == ReportKind.FINANCIAL.value,
+            GrantReport.status.in_(EDITABLE_REPORT),
+        )
+    )
+    if report is None:
+        report = GrantReport(
+            award_id=grant.id,
+            kind=ReportKind.FINANCIAL.value,
+            period_start=grant.start_date,
+            period_end=date(2026, 5, 15),
+            due_on=date(2026, 6, 15),
+        )
+        db.session.add(report)
+    db.session.flush()
+    hints["grants_manager"].append(f"/closeout/grants/{closing.id}")
+    hints["admin"].append(f"/closeout/grants/{closed.id}")
+    hints["applicant"].append(f"/closeout/reports/{report.id}/expenditure")
+
+
+def _award_of(reference: str) -> Award | None:
+    application = db.session.scalar(select(Application).filter_by(reference=reference))
+    if application is None:
+        return None
+    return db.session.scalar(select(Award).filter_by(application_id=application.id))
 
 
 def _demo_grants() -> dict[int, Award]:

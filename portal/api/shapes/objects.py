@@ -184,15 +184,19 @@ class Award(Shape):
 
 # Ledger and co-finance ----------------------------------------------------------------------------
 class Disbursement(Shape):
-    """One row of the append-only disbursement ledger. Reversals carry negative amounts, so the
-    sum of award_amount is the net paid. No bank account number is ever given: only the last
-    four digits of the CLABE."""
+    """One row of the append-only disbursement ledger. Reversals and refunds (unspent funds the
+    grantee returned) carry negative amounts, so the sum of award_amount is the net paid. No
+    bank account number is ever given: only the last four digits of the CLABE."""
 
     id: Id
     award_id: Id
     award_reference: str
-    kind: Kind = Field(description="A reversal undoes an earlier payment or advance.")
+    kind: Kind = Field(
+        description="A reversal undoes an earlier payment or advance; a refund records unspent "
+        "funds returned by the grantee."
+    )
     reverses_id: Id | None = Field(description="The entry a reversal undoes.")
+    advance_id: Id | None = Field(description="The advance a refund settles (part of), if any.")
     milestone_id: Id | None
     payment_request_id: Id | None
     paid_on: Day

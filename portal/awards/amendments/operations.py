@@ -23,6 +23,7 @@ from portal.awards.amendments import (
 )
 from portal.awards.amendments.constants import AWAITING_SIGNATURES, OPEN_STATUSES
 from portal.awards.amendments.models import Amendment
+from portal.awards.closure import refuse_if_closed
 from portal.awards.constants import AwardStatus
 from portal.awards.states import AMENDMENT
 from portal.core.db import db, now_utc
@@ -73,6 +74,7 @@ def _justification(text: str | None) -> str:
 
 
 def _require_active(award) -> None:
+    refuse_if_closed(award)
     if award.status != AwardStatus.ACTIVE:
         raise InputError({"": [_("Only an active grant can be amended.")]})
 

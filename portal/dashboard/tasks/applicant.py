@@ -14,7 +14,7 @@ from portal.awards.models import Agreement, Award, CofinanceCommitment, Mileston
 from portal.calls.models import Call
 from portal.core.db import db, now_utc
 from portal.core.i18n import format_money, localized
-from portal.dashboard.tasks import amendments, reports
+from portal.dashboard.tasks import amendments, closeout, reports
 from portal.dashboard.tasks.base import Task, TaskGroup, call_columns, first_rows
 from portal.finance import deadlines
 from portal.finance.models import CofinanceContribution, PaymentRequest
@@ -48,6 +48,7 @@ def groups(user) -> list[TaskGroup]:
         amendments.to_sign(signatory),
         reports.due(grantee),
         reports.returned(grantee),
+        closeout.owed(editor, signatory),
     ]
 
 

@@ -14,7 +14,7 @@ from portal.applications.models import Application
 from portal.awards.models import Agreement, Award, Milestone
 from portal.calls.models import Call, programme_managers
 from portal.core.i18n import format_day, format_money, localized
-from portal.dashboard.tasks import amendments, reports
+from portal.dashboard.tasks import amendments, closeout, reports
 from portal.dashboard.tasks.base import Task, TaskGroup, call_columns, first_rows
 from portal.dashboard.tasks.consensus import consensus_pending
 from portal.finance import deadlines
@@ -37,6 +37,7 @@ def groups(user) -> list[TaskGroup]:
         _deliverables(mine),
         reports.to_review(mine),
         _overdue(mine),
+        closeout.in_closeout(mine),
     ]
 
 

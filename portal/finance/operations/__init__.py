@@ -9,7 +9,7 @@ payment_approved --disbursements reach the approved amount--> paid (a reversal m
 
 Split by topic: ``requests`` (prepare and submit), ``approvals`` (the deliverable and the
 payment, settling), ``disbursements`` (payments, reversals), ``advances``, ``entries`` (what every
-ledger entry shares: its date rule).
+ledger entry shares: its date rule), ``refunds`` (unspent funds returned).
 """
 
 from portal.finance.deadlines import today
@@ -28,6 +28,7 @@ from portal.finance.operations.approvals import (
 )
 from portal.finance.operations.disbursements import pay_request, reverse
 from portal.finance.operations.entries import payment_date_problems
+from portal.finance.operations.refunds import record_refund, refundable_advances
 from portal.finance.operations.requests import (
     DUPLICATE_UUID,
     add_expense,
@@ -51,6 +52,8 @@ __all__ = [
     "pay_request",
     "payment_date_problems",
     "record_advance",
+    "record_refund",
+    "refundable_advances",
     "requested_on",
     "reverse",
     "settle",

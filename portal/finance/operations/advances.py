@@ -6,9 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from portal.audit.operations import record
+from portal.awards.closure import refuse_if_closed
 from portal.core.db import db
 from portal.core.errors import InputError
 from portal.core.i18n import format_money
@@ -25,28 +25,21 @@ def advances_allowed(award) -> bool:
 
 
 def advanced_total(award_id: int) -> Decimal:
-    """Net total paid in advances (a reversed advance no longer counts)."""
-    return sum((a.award_amount for a in _live_advances(award_id)), Decimal("0"))
-
-
-def _live_advances(award_id: int) -> list[Disbursement]:
-    reversed_ids = select(Disbursement.reverses_id).where(Disbursement.reverses_id.is_not(None))
-    return list(
-        db.session.scalars(
-            select(Disbursement)
-            .where(
-                Disbursement.award_id == award_id,
-                Disbursement.kind == Kind.ADVANCE.value,
-                Disbursement.id.not_in(reversed_ids),
-            )
-            .order_by(Disbursement.id)
-        )
+    """Net total paid in advances (a reversed advance no longer counts, refunds against an
+    advance are deducted from it)."""
+    return sum(
+        (a.award_amount - ledger.refunded_from(a.id) for a in _live_advances(award_id)),
+        Decimal("0"),
     )
 
 
+def _live_advances(award_id: int) -> list[Disbursement]:
+    return ledger.live_advances(award_id)
+
+
 def outstanding_advance(award_id: int) -> Decimal:
-    advances = _live_advances(award_id)
-    return sum((a.award_amount - ledger._liquidated_from(a.id) for a in advances), Decimal("0"))
+    """Advances not yet liquidated nor refunded."""
+    return ledger.outstanding_advances(award_id)
 
 
 def unpaid_milestones(award) -> Decimal:
@@ -62,6 +55,7 @@ def unpaid_milestones(award) -> Decimal:
 def record_advance(award, actor, entry: ledger.Entry) -> tuple[Disbursement, bool]:
     """Advances in all stay within the award's advance limit, and an advance never exceeds the
     milestones still to be paid (it is liquidated against them). Checked under the award lock."""
+    refuse_if_closed(award)
     if not permissions.is_active(award):
         raise InputError({"": [_l("Payments are made only under an agreement in force.")]})
     if not advances_allowed(award):
@@ -114,7 +108,7 @@ def liquidate_advances(award, milestone, actor) -> Decimal:
     )
     applied = Decimal("0")
     for advance in _live_advances(award.id):
-        available = advance.award_amount - ledger._liquidated_from(advance.id)
+        available = ledger.advance_balance(advance)
         take = min(available, room - applied)
         if take <= 0:
             continue

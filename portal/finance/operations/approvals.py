@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
+from portal.awards.closure import refuse_if_closed
 from portal.core.db import db, now_utc
 from portal.core.errors import InputError
 from portal.finance import gates, ledger, notifications
@@ -25,6 +26,7 @@ DELIVERABLE_MOVES = {
 
 
 def decide_deliverable(request, actor, *, decision: str, comment: str) -> None:
+    refuse_if_closed(request.award)
     refuse_unless(
         request,
         "approve_deliverable",
@@ -52,6 +54,7 @@ def decide_deliverable(request, actor, *, decision: str, comment: str) -> None:
 
 
 def approve_payment(request, actor, *, amount: Decimal, comment: str) -> None:
+    refuse_if_closed(request.award)
     refuse_unless(
         request, "approve_payment", _l("The deliverable must be approved before the payment.")
     )

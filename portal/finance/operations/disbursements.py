@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from portal.audit.operations import record
+from portal.awards.closure import refuse_if_closed
 from portal.core.db import db
 from portal.core.errors import InputError
 from portal.finance import ledger, notifications
@@ -17,6 +18,7 @@ from portal.finance.operations.entries import check_payment_date, entry_changes,
 
 
 def pay_request(request, actor, entry: ledger.Entry) -> tuple[Disbursement, bool]:
+    refuse_if_closed(request.award)
     if request.status not in (RequestStatus.PAYMENT_APPROVED.value, RequestStatus.PAID.value):
         raise InputError({"": [_l("Only approved payments are disbursed.")]})
     check_payment_date(request.award, entry.paid_on)
@@ -42,6 +44,7 @@ def reverse(original: Disbursement, actor, *, paid_on, bank_reference: str, note
     from portal.awards.models import Award
 
     award = db.session.get(Award, original.award_id)
+    refuse_if_closed(award)
     check_payment_date(award, paid_on, reverses=original)
     try:
         row, created = ledger.reverse(

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.applications.constants import BudgetCategory
 from portal.audit.operations import record
+from portal.awards.closure import refuse_if_closed
 from portal.core.db import db, now_utc
 from portal.core.errors import InputError, raise_if
 from portal.core.i18n import format_money
@@ -56,6 +57,7 @@ def _check_amount(milestone, amount, exclude=None) -> list:
 def create_request(
     award, actor, *, milestone_id: int, narrative: str, amount: Decimal
 ) -> PaymentRequest:
+    refuse_if_closed(award)
     if not permissions.is_active(award):
         raise InputError({"": [_l("Payments are requested only under an agreement in force.")]})
     milestone = next((m for m in award.milestones if m.id == milestone_id), None)
@@ -89,6 +91,7 @@ def create_request(
 
 
 def _require_editable(request) -> None:
+    refuse_if_closed(request.award)
     if request.status not in EDITABLE_REQUEST:
         raise InputError({"": [NOT_EDITABLE]})
 
@@ -183,6 +186,7 @@ def _normal(name: str) -> str:
 
 
 def submit_request(request, actor, *, certified: bool, typed_name: str) -> None:
+    refuse_if_closed(request.award)
     refuse_unless(request, "submit", NOT_EDITABLE)
     award = request.award
     errors: dict = {}
