@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.audit.operations import record
+from portal.awards.closure import refuse_if_closed
 from portal.core.db import db, now_utc
 from portal.core.errors import InputError, raise_if
 from portal.reports import extensions, notifications, permissions
@@ -46,6 +47,7 @@ def _refuse_unless(report, action: str, message) -> None:
 # Grantee ----------------------------------------------------------------------------------------
 def save_answers(report: GrantReport, actor, answers: dict) -> None:
     """Keep the draft's answers (incomplete answers are fine: submission checks them)."""
+    refuse_if_closed(report.award)
     if report.status not in EDITABLE_REPORT:
         raise InputError({"": [NOT_EDITABLE]})
     report.answers = {**(report.answers or {}), **answers}
@@ -69,6 +71,7 @@ def _normal(name: str) -> str:
 
 
 def submit_report(report: GrantReport, actor, *, certified: bool, typed_name: str) -> None:
+    refuse_if_closed(report.award)
     _refuse_unless(report, "submit", NOT_EDITABLE)
     errors: dict = {}
     if not permissions.can_certify(report, actor):
@@ -117,6 +120,7 @@ def _clean(text: str | None) -> str:
 
 def reply(report: GrantReport, actor, body: str, question_key: str | None = None) -> ReportComment:
     """A message in the report's thread (grantee or staff)."""
+    refuse_if_closed(report.award)
     body = _clean(body)
     raise_if(
         {
@@ -153,6 +157,7 @@ NOT_SUBMITTED = _l("Only a submitted report can be approved or returned.")
 
 
 def approve_report(report: GrantReport, actor, *, comment: str = "") -> None:
+    refuse_if_closed(report.award)
     _refuse_unless(report, "approve", NOT_SUBMITTED)
     body = _clean(comment)
     if len(body) > COMMENT_MAX_CHARS:
@@ -173,6 +178,7 @@ def approve_report(report: GrantReport, actor, *, comment: str = "") -> None:
 
 def return_report(report: GrantReport, actor, *, general: str, per_question: dict) -> None:
     """Back to the grantee with at least one comment (general, or on some questions)."""
+    refuse_if_closed(report.award)
     _refuse_unless(report, "return", NOT_SUBMITTED)
     keys = [q["key"] for q in (report.form_snapshot or [])]
     comments = {k: _clean(per_question.get(k)) for k in keys}
@@ -256,6 +262,7 @@ def add_report(
     due_on: date,
     milestone_id: int | None = None,
 ) -> GrantReport:
+    refuse_if_closed(award)
     _check_schedule(
         award,
         kind=kind,
@@ -294,6 +301,7 @@ def change_schedule(
     due_on: date,
     milestone_id: int | None = None,
 ) -> None:
+    refuse_if_closed(report.award)
     if report.status == ReportStatus.APPROVED.value:
         raise InputError({"": [_l("An approved report's dates can no longer change.")]})
     award = report.award
@@ -344,6 +352,7 @@ NOT_REMOVABLE = _l("Only a report the grantee has not started can be removed fro
 
 
 def remove_report(report: GrantReport, actor) -> None:
+    refuse_if_closed(report.award)
     if not can_remove(report):
         raise InputError({"": [NOT_REMOVABLE]})
     record(

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal.audit.operations import diff, record
+from portal.awards.closure import refuse_if_closed
 from portal.core.db import db, now_utc
 from portal.core.errors import InputError
 from portal.core.i18n import current_language, format_number
@@ -232,6 +233,7 @@ def _set_targets(item: AwardIndicator, targets: dict, reports: list[GrantReport]
 
 
 def add_award_indicator(award, user, indicator_id: int | None, data: dict) -> AwardIndicator:
+    refuse_if_closed(award)
     indicator = db.session.get(Indicator, indicator_id) if indicator_id else None
     if indicator is None or indicator.programme_id != award.programme_id or not indicator.active:
         raise InputError({"indicator_id": [_("Choose an active indicator of the programme.")]})
@@ -263,6 +265,7 @@ def add_award_indicator(award, user, indicator_id: int | None, data: dict) -> Aw
 
 
 def update_award_indicator(item: AwardIndicator, user, data: dict) -> AwardIndicator:
+    refuse_if_closed(item.award)
     value, year, note = _baseline(data, item.indicator.measure)
     changes = diff(
         {
@@ -281,6 +284,7 @@ def update_award_indicator(item: AwardIndicator, user, data: dict) -> AwardIndic
 
 
 def remove_award_indicator(item: AwardIndicator, user) -> None:
+    refuse_if_closed(item.award)
     if item.actuals:
         raise InputError(
             {"": [_("Values have been reported for this indicator: it cannot be removed.")]}
@@ -330,6 +334,7 @@ def _breakdown(item: AwardIndicator, total: Decimal, raw: dict) -> list[tuple[st
 def record_actual(report: GrantReport, item: AwardIndicator, user, data: dict) -> IndicatorActual:
     """Record (or correct) the value of ``item`` for ``report``; ``data`` holds ``value``,
     ``evidence_note`` and the breakdown fields. A corrected value is reported again."""
+    refuse_if_closed(report.award)
     if report.award_id != item.award_id or report.kind not in RESULT_KINDS:
         raise InputError({"": [_("This report does not carry this indicator.")]})
     if report.status not in EDITABLE_REPORT:
@@ -381,6 +386,7 @@ def _require_under_review(actual: IndicatorActual) -> None:
 
 
 def verify_actual(actual: IndicatorActual, user) -> IndicatorActual:
+    refuse_if_closed(actual.report.award)
     _require_under_review(actual)
     INDICATOR_ACTUAL.move(
         actual,
@@ -396,6 +402,7 @@ def verify_actual(actual: IndicatorActual, user) -> IndicatorActual:
 
 
 def question_actual(actual: IndicatorActual, user, comment: str | None) -> IndicatorActual:
+    refuse_if_closed(actual.report.award)
     comment = (comment or "").strip()
     if not comment:
         raise InputError({"comment": [_("Explain what is wrong with the value.")]})

@@ -20,6 +20,7 @@ from portal.core.errors import InputError
 from portal.finance import cofinance
 from portal.finance import operations as finance_operations
 from portal.reports import extensions
+from portal.reports import operations as report_operations
 from portal.reports.constants import ReportKind, ReportStatus
 from tests.awards.helpers import pdf_text, stored_bytes
 from tests.closeout import helpers
@@ -212,6 +213,7 @@ def test_every_record_of_a_closed_grant_is_read_only(award, personas):
         contributed_on=date(2027, 5, 1),
     )
     financial = helpers.report(award, ReportKind.FINANCIAL, period_end=date(2027, 7, 31))
+    progress = helpers.report(award, ReportKind.PROGRESS, period_end=date(2027, 7, 31))
     _close(award, personas)
     refused = {
         "create_request": lambda: finance_operations.create_request(
@@ -259,6 +261,19 @@ def test_every_record_of_a_closed_grant_is_read_only(award, personas):
             award, applicant, certified=True, typed_name=applicant.full_name
         ),
         "close_again": lambda: operations.close(award, manager),
+        "report_answers": lambda: report_operations.save_answers(progress, applicant, {"a": "x"}),
+        "report_reply": lambda: report_operations.reply(progress, applicant, "x"),
+        "report_submit": lambda: report_operations.submit_report(
+            progress, applicant, certified=True, typed_name=applicant.full_name
+        ),
+        "report_schedule": lambda: report_operations.change_schedule(
+            progress,
+            manager,
+            period_start=progress.period_start,
+            period_end=progress.period_end,
+            due_on=date(2028, 9, 1),
+        ),
+        "report_remove": lambda: report_operations.remove_report(progress, manager),
     }
     for name, attempt in refused.items():
         with pytest.raises(InputError) as error:

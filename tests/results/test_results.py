@@ -196,6 +196,22 @@ def test_a_submitted_report_cannot_be_changed(ctx, reports, chosen, personas):
         operations.record_actual(first, count_item, personas["applicant"], GOOD)
 
 
+def test_nothing_changes_on_a_closed_grant(ctx, reports, chosen, personas):
+    first, *_ = reports
+    count_item, _ = chosen
+    first.award.status = "closed"  # closing itself is tested in tests/closeout
+    attempts = (
+        lambda: operations.record_actual(first, count_item, personas["applicant"], GOOD),
+        lambda: operations.update_award_indicator(count_item, personas["grants_manager"], {}),
+        lambda: operations.remove_award_indicator(count_item, personas["grants_manager"]),
+    )
+    for attempt in attempts:
+        with pytest.raises(InputError) as refused:
+            attempt()
+        assert "closed" in refused.value.messages()[0]
+    assert not count_item.actuals
+
+
 def test_submission_is_blocked_until_every_indicator_has_its_value(ctx, reports, chosen, personas):
     first, _second, financial = reports
     count_item, percent_item = chosen
