@@ -47,7 +47,7 @@ class IndicatorForm(FlaskForm):
 
 
 class AwardIndicatorForm(FlaskForm):
-    indicator_id = SelectField(_l("Indicator"), coerce=int, choices=[], validate_choice=False)
+    indicator_id = SelectField(_l("Indicator"), coerce=int, choices=[])
     baseline_value = StringField(
         _l("Baseline value"),
         validators=[Optional(), Length(max=20)],

@@ -55,9 +55,9 @@ def test_first_seed_creates_the_whole_cast(ctx):
         "reporting_grant": 2,
         "reporting_contribution": 4,
         "exchange_rate": 1,
-        # results: the demo programme's catalogue, three indicators on each of its four grants
+        # results: the demo programme's catalogue, three indicators on each of its active grants
         "indicator": 5,
-        "award_indicator": 4 * 3,
+        "award_indicator": 5 * 3,  # the four active grants and the one in closeout
         # the eight grants' agreements (six active, one in closeout, one closed): real content,
         # signatures and both PDFs
         "agreement_pdf": 4 + 2 + 2,
