@@ -165,6 +165,7 @@ ACTIONS: frozenset[str] = frozenset(
         "results.exported",
         # grantee reports (issue 16)
         "grant_report.scheduled",
+        "grant_report.schedule_followed",
         "grant_report.added",
         "grant_report.schedule_changed",
         "grant_report.removed",

@@ -204,6 +204,9 @@ FIELD_LABELS = {
     "report_kind": _l("Report"),
     "report_frequency": _l("Reporting frequency"),
     "final_report_days": _l("Days for the final reports"),
+    "moved": _l("Moved"),
+    "added": _l("Added"),
+    "removed": _l("Removed"),
     # results indicators (issue 16)
     "active": _l("Active"),
     "baseline": _l("Baseline"),

@@ -140,6 +140,7 @@ ACTION_LABELS = {
     "indicator_actual.questioned": _l("Indicator value questioned"),
     "results.exported": _l("Results exported"),
     "grant_report.scheduled": _l("Reporting schedule created"),
+    "grant_report.schedule_followed": _l("Reporting schedule moved with the grant's dates"),
     "grant_report.added": _l("Report added to the schedule"),
     "grant_report.schedule_changed": _l("Report's dates changed"),
     "grant_report.removed": _l("Report removed from the schedule"),

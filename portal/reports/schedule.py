@@ -13,7 +13,7 @@ becomes active (and by the demo seed), then edited by staff.
   subrecipients).
 
 ``ensure_schedule`` is idempotent: an award that already has reports keeps them (staff may
-have edited them).
+have edited them). ``follow_dates`` moves the schedule when an amendment changes the end date.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from portal.core.db import db
-from portal.reports.constants import ReportFrequency, ReportKind, ReportStatus
+from portal.reports.constants import EDITABLE_REPORT, ReportFrequency, ReportKind, ReportStatus
 from portal.reports.models import GrantReport
 
 DEFAULT_DUE_DAYS = 30
@@ -136,3 +136,61 @@ def reports_of(award_id: int) -> list[GrantReport]:
         .order_by(GrantReport.due_on, GrantReport.period_end, GrantReport.id)
     ).all()
     return sorted(rows, key=lambda r: (r.due_on, r.period_end, order.get(r.kind, 9)))
+
+
+def follow_dates(award, user=None) -> dict:
+    """Move the schedule with the award's dates after an amendment (an extension) took effect.
+
+    The final reports not submitted yet cover the new term and fall due ``final_report_days``
+    after the new end date; periodic reports the new term adds (the call's periods before the
+    new end date) are created; periodic reports left beyond a shortened term are removed when
+    the grantee never started them. Submitted and approved reports are history: never touched.
+    Returns what changed (audited as ``grant_report.schedule_followed``).
+    """
+    if award.start_date is None or award.end_date is None:
+        return {}
+    planned = plan(award)
+    current = reports_of(award.id)
+    by_key = {(r.kind, r.period_end): r for r in current}
+    moved = added = removed = 0
+    for report in current:
+        if not ReportKind(report.kind).is_final or report.status not in EDITABLE_REPORT:
+            continue
+        final = next(p for p in planned if p.kind == report.kind)
+        if (report.period_end, report.due_on) != (final.period_end, final.due_on):
+            report.period_start, report.period_end = final.period_start, final.period_end
+            report.due_on = final.due_on
+            moved += 1
+    for p in planned:
+        if ReportKind(p.kind).is_final or (p.kind, p.period_end) in by_key:
+            continue
+        db.session.add(
+            GrantReport(
+                award_id=award.id,
+                kind=p.kind,
+                period_start=p.period_start,
+                period_end=p.period_end,
+                due_on=p.due_on,
+                status=ReportStatus.DUE.value,
+                answers={},
+            )
+        )
+        added += 1
+    for report in current:
+        beyond = report.period_end >= award.end_date and not ReportKind(report.kind).is_final
+        if beyond and report.status == ReportStatus.DUE.value and not report.answers:
+            db.session.delete(report)
+            removed += 1
+    changes = {k: v for k, v in {"moved": moved, "added": added, "removed": removed}.items() if v}
+    db.session.flush()
+    if changes:
+        from portal.audit.operations import record
+
+        record(
+            "grant_report.schedule_followed",
+            award,
+            changes={**changes, "end_date": award.end_date},
+            organisation_id=award.organisation_id,
+            user=user,
+        )
+    return changes

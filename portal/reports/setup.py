@@ -1,6 +1,7 @@
 """Wiring done when the reports blueprint is registered (no work at import time): the
 "grant_report" documents owner, the payment gate, the reports in the reminder digest, the
-schedule created when an award becomes active, and the grant page's schedule section."""
+schedule created when an award becomes active (and moved when an amendment changes its end
+date), and the grant page's schedule section."""
 
 from __future__ import annotations
 
@@ -20,7 +21,10 @@ def init_app(app: Flask) -> None:
     gates.register(gate.held_by_reports)
     register_source(reminders.pending)
     if not _connected:
+        from portal.awards.amendments.effects import amended
+
         moved.connect(_on_moved, weak=False)
+        amended.connect(_on_amended, weak=False)
         _connected = True
     from portal.reports.constants import ReportFrequency
 
@@ -38,6 +42,14 @@ def _on_moved(machine, *, obj, transition, **_kwargs) -> None:
         from portal.reports.schedule import ensure_schedule
 
         ensure_schedule(obj)
+
+
+def _on_amended(_amendment, *, award, changed, user=None, **_kwargs) -> None:
+    """An amendment took effect: a new end date moves the final reports and adds periods."""
+    if "end_date" in changed or "start_date" in changed:
+        from portal.reports.schedule import follow_dates
+
+        follow_dates(award, user)
 
 
 def _grant_reports_section(award) -> dict:

@@ -7,9 +7,15 @@ of change applies its own part (``portal.awards.amendments.kinds``).
 
 from __future__ import annotations
 
+from blinker import Namespace
+
 from portal.audit.operations import record
 from portal.awards.amendments import kinds
 from portal.core.db import db, now_utc
+
+# Sent after an amendment's changes are applied and flushed (``award``, ``changed``): domains
+# above awards follow them (``portal.reports`` moves the reporting schedule with the end date).
+amended = Namespace().signal("award-amended")
 
 
 def apply_changes(amendment, user) -> dict:
@@ -25,4 +31,5 @@ def apply_changes(amendment, user) -> dict:
         organisation_id=award.organisation_id,
         user=user,
     )
+    amended.send(amendment, award=award, changed=changed, user=user)
     return changed
