@@ -30,7 +30,7 @@ from portal.awards.models import Award
 from portal.calls.models import Call
 from portal.closeout import checklist, letter
 from portal.closeout.models import Closeout
-from portal.closeout.operations import COFINANCE_CERTIFICATION_SOURCE
+from portal.closeout.operations import COFINANCE_CERTIFICATION
 from portal.core.db import db
 from portal.finance import ledger
 from portal.finance.builders import build_contribution, build_paid_request
@@ -160,7 +160,9 @@ def _build(world, call, organisation, manager, officer, signatory, spec, closed:
         status=ContributionStatus.VERIFIED.value,
         verified_by=officer,
     )
-    submitted = _at(end + timedelta(days=50))
+    # Fifty days after the end, or a few days ago for a grant that ended recently: never a
+    # certification or a closing dated after the day the demo is loaded.
+    submitted = _at(min(end + timedelta(days=50), date.today() - timedelta(days=14)))
     _final_report(
         award, ReportKind.FINAL_PROGRESS, ReportStatus.APPROVED, submitted, signatory, manager
     )
@@ -170,7 +172,7 @@ def _build(world, call, organisation, manager, officer, signatory, spec, closed:
     )
     closeout = Closeout(
         award_id=award.id,
-        cofinance_certification=COFINANCE_CERTIFICATION_SOURCE,
+        cofinance_certification=_certification_es(),
         cofinance_certified_name=signatory.full_name,
         cofinance_certified_by_id=signatory.id,
         cofinance_certified_dt=submitted,
@@ -250,3 +252,12 @@ def _letter(closeout, manager):
     if not outcome.ok:
         raise RuntimeError(f"demo closeout letter refused: {outcome.message}")
     return document
+
+
+def _certification_es() -> str:
+    """The certification as the Spanish-speaking signatory read it when certifying (the page
+    stores the text in the signer's language, as shown)."""
+    from flask_babel import force_locale
+
+    with force_locale("es"):
+        return str(COFINANCE_CERTIFICATION)

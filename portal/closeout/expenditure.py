@@ -244,10 +244,12 @@ class VarianceFlag:
 
 def variance_flags(scope) -> dict[int, VarianceFlag]:
     """For the awards in ``scope`` (a subquery of award ids): the flagged categories of each
-    award's latest financial report submitted or approved. Three statements at most, whatever
+    award's latest financial report submitted or approved, active grants only (a closed grant's
+    figures are final). Three statements at most, whatever
     the number of grants (reports and expenditure; awards; budgets)."""
     from portal.applications.models import BudgetLine
     from portal.awards.amendments.budget import AwardBudgetLine
+    from portal.awards.constants import AwardStatus
     from portal.awards.models import Award
 
     rows = db.session.execute(
@@ -260,7 +262,12 @@ def variance_flags(scope) -> dict[int, VarianceFlag]:
         )
         .join(ReportExpenditure, ReportExpenditure.report_id == GrantReport.id)
         .join(scope, scope.c.id == GrantReport.award_id)
-        .where(GrantReport.kind.in_(FINANCIAL), GrantReport.status.in_(COUNTED))
+        .join(Award, Award.id == GrantReport.award_id)
+        .where(
+            GrantReport.kind.in_(FINANCIAL),
+            GrantReport.status.in_(COUNTED),
+            Award.status == AwardStatus.ACTIVE.value,  # a closed grant is no longer at risk
+        )
     ).all()
     if not rows:
         return {}

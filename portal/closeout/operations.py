@@ -24,11 +24,6 @@ COFINANCE_CERTIFICATION = _l(
     "this grant are final, true, complete and accurate, that they were not counted on another "
     "donor-funded award, and that the records supporting them are kept for inspection."
 )
-COFINANCE_CERTIFICATION_SOURCE = (
-    "I certify, on behalf of the organisation, that the co-finance contributions reported for "
-    "this grant are final, true, complete and accurate, that they were not counted on another "
-    "donor-funded award, and that the records supporting them are kept for inspection."
-)
 
 
 def closeout_of(award, *, create: bool = False) -> Closeout | None:

@@ -219,3 +219,14 @@ def test_the_report_page_section(app, award, personas, first_report):
         assert not [
             s for s in extensions.sections(progress, AnonymousUserMixin()) if "closeout" in s.url
         ]
+
+
+def test_a_closed_grant_is_no_longer_at_risk(award, personas, first_report):
+    assert any(
+        r.award_id == award.id
+        for r in dashboard.build(ReportFilter(), personas["finance_officer"]).at_risk
+    )
+    award.status = "closed"  # its figures are final (closing itself: test_closeout.py)
+    board = dashboard.build(ReportFilter(), personas["finance_officer"])
+    assert all(r.award_id != award.id for r in board.at_risk)
+    assert board.risks.variance_total == 0

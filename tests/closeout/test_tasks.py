@@ -31,6 +31,7 @@ def test_grants_in_closeout_and_what_the_grantee_owes(app, award, personas, as_u
         assert "co-finance certification" in owed.tasks[0].action
         assert not _group(personas["other_applicant"], "closeout_owed")
         assert _group(personas["finance_officer"], "closeout") is None
+        assert not _group(personas["finance_officer"], "closeout_refunds")  # no advance
     # An outstanding advance is one item less, as on the checklist.
     award, personas = helpers.fresh(award, personas)
     award.advance_limit = 50000
@@ -42,6 +43,11 @@ def test_grants_in_closeout_and_what_the_grantee_owes(app, award, personas, as_u
         (task,) = _group(personas["grants_manager"], "closeout").tasks
         assert task.detail == "Checklist: 4 of 6 items done."
         assert not _group(personas["applicant"], "closeout_owed")
+        # Finance sees the advance to settle (the refund is theirs to record).
+        (settle,) = _group(personas["finance_officer"], "closeout_refunds").tasks
+        assert settle.detail == "Advance outstanding: MXN\xa010,000.00."
+        assert settle.url.endswith(f"/finance/grants/{award.id}#refund")
+        assert _group(personas["grants_manager"], "closeout_refunds") is None
     db.session.commit()
     home = as_user(personas["grants_manager"]).get("/dashboard").get_data(as_text=True)
     assert "Grants in closeout" in home

@@ -15,6 +15,7 @@ from portal.awards.models import Award
 from portal.calls.models import Call
 from portal.closeout import checklist
 from portal.closeout.models import Closeout
+from portal.core.i18n import format_money
 from portal.dashboard.tasks.base import Task, TaskGroup, first_rows
 from portal.finance.models import AdvanceLiquidation, Disbursement
 from portal.reports.constants import ReportKind, ReportStatus
@@ -157,6 +158,44 @@ def owed(editor_orgs: list[int], signatory_orgs: list[int]) -> TaskGroup:
             owed_items.append(_("the final co-finance certification"))
         tasks.append(_task(r, _("Owed: %(items)s", items=", ".join(owed_items))))
     group.tasks = tasks
+    return group
+
+
+def advances_to_settle() -> TaskGroup:
+    """Finance: grants past their end date still holding an advance not liquidated nor
+    refunded (the closeout checklist waits for its refund, which finance records)."""
+    group = TaskGroup("closeout_refunds", _("Closeout: advances to settle"))
+    outstanding = _outstanding_advance()
+    rows, group.total = first_rows(
+        select(
+            Award.id,
+            Award.end_date,
+            Award.currency,
+            Application.reference,
+            Application.title,
+            Call.final_report_days,
+            outstanding.label("outstanding"),
+        )
+        .join(Application, Application.id == Award.application_id)
+        .join(Call, Call.id == Award.call_id)
+        .where(
+            Award.status == "active",
+            Award.end_date < literal(checklist.today()),
+            outstanding > 0,
+        )
+        .order_by(Award.end_date, Award.id)
+    )
+    group.tasks = [
+        Task(
+            subject=f"{r.reference} — {r.title}",
+            url=url_for("finance.grant", award_id=r.id) + "#refund",
+            action=_("Record the refund or the liquidation"),
+            detail=_(
+                "Advance outstanding: %(amount)s.", amount=format_money(r.outstanding, r.currency)
+            ),
+        )
+        for r in rows
+    ]
     return group
 
 

@@ -15,6 +15,7 @@ from portal.awards.amendments.bank_accounts import GrantBankAccount
 from portal.awards.models import Award
 from portal.core.db import db
 from portal.core.i18n import format_day, format_money
+from portal.dashboard.tasks import closeout
 from portal.dashboard.tasks.base import Task, TaskGroup, first_rows
 from portal.finance import deadlines
 from portal.finance.models import CofinanceContribution, PaymentRequest
@@ -30,6 +31,7 @@ def groups(user) -> list[TaskGroup]:
         _requests("payment_approved", "pay", _("Payments to record"), _("Record the payment")),
         _cofinance(),
         _bank_accounts(),
+        closeout.advances_to_settle(),
         _rate(),
     ]
 
