@@ -47,7 +47,7 @@ NAV: list[NavItem] = [
     NavItem("awards.clause_list", _l("Agreement clauses"), _staff_managing, "admin"),
     NavItem("finance.index", _l("Finance"), _finance),
     NavItem("reporting.finance", _l("Finance dashboard"), _finance),
-    NavItem("results_dashboard.dashboard", _l("Results dashboard"), _finance),
+    NavItem("results_dashboard.dashboard", _l("Results dashboard"), _finance, "more"),
     NavItem("finance.mine", _l("My grants"), _applicant),
     NavItem("audit.index", _l("Audit log"), lambda u: u.is_staff, "more"),
     NavItem("admin.users", _l("Users"), lambda u: u.has_role(Role.ADMIN), "admin"),
