@@ -39,7 +39,12 @@ def _refuse_unless(report, action: str, message) -> None:
     """Lock the report's row (PostgreSQL: two people deciding at once wait for each other and
     the second sees the first one's state), then refuse a move its state does not allow."""
     if report.id is not None:
-        db.session.refresh(report, with_for_update=True)
+        # Lock the row alone (refresh(with_for_update) would lock through the eager outer joins
+        # of the award, which PostgreSQL refuses), then reload what the winner wrote.
+        db.session.execute(
+            select(GrantReport.id).where(GrantReport.id == report.id).with_for_update()
+        )
+        db.session.refresh(report)
     if not GRANT_REPORT.can(report, action):
         raise InputError({"": [message]})
 
