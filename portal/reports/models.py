@@ -84,19 +84,19 @@ class GrantReport(Base):
     created_dt: Mapped[datetime] = mapped_column(default=now_utc)
     updated_dt: Mapped[datetime] = mapped_column(default=now_utc)
 
-    award: Mapped[Award] = relationship(lazy="joined", innerjoin=True)
+    # Loaded on access (from the identity map when the page already holds the award): a joined
+    # load would re-run the award's eager collections for every list of reports.
+    award: Mapped[Award] = relationship()
     gates_milestone: Mapped[Milestone | None] = relationship()
     comments: Mapped[list[ReportComment]] = relationship(
         back_populates="report",
         order_by="ReportComment.id",
         cascade="all, delete-orphan",
-        lazy="selectin",
     )
     expenditures: Mapped[list[ReportExpenditure]] = relationship(
         back_populates="report",
         order_by="ReportExpenditure.id",
         cascade="all, delete-orphan",
-        lazy="selectin",
     )
 
     audit_type = "grant_report"

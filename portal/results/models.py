@@ -178,7 +178,7 @@ class IndicatorTarget(Base):
     measure: Mapped[str] = mapped_column(String(12))  # the indicator's, for the CHECK
 
     award_indicator: Mapped[AwardIndicator] = relationship(back_populates="targets")
-    report: Mapped[GrantReport] = relationship(lazy="joined", innerjoin=True)
+    report: Mapped[GrantReport] = relationship()  # the page holds the reports already
 
     audit_type = "indicator_target"
 
@@ -218,7 +218,7 @@ class IndicatorActual(Base):
     reviewed_dt: Mapped[datetime | None]
 
     award_indicator: Mapped[AwardIndicator] = relationship(back_populates="actuals")
-    report: Mapped[GrantReport] = relationship(lazy="joined", innerjoin=True)
+    report: Mapped[GrantReport] = relationship()  # the page holds the reports already
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
     breakdown: Mapped[list[IndicatorActualBreakdown]] = relationship(
         back_populates="actual",

@@ -236,7 +236,7 @@ def test_documents_attach_while_editable(ctx, first, personas, as_user):
     assert "Supporting documents" in page
     from portal.reports.documents import report_owner
 
-    owner = report_owner(first)
+    owner = report_owner(_reload(first))  # the request above ended its session
     assert owner.can_upload_documents(personas["applicant"])
     assert not owner.can_upload_documents(personas["grants_manager"])
     assert owner.can_view_documents(personas["grants_manager"])
