@@ -10,7 +10,7 @@ code per programme, one award indicator per award and indicator, one target and 
 award indicator and report, one breakdown value per actual, dimension and category; values
 never negative; percentages within 0–100; a verified or questioned value has its reviewer and
 time, a questioned one its comment. That a count's breakdown adds up to its total is checked
-by ``operations.record_actual``.
+by ``actuals.record_actual``.
 """
 
 from __future__ import annotations

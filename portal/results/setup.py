@@ -47,17 +47,17 @@ def indicator_value(value) -> str:
 
 
 def _check(report) -> list[str]:
-    from portal.results import operations
+    from portal.results import actuals
 
-    return operations.submission_problems(report)
+    return actuals.submission_problems(report)
 
 
 def _section(report, user):
-    from portal.results import operations, permissions
+    from portal.results import actuals, permissions
 
     if not report.kind_enum.carries_results or not permissions.can_view_award(report.award, user):
         return None
-    entered, questioned, total = operations.progress(report)
+    entered, questioned, total = actuals.progress(report)
     if total == 0:
         return None
     summary = ngettext(

@@ -20,7 +20,7 @@ from portal.core.errors import InputError
 from portal.core.forms import apply_errors
 from portal.core.views import require, run, run_action
 from portal.reports.models import GrantReport
-from portal.results import operations, permissions
+from portal.results import actuals, operations, permissions
 from portal.results.constants import ActualStatus, Dimension, categories, category_label
 from portal.results.documents import evidence_of
 from portal.results.forms import (
@@ -294,7 +294,7 @@ def _report_page(report: GrantReport, forms: dict | None = None, posted: dict | 
         actual = item.actual_for(report.id)
         for dimension in item.indicator.disaggregations:
             for category, _label in categories(dimension):
-                name = operations.breakdown_field(dimension, category)
+                name = actuals.breakdown_field(dimension, category)
                 if posted is not None and posted.get("item") == item.id:
                     values[(item.id, name)] = posted["data"].get(name, "")
                 elif actual is not None:
@@ -321,7 +321,7 @@ def _report_page(report: GrantReport, forms: dict | None = None, posted: dict | 
         Dimension=Dimension,
         categories=categories,
         category_label=category_label,
-        breakdown_field=operations.breakdown_field,
+        breakdown_field=actuals.breakdown_field,
         ActualStatus=ActualStatus,
     )
 
@@ -346,7 +346,7 @@ def record_actual(report_id: int, item_id: int):
     errors: dict = {}
     if form.validate_on_submit():
         try:
-            operations.record_actual(report, item, current_user, data)
+            actuals.record_actual(report, item, current_user, data)
         except InputError as refused:
             unit_of_work.discard()
             errors = refused.errors
@@ -365,7 +365,7 @@ def record_actual(report_id: int, item_id: int):
 def verify(actual_id: int):
     actual = _actual(actual_id)
     if ButtonForm().validate_on_submit():
-        run_action(operations.verify_actual, actual, current_user, message=_("Value verified."))
+        run_action(actuals.verify_actual, actual, current_user, message=_("Value verified."))
     return redirect(url_for("results.report_results", report_id=actual.report_id))
 
 
@@ -376,7 +376,7 @@ def question(actual_id: int):
     form = QuestionForm(prefix=f"q{actual.award_indicator_id}")
     if form.validate_on_submit():
         run_action(
-            operations.question_actual,
+            actuals.question_actual,
             actual,
             current_user,
             form.comment.data,

@@ -121,6 +121,7 @@ def _results(award, grantee, manager) -> None:
     from datetime import date
 
     from portal.reports.models import GrantReport
+    from portal.results import actuals
     from portal.results import operations as results
 
     report = GrantReport(
@@ -170,5 +171,5 @@ def _results(award, grantee, manager) -> None:
         {"baseline_value": "5", "baseline_year": 2026, "targets": {report.id: "40"}},
     )
     results.add_award_indicator(award, manager, share.id, {"targets": {report.id: "80"}})
-    results.record_actual(report, item, grantee, {"value": "12", "b-sex-women": "12"})
+    actuals.record_actual(report, item, grantee, {"value": "12", "b-sex-women": "12"})
     db.session.commit()

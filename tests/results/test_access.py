@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from portal.core.db import db
 from portal.reports.models import GrantReport
-from portal.results import operations
+from portal.results import actuals
 from portal.results.models import AwardIndicator
 from tests.results.conftest import COUNT, submit
 
@@ -39,7 +39,7 @@ def test_grant_routes(matrix, award, reports, indicators, chosen, personas):
     a = award.id
     # A value reported: removing the indicator is refused (a redirect with the message), so
     # every manager gets the same answer.
-    operations.record_actual(reports[0], count_item, personas["applicant"], {"value": "0"})
+    actuals.record_actual(reports[0], count_item, personas["applicant"], {"value": "0"})
     db.session.commit()
     matrix.check(f"/results/grants/{a}/indicators", GRANT_READERS)
     matrix.check(f"/results/grants/{a}/indicators", MANAGERS, method="POST", data={})
@@ -66,7 +66,7 @@ def test_report_routes(matrix, reports, chosen, personas):
     )
     first = db.session.get(GrantReport, first.id)
     count_item = db.session.get(AwardIndicator, count_item.id)
-    actual = operations.record_actual(first, count_item, personas["applicant"], {"value": "0"})
+    actual = actuals.record_actual(first, count_item, personas["applicant"], {"value": "0"})
     submit(first, personas["applicant"])
     db.session.commit()
     matrix.check(f"/results/actuals/{actual.id}/verify", MANAGERS, method="POST")

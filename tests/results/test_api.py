@@ -9,7 +9,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from portal.api import openapi
 from portal.api.operations import create_token
 from portal.core.db import db
-from portal.results import operations
+from portal.results import actuals
 
 STAFF = {"grants_manager", "finance_officer", "admin"}
 LOGGED_IN = {"applicant", "other_applicant", "reviewer"} | STAFF
@@ -32,7 +32,7 @@ def _validate(body: dict, operation: str) -> None:
 def test_results_of_a_grant(app, award, reports, chosen, personas):
     first, _second, _ = reports
     count_item, _ = chosen
-    operations.record_actual(
+    actuals.record_actual(
         first,
         count_item,
         personas["applicant"],

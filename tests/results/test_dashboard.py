@@ -13,7 +13,7 @@ import pytest
 from portal.core.db import db
 from portal.reporting import results_board
 from portal.reporting.filters import ReportFilter
-from portal.results import operations
+from portal.results import actuals, operations
 from tests.finance import helpers
 from tests.results.conftest import make_report
 
@@ -28,10 +28,10 @@ def figures(ctx, call, award, reports, chosen, personas):
     first, _second, _ = reports
     count_item, percent_item = chosen
     user = personas["applicant"]
-    operations.record_actual(
+    actuals.record_actual(
         first, count_item, user, {"value": "90", "b-sex-women": "90", "b-state-19": "90"}
     )
-    operations.record_actual(first, percent_item, user, {"value": "55"})
+    actuals.record_actual(first, percent_item, user, {"value": "55"})
     other = helpers.active_award(
         call,
         personas["org_b"],
@@ -46,7 +46,7 @@ def figures(ctx, call, award, reports, chosen, personas):
         count_item.indicator_id,
         {"targets": {report_b.id: "50"}},
     )
-    operations.record_actual(
+    actuals.record_actual(
         report_b,
         item_b,
         personas["other_applicant"],

@@ -8,7 +8,7 @@ from lxml import etree
 from portal.core.db import db, now_utc
 from portal.opendata import grants, iati, validation
 from portal.reporting.filters import ReportFilter
-from portal.results import operations
+from portal.results import actuals
 from tests.results.conftest import submit
 
 
@@ -16,15 +16,15 @@ def test_results_are_published_and_the_file_validates(ctx, award, reports, chose
     first, second, _ = reports
     count_item, percent_item = chosen
     user = personas["applicant"]
-    operations.record_actual(
+    actuals.record_actual(
         first,
         count_item,
         user,
         {"value": "90", "b-sex-women": "50", "b-sex-men": "40", "b-state-19": "90"},
     )
-    operations.record_actual(first, percent_item, user, {"value": "62.5"})
+    actuals.record_actual(first, percent_item, user, {"value": "62.5"})
     submit(first, user)
-    operations.question_actual(
+    actuals.question_actual(
         percent_item.actual_for(first.id), personas["grants_manager"], "Revise el cálculo"
     )
     first.status = "approved"
@@ -46,9 +46,9 @@ def test_results_are_published_and_the_file_validates(ctx, award, reports, chose
         second.period_end.isoformat(),
     ]
     assert periods[0].find("target").get("value") == "100"
-    actuals = [(a.get("value"), a.find("dimension")) for a in periods[0].findall("actual")]
-    assert actuals[0] == ("90", None)
-    assert {(v, d.get("name"), d.get("value")) for v, d in actuals[1:]} == {
+    published = [(a.get("value"), a.find("dimension")) for a in periods[0].findall("actual")]
+    assert published[0] == ("90", None)
+    assert {(v, d.get("name"), d.get("value")) for v, d in published[1:]} == {
         ("50", "sex", "female"),
         ("40", "sex", "male"),
         ("90", "state", "Nuevo León"),

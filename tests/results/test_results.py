@@ -13,7 +13,7 @@ from portal.audit.models import AuditEntry
 from portal.core.db import db
 from portal.core.errors import InputError
 from portal.reports import extensions
-from portal.results import operations
+from portal.results import actuals, operations
 from portal.results.models import Indicator, IndicatorActual
 from tests.results.conftest import COUNT, submit
 from tests.support.forms import post_form
@@ -179,12 +179,10 @@ def test_values_are_checked(ctx, reports, chosen, personas):
     user = personas["applicant"]
     for bad in ("-1", "1e3", "NaN", "2.5", ""):
         with pytest.raises(InputError):
-            operations.record_actual(first, count_item, user, {**GOOD, "value": bad})
+            actuals.record_actual(first, count_item, user, {**GOOD, "value": bad})
     with pytest.raises(InputError):
-        operations.record_actual(first, percent_item, user, {"value": "100.5"})
-    actual = operations.record_actual(
-        first, percent_item, user, {"value": "62.5", "b-state-19": "70"}
-    )
+        actuals.record_actual(first, percent_item, user, {"value": "100.5"})
+    actual = actuals.record_actual(first, percent_item, user, {"value": "62.5", "b-state-19": "70"})
     assert actual.value == D("62.5") and actual.breakdown_of("state") == {"19": D("70")}
 
 
@@ -193,7 +191,7 @@ def test_a_submitted_report_cannot_be_changed(ctx, reports, chosen, personas):
     count_item, _ = chosen
     submit(first, personas["applicant"])
     with pytest.raises(InputError):
-        operations.record_actual(first, count_item, personas["applicant"], GOOD)
+        actuals.record_actual(first, count_item, personas["applicant"], GOOD)
 
 
 def test_nothing_changes_on_a_closed_grant(ctx, reports, chosen, personas):
@@ -201,7 +199,7 @@ def test_nothing_changes_on_a_closed_grant(ctx, reports, chosen, personas):
     count_item, _ = chosen
     first.award.status = "closed"  # closing itself is tested in tests/closeout
     attempts = (
-        lambda: operations.record_actual(first, count_item, personas["applicant"], GOOD),
+        lambda: actuals.record_actual(first, count_item, personas["applicant"], GOOD),
         lambda: operations.update_award_indicator(count_item, personas["grants_manager"], {}),
         lambda: operations.remove_award_indicator(count_item, personas["grants_manager"]),
     )
@@ -219,11 +217,11 @@ def test_submission_is_blocked_until_every_indicator_has_its_value(ctx, reports,
     with force_locale("en"):
         problems = extensions.submission_problems(first)
         assert len(problems) == 2
-        operations.record_actual(first, count_item, user, GOOD)
+        actuals.record_actual(first, count_item, user, GOOD)
         assert len(extensions.submission_problems(first)) == 1
-        operations.record_actual(first, percent_item, user, {"value": "55"})
+        actuals.record_actual(first, percent_item, user, {"value": "55"})
         assert extensions.submission_problems(first) == []
-        assert operations.submission_problems(financial) == []  # no indicators asked there
+        assert actuals.submission_problems(financial) == []  # no indicators asked there
         (section,) = extensions.sections(first, user)
     assert "2 of 2 entered" in section.summary and section.complete
     assert section.url == f"/results/reports/{first.id}"
@@ -233,10 +231,10 @@ def test_staff_verify_and_question(as_user, reports, chosen, personas):
     first, *_ = reports
     count_item, percent_item = chosen
     user = personas["applicant"]
-    a = operations.record_actual(first, count_item, user, GOOD)
-    b = operations.record_actual(first, percent_item, user, {"value": "55"})
+    a = actuals.record_actual(first, count_item, user, GOOD)
+    b = actuals.record_actual(first, percent_item, user, {"value": "55"})
     with pytest.raises(InputError):  # not under review yet
-        operations.verify_actual(a, personas["grants_manager"])
+        actuals.verify_actual(a, personas["grants_manager"])
     submit(first, user)
     db.session.commit()
     client = as_user(personas["grants_manager"])
@@ -267,7 +265,7 @@ def test_staff_verify_and_question(as_user, reports, chosen, personas):
     db.session.flush()
     with force_locale("en"):
         assert any("questioned" in p for p in extensions.submission_problems(first))
-        operations.record_actual(first, percent_item, user, {"value": "50"})
+        actuals.record_actual(first, percent_item, user, {"value": "50"})
         assert extensions.submission_problems(first) == []
 
 
@@ -310,7 +308,7 @@ def test_evidence_document_of_a_value(as_user, matrix, reports, chosen, personas
 
     first, *_ = reports
     count_item, _ = chosen
-    actual = operations.record_actual(first, count_item, personas["applicant"], GOOD)
+    actual = actuals.record_actual(first, count_item, personas["applicant"], GOOD)
     db.session.commit()
     owner = actual_owner(actual)
     assert owner.can_upload_documents(personas["applicant"])
