@@ -1,6 +1,8 @@
 """Imports every model so that ``Base.metadata`` is complete (Alembic, tests)."""
 
+from portal.accounts.factor_models import RecoveryCode, TotpFactor, WebAuthnCredential
 from portal.accounts.models import User, UserRole
+from portal.accounts.session_models import KnownDevice, UserSession
 from portal.api.models import ApiToken
 from portal.applications.models import (
     Application,
@@ -116,6 +118,7 @@ __all__ = [
     "IndicatorActualBreakdown",
     "IndicatorTarget",
     "Invitation",
+    "KnownDevice",
     "Membership",
     "Milestone",
     "MilestoneReminder",
@@ -125,6 +128,7 @@ __all__ = [
     "PanelMember",
     "PaymentRequest",
     "Programme",
+    "RecoveryCode",
     "ReportComment",
     "ReportExpenditure",
     "ReportQuestion",
@@ -136,6 +140,9 @@ __all__ = [
     "ScreeningDecision",
     "Signature",
     "StatusChange",
+    "TotpFactor",
     "User",
     "UserRole",
+    "UserSession",
+    "WebAuthnCredential",
 ]

@@ -34,6 +34,9 @@ class User(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="America/Mexico_City")
     # Part of the login cookie: rotating it logs the user out everywhere.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # The WebAuthn user handle: random, never the e-mail address or the id (set at the first
+    # passkey registration).
+    webauthn_handle: Mapped[str | None] = mapped_column(String(86), unique=True)
     password_changed_dt: Mapped[datetime | None]
     last_login_dt: Mapped[datetime | None]
     created_dt: Mapped[datetime] = mapped_column(default=now_utc)

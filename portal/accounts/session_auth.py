@@ -56,13 +56,42 @@ def _fresh_session() -> None:
         session["lang"] = lang
 
 
-def start_session(user) -> None:
-    """Log in on a fresh session (no fixation), bounded by PERMANENT_SESSION_LIFETIME."""
+def start_session(user, *, method: str = "password", factor_verified: bool = False) -> None:
+    """Log in on a fresh session (no fixation), bounded by PERMANENT_SESSION_LIFETIME.
+
+    ``method`` is how the user signed in ("password" or "passkey"); ``factor_verified`` says a
+    second factor was proven for this sign-in (TOTP, recovery code, passkey), which starts the
+    step-up clock (:func:`factor_verified_at`).
+    """
     _fresh_session()
     if user.locale:
         session["lang"] = user.locale  # the saved preference wins at login
     session.permanent = True
     login_user(user, remember=False, fresh=True)
+    if factor_verified:
+        confirm_factor()
+
+
+# INTERFACE (issue 17), backed by the server-side session row once it exists.
+def factor_verified_at():
+    """When this session last proved a second factor (aware UTC datetime), or None."""
+    from datetime import UTC, datetime
+
+    stamp = session.get("_factor_at")
+    return datetime.fromtimestamp(stamp, UTC) if stamp else None
+
+
+def confirm_factor() -> None:
+    """Record that the user has just proven a second factor in this session."""
+    from portal.core.db import now_utc
+
+    session["_factor_at"] = now_utc().timestamp()
+
+
+def revoke_sessions(user, *, reason: str, keep_current: bool = False) -> int:
+    """End every live session of ``user`` (all but this browser's when ``keep_current``);
+    returns how many ended."""
+    raise NotImplementedError
 
 
 def end_session() -> None:
