@@ -59,6 +59,15 @@ class BaseConfig:
     RESET_TOKEN_MAX_AGE = 3600
     INVITE_TOKEN_MAX_AGE = 7 * 24 * 3600
 
+    # Second factors (issue 17). Users with any of these roles (comma-separated role values)
+    # must enrol an authenticator app or a passkey at their next sign-in; empty = optional for
+    # all. The most sensitive actions (signing, approving payments, recording disbursements,
+    # CLABE changes, API tokens, roles) ask for the factor again when the last proof in this
+    # session is older than STEP_UP_MAX_AGE seconds.
+    MFA_REQUIRED_ROLES = "admin,grants_manager,finance_officer,reviewer"
+    STEP_UP_MAX_AGE = 300
+    MFA_ISSUER = "Cofinancia"
+
     # Rate limiting (Flask-Limiter). memory:// is per process; Redis when REDIS_URL is set.
     REDIS_URL = ""
     RATELIMIT_ENABLED = True
@@ -156,6 +165,8 @@ class TestingConfig(BaseConfig):
     SERVER_NAME = "localhost"
     BASE_URL = "http://localhost"
     STORAGE_LOCAL_ROOT = ""
+    # The suite's users sign in with a password only; tests of issue 17 set the roles they need.
+    MFA_REQUIRED_ROLES = ""
 
 
 class ProductionConfig(BaseConfig):

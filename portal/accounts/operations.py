@@ -192,11 +192,24 @@ def _record_failure(user: User | None, reason: str) -> None:
 
 def complete_login(user: User, password: str) -> None:
     """After a successful check: upgrade the hash if the parameters changed, note the login."""
+    rehash_if_needed(user, password)
+    record_login(user)
+
+
+def rehash_if_needed(user: User, password: str) -> None:
+    """Upgrade the stored hash when the argon2 parameters changed (the password is at hand
+    only at this step, also for users whose second factor comes next)."""
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         announce("user.password_rehashed", user, user=user)
+        db.session.flush()
+
+
+def record_login(user: User, *, factor: str | None = None, method: str = "password") -> None:
+    """Note a completed sign-in: how (password or passkey) and with which second factor."""
     user.last_login_dt = now_utc()
-    announce("user.login", user, user=user)
+    changes = {"method": method, "factor": factor} if factor or method != "password" else None
+    announce("user.login", user, user=user, **({"changes": changes} if changes else {}))
     db.session.flush()
 
 

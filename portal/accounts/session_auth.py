@@ -68,7 +68,11 @@ def start_session(user, *, method: str = "password", factor_verified: bool = Fal
         session["lang"] = user.locale  # the saved preference wins at login
     session.permanent = True
     login_user(user, remember=False, fresh=True)
-    if factor_verified:
+    from portal.accounts.mfa_policy import has_second_factor
+
+    # For an account without a second factor, the password it just gave is the strongest
+    # proof it has: the step-up clock starts now too.
+    if factor_verified or not has_second_factor(user):
         confirm_factor()
 
 
