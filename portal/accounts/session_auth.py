@@ -70,6 +70,9 @@ def start_session(user, *, method: str = "password", factor_verified: bool = Fal
     login_user(user, remember=False, fresh=True)
     if factor_verified:
         confirm_factor()
+    from portal.accounts.devices import note_sign_in  # devices import models: not at load
+
+    note_sign_in(user)
 
 
 # INTERFACE (issue 17), backed by the server-side session row once it exists.
