@@ -4,6 +4,8 @@ with RATELIMIT_ENABLED on. Time is moved with a fake clock, never slept."""
 
 from __future__ import annotations
 
+import os
+
 import limits.storage.memory
 import pytest
 
@@ -278,3 +280,39 @@ def test_shared_test_app_stays_unlimited_after_a_limited_app_existed(
     for _ in range(4):
         assert attempt(client, known.email).status_code == 200
     assert attempt(client, known.email, DEFAULT_PASSWORD).status_code == 302
+
+
+# --- on Redis (shared by several web instances) ----------------------------------------
+
+REDIS = os.environ.get("TEST_REDIS_URL")
+
+
+@pytest.mark.skipif(not REDIS, reason="set TEST_REDIS_URL to throttle on a real Redis")
+def test_the_throttle_works_on_redis(limited_app, make_user):
+    app = limited_app(
+        RATELIMIT_STORAGE_URI=REDIS,
+        LOGIN_LIMIT_PER_ACCOUNT_AND_IP="2 per minute",
+        LOGIN_SLOWDOWN_AFTER=3,
+        LOGIN_SLOWDOWN_DELAY=20,
+        LOGIN_SLOWDOWN_MAX_DELAY=80,
+    )
+    assert type(throttle.limiter.storage).__name__ == "RedisStorage"
+    user = make_user(unique_email("redis"), locale="en")
+    laptop, attacker, home = english_client(app), english_client(app), english_client(app)
+    assert attempt(laptop, user.email, DEFAULT_PASSWORD, ip="198.51.100.7").status_code == 302
+
+    assert attempt(attacker, user.email, ip="203.0.113.1").status_code == 200
+    assert attempt(attacker, user.email, ip="203.0.113.1").status_code == 200
+    assert 1 <= retry_after(attempt(attacker, user.email, ip="203.0.113.1")) <= 60
+    assert attempt(attacker, user.email, ip="203.0.113.2").status_code == 200  # third failure
+    assert attempt(attacker, user.email, ip="203.0.113.3").status_code == 200  # past: waits
+    assert 15 <= retry_after(attempt(attacker, user.email, ip="203.0.113.4")) <= 20
+    # The wait is a key that expires on its own; end it early to see the next one double.
+    _, wait_key = throttle._slowdown_keys(throttle._digest(user.email))
+    throttle.limiter.storage.clear(wait_key)
+    assert attempt(attacker, user.email, ip="203.0.113.5").status_code == 200
+    assert 35 <= retry_after(attempt(attacker, user.email, ip="203.0.113.6")) <= 40
+    assert attempt(home, user.email, DEFAULT_PASSWORD, ip="198.51.100.8").status_code == 429
+    # The laptop is a known device: it signs in all the same.
+    laptop.post("/logout", data={"csrf_token": csrf_token(laptop, "/account")})
+    assert attempt(laptop, user.email, DEFAULT_PASSWORD, ip="198.51.100.9").status_code == 302
