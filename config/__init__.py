@@ -68,11 +68,29 @@ class BaseConfig:
     STEP_UP_MAX_AGE = 300
     MFA_ISSUER = "Cofinancia"
 
-    # Rate limiting (Flask-Limiter). memory:// is per process; Redis when REDIS_URL is set.
+    # Rate limiting (Flask-Limiter). memory:// is per process; Redis when REDIS_URL is set (then
+    # every counter below is shared by all web instances).
     REDIS_URL = ""
     RATELIMIT_ENABLED = True
+    # Sign-in throttling never locks an account (portal/accounts/throttle.py, issue 17):
+    # Every POST to the sign-in, registration and e-mail forms, per client address and form.
     LOGIN_LIMIT_PER_IP = "20 per minute; 200 per hour"
-    LOGIN_LIMIT_PER_ACCOUNT = "5 per minute; 30 per hour"
+    # FAILED sign-ins per typed e-mail address (known or not) from one client address; a
+    # successful sign-in clears them. Other addresses are not affected.
+    LOGIN_LIMIT_PER_ACCOUNT_AND_IP = "5 per minute; 30 per hour"
+    # Failed sign-ins per typed e-mail address from anywhere: once more than
+    # LOGIN_SLOWDOWN_AFTER failed within LOGIN_SLOWDOWN_WINDOW seconds, each further failure
+    # makes the next attempt wait (nothing is checked meanwhile; the answer is 429 with
+    # Retry-After): LOGIN_SLOWDOWN_DELAY seconds, doubling at each failure up to
+    # LOGIN_SLOWDOWN_MAX_DELAY. Browsers with a known-device cookie for the account are exempt.
+    LOGIN_SLOWDOWN_AFTER = 20
+    LOGIN_SLOWDOWN_WINDOW = 3600
+    LOGIN_SLOWDOWN_DELAY = 2
+    LOGIN_SLOWDOWN_MAX_DELAY = 300
+    # POSTs per typed e-mail address to the forms that send e-mail (registration, forgotten
+    # password, new confirmation link), and per user to the password change form. (It replaces
+    # LOGIN_LIMIT_PER_ACCOUNT, which also locked sign-ins out.)
+    EMAIL_FORM_LIMIT_PER_ADDRESS = "5 per minute; 30 per hour"
 
     # Mail: outbox table; sent over SMTP when MAIL_SERVER is set, else only logged.
     MAIL_SERVER = ""

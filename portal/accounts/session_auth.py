@@ -74,6 +74,9 @@ def start_session(user, *, method: str = "password", factor_verified: bool = Fal
     # proof it has: the step-up clock starts now too.
     if factor_verified or not has_second_factor(user):
         confirm_factor()
+    from portal.accounts.devices import note_sign_in  # devices import models: not at load
+
+    note_sign_in(user)
 
 
 # INTERFACE (issue 17), backed by the server-side session row once it exists.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -23,7 +22,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts import operations as ops
-from portal.accounts import session_auth, tokens
+from portal.accounts import session_auth, throttle, tokens
 from portal.accounts.forms import (
     ChangePasswordForm,
     EmailOnlyForm,
@@ -36,46 +35,10 @@ from portal.core import unit_of_work
 from portal.core.security import safe_next
 from portal.core.unit_of_work import records_read
 from portal.core.views import run
-from portal.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
 
 INBOX_REASONS = ("register", "verify", "reset")
-
-
-# --- rate limits (POST only) -----------------------------------------------------------
-
-
-def _ip_limit() -> str:
-    return current_app.config["LOGIN_LIMIT_PER_IP"]
-
-
-def _account_limit() -> str:
-    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
-
-
-def _account_key() -> str:
-    """Attempts on one address count together, whether or not it has an account."""
-    return "account:" + ops.normalise_email(request.form.get("email"))
-
-
-def _limits_off() -> bool:
-    """The limiter is one object shared by every app in the process; follow this app's setting."""
-    return not current_app.config.get("RATELIMIT_ENABLED", True)
-
-
-def _limit(value, **kwargs):
-    return limiter.limit(value, methods=["POST"], exempt_when=_limits_off, **kwargs)
-
-
-def per_ip_and_account(view):
-    """Limit POSTs per client IP and per e-mail address typed into the form."""
-    view = _limit(_account_limit, key_func=_account_key)(view)
-    return _limit(_ip_limit)(view)
-
-
-def _user_key() -> str:
-    return f"user:{current_user.id}"
 
 
 def _dashboard() -> str:
@@ -90,7 +53,7 @@ def _me():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@per_ip_and_account
+@throttle.login_throttle
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), _dashboard()))
@@ -98,10 +61,12 @@ def login():
     if form.validate_on_submit():
         outcome = ops.authenticate(form.email.data, form.password.data)
         if outcome.ok:
+            throttle.login_succeeded(form.email.data)
             session_auth.start_session(outcome.user)
             ops.complete_login(outcome.user, form.password.data)
             return redirect(safe_next(form.next.data, _dashboard()))
         # The page answers 200: the failed attempt's audit entry (and any new link) is kept.
+        throttle.login_failed(form.email.data)
         if outcome.unverified:
             form.form_errors.append(
                 _(
@@ -137,7 +102,7 @@ def logout_everywhere():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@per_ip_and_account
+@throttle.per_ip_and_address
 def register():
     if current_user.is_authenticated:
         return redirect(_dashboard())
@@ -184,7 +149,7 @@ def verify_email(token: str):
 
 
 @bp.route("/resend-verification", methods=["GET", "POST"])
-@per_ip_and_account
+@throttle.per_ip_and_address
 def resend_verification():
     form = EmailOnlyForm()
     if form.validate_on_submit():
@@ -202,7 +167,7 @@ def _bad_link(kind: str, expired: bool):
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
-@per_ip_and_account
+@throttle.per_ip_and_address
 def forgot_password():
     form = EmailOnlyForm()
     if form.validate_on_submit():
@@ -231,7 +196,7 @@ def reset_password(token: str):
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-@_limit(_account_limit, key_func=_user_key)
+@throttle.per_user
 def change_password():
     user = _me()
     form = ChangePasswordForm(policy_email=user.email)

@@ -21,6 +21,7 @@ ACTIONS: frozenset[str] = frozenset(
         "user.roles_changed",
         "user.deactivated",
         "user.reactivated",
+        "user.new_device",
         # organisations
         "organisation.created",
         "organisation.updated",

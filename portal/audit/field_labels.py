@@ -6,6 +6,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 FIELD_LABELS = {
+    "browser": _l("Browser"),
+    "system": _l("Operating system"),
+    "first_device": _l("First device of the account"),
     "clabe_last4": _l("Last four digits of the CLABE"),
     "holder_name": _l("Account holder"),
     "address": _l("Address"),

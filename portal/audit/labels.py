@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "user.roles_changed": _l("Roles changed"),
     "user.deactivated": _l("Account deactivated"),
     "user.reactivated": _l("Account reactivated"),
+    "user.new_device": _l("Signed in from a new device"),
     "organisation.created": _l("Organisation created"),
     "organisation.updated": _l("Organisation updated"),
     "organisation.duplicate_rfc_attempt": _l("Attempt to register an RFC already in use"),

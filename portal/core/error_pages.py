@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from portal.core.db import db
 from portal.core.input_guard import UnreadableInput
+from portal.extensions import limiter
 
 
 def init_app(app: Flask) -> None:
@@ -28,7 +31,21 @@ def _http_error(error: HTTPException):
     if isinstance(error, UnreadableInput):  # registered under HTTPException so the API's wins
         return render_template("errors/unreadable.html", error=error), 400
     template = "errors/%s.html" % (error.code if error.code in (403, 404, 429) else "generic")
-    return render_template(template, error=error), error.code
+    page = render_template(template, error=error)
+    if error.code == 429:
+        return page, 429, {"Retry-After": str(_retry_after(error))}
+    return page, error.code
+
+
+def _retry_after(error: HTTPException) -> int:
+    """Seconds to wait: the error's own Retry-After, else the breached limit's reset."""
+    for name, value in error.get_headers():
+        if name == "Retry-After" and value.isdigit():
+            return int(value)
+    breached = limiter.current_limit if limiter.enabled else None
+    if breached is not None and breached.breached:
+        return max(1, breached.reset_at - int(time.time()))
+    return 60
 
 
 def _server_error(error: Exception):
