@@ -21,6 +21,9 @@ ACTIONS: frozenset[str] = frozenset(
         "user.roles_changed",
         "user.deactivated",
         "user.reactivated",
+        "webauthn_credential.registered",
+        "webauthn_credential.renamed",
+        "webauthn_credential.removed",
         # organisations
         "organisation.created",
         "organisation.updated",
