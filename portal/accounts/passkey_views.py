@@ -73,7 +73,7 @@ def user_passkeys():
 @bp.get("/account/passkeys", endpoint="passkeys")
 @login_required
 def passkeys_page():
-    return render_template("accounts/passkeys.html")
+    return render_template("accounts/passkeys.html", passkeys_standalone=True)
 
 
 @bp.post("/account/passkeys/<int:credential_id>/rename")

@@ -208,7 +208,7 @@ def test_second_step_with_a_passkey(client, user):
 
 def test_second_step_needs_a_pending_sign_in(client, user):
     english(client)
-    authenticator, _ = add_passkey(user)
+    add_passkey(user)
     response = post_json(client, SECOND_STEP_OPTIONS)
     assert response.status_code == 403
     assert "log in again" in response.get_json()["error"]
@@ -349,7 +349,7 @@ def test_an_unsafe_next_is_ignored(signed_in, user):
 
 def test_sign_in_with_a_passkey(client, user):
     english(client)
-    authenticator, cred = add_passkey(user)
+    authenticator, _ = add_passkey(user)
     options = post_json(client, LOGIN_OPTIONS).get_json()
     assert options["allowCredentials"] == []
     assert options["userVerification"] == "required"
@@ -376,7 +376,7 @@ def test_the_login_page_offers_a_passkey(client):
 @pytest.mark.parametrize("case", ["unverified-user", "inactive", "unverified-email", "unknown"])
 def test_sign_in_refusals_all_look_the_same(client, user, make_user, case):
     english(client)
-    authenticator, cred = add_passkey(user)
+    authenticator, _ = add_passkey(user)
     user = reload(user)
     forge = {}
     if case == "unverified-user":
@@ -528,3 +528,33 @@ def test_messages_in_english(client, make_user):
     assert "Add a passkey" in client.get("/account/passkeys").get_data(as_text=True)
     response = post_json(client, REGISTER_OPTIONS, {"name": ""})
     assert response.get_json() == {"error": "Please give this passkey a name."}
+
+
+# --- the partials the TOTP pages include -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("purpose", "options_url", "verify_url"),
+    [
+        ("confirm", CONFIRM_OPTIONS, CONFIRM),
+        ("second_step", SECOND_STEP_OPTIONS, SECOND_STEP),
+    ],
+)
+def test_the_verify_button_posts_to_its_ceremony(app, purpose, options_url, verify_url):
+    from flask import render_template
+
+    with app.test_request_context("/?lang=en&next=/account"):
+        html = render_template("accounts/_passkey_verify.html", passkey_purpose=purpose)
+    assert f'data-options-url="{options_url}"' in html
+    assert f'data-verify-url="{verify_url}"' in html
+    assert 'data-next="/account"' in html
+    assert "Use a passkey or security key" in html
+    assert "<script src=" in html and "onclick" not in html
+
+
+def test_the_verify_button_follows_the_page(app):
+    from flask import render_template
+
+    with app.test_request_context("/login/verify"):
+        html = render_template("accounts/_passkey_verify.html")
+    assert f'data-verify-url="{SECOND_STEP}"' in html
