@@ -2,9 +2,9 @@
  *
  * Each ".js-passkey" element names its ceremony (data-passkey-ceremony: "register" for the
  * add form, "authenticate" for the sign-in / second step / confirmation buttons), the two
- * JSON endpoints (data-options-url, data-verify-url), the CSRF token (data-csrf, sent as
- * X-CSRFToken), where to go next (data-next) and its localized messages (data-msg-*): no
- * text is written here. The server answers {"redirect": url} or {"error": message}.
+ * JSON endpoints (data-options-url, data-verify-url), where to go next (data-next) and its
+ * localized messages (data-msg-*): no text is written here. The CSRF token is read from the
+ * page's forms and sent as X-CSRFToken. The server answers {"redirect": url} or {"error": message}.
  * Elements stay hidden when the browser has no WebAuthn; ".js-passkey-unsupported" shows.
  */
 (function () {
@@ -109,6 +109,12 @@
     this.message = message;
   }
 
+  function csrfToken() {
+    /* Every page has one (base.html's language form, the page's own forms). */
+    var field = document.querySelector("input[name=csrf_token]");
+    return field ? field.value : "";
+  }
+
   function post(box, url, body) {
     return window
       .fetch(url, {
@@ -117,7 +123,7 @@
         headers: {
           "Content-Type": "application/json",
           Accept: "application/json",
-          "X-CSRFToken": box.dataset.csrf
+          "X-CSRFToken": csrfToken()
         },
         body: JSON.stringify(body)
       })
