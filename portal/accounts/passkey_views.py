@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import json
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.accounts import operations as ops
-from portal.accounts import passkeys, pending_login, session_auth
+from portal.accounts import passkeys, pending_login, session_auth, step_up
+from portal.accounts.mfa_policy import has_second_factor
 from portal.accounts.passkeys import PasskeyError
-from portal.accounts.step_up import require_recent_factor
 from portal.accounts.views import _dashboard, _ip_limit, _limit, _me, bp
 from portal.core import unit_of_work
 from portal.core.security import safe_next
@@ -90,7 +90,7 @@ def passkey_rename(credential_id: int):
 
 @bp.post("/account/passkeys/<int:credential_id>/remove")
 @login_required
-@require_recent_factor
+@step_up.require_recent_factor
 def passkey_remove(credential_id: int):
     user = _me()
     cred = passkeys.owned_passkey(user, credential_id)
@@ -104,11 +104,27 @@ def passkey_remove(credential_id: int):
 # --- registration (signed in) ----------------------------------------------------------------
 
 
+def _needs_step_up(user):
+    """Adding a factor to an account that has one asks for a recent proof (a stolen session
+    must not add its own key); during enrolment (no factor yet) the password sign-in suffices."""
+    if step_up.recent_enough() or not has_second_factor(user):
+        return None
+    message = _("For your security, please confirm it is you, then try again.")
+    if "accounts.confirm_identity" in current_app.view_functions:
+        flash(message, "info")
+        back = _next(url_for(".passkeys"))
+        return _go(url_for("accounts.confirm_identity", next=back))
+    return jsonify(error=message), 400
+
+
 @bp.post("/account/passkeys/register/options")
 @login_required
 def passkey_register_options():
+    user = _me()
+    if (refusal := _needs_step_up(user)) is not None:
+        return refusal
     try:
-        return jsonify(passkeys.registration_options(_me(), _body().get("name")))
+        return jsonify(passkeys.registration_options(user, _body().get("name")))
     except PasskeyError as error:
         return _refused(error)
 
@@ -121,6 +137,7 @@ def passkey_register():
         passkeys.register(_me(), body.get("credential"), body.get("name"))
     except PasskeyError as error:
         return _refused(error)
+    session_auth.confirm_factor()  # the user has just proven the new key
     flash(_("Your passkey is added."), "success")
     return _go(_next(url_for(".passkeys")))
 

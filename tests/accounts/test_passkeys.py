@@ -112,6 +112,21 @@ def test_second_registration_excludes_the_first(signed_in, user):
     assert [c.name for c in passkeys_of(user)] == ["One"]
 
 
+def test_adding_a_second_key_asks_for_a_recent_factor(app, signed_in, user):
+    add_passkey(user, "First")
+    with signed_in.session_transaction() as sess:
+        sess["_factor_at"] = time.time() - 3600
+    response = post_json(signed_in, REGISTER_OPTIONS, {"name": "Second"})
+    if "accounts.confirm_identity" in app.view_functions:
+        assert "/account/confirm" in response.get_json()["redirect"]
+    else:
+        assert response.status_code == 400
+        assert "confirm it is you" in response.get_json()["error"]
+    with signed_in.session_transaction() as sess:
+        assert "_webauthn_register" not in sess  # no challenge issued
+    assert [c.name for c in passkeys_of(user)] == ["First"]
+
+
 @pytest.mark.parametrize(
     ("name", "message"),
     [
