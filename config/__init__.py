@@ -67,6 +67,11 @@ class BaseConfig:
     MFA_REQUIRED_ROLES = "admin,grants_manager,finance_officer,reviewer"
     STEP_UP_MAX_AGE = 300
     MFA_ISSUER = "Cofinancia"
+    # Passkeys (WebAuthn). The relying party id is the portal's domain ("cofinancia.org") and
+    # the origin its public URL ("https://cofinancia.org"); both empty = this request's host
+    # and scheme. Set both in production so a forged Host header cannot change them.
+    WEBAUTHN_RP_ID = ""
+    WEBAUTHN_ORIGIN = ""
 
     # Rate limiting (Flask-Limiter). memory:// is per process; Redis when REDIS_URL is set (then
     # every counter below is shared by all web instances).

@@ -232,3 +232,6 @@ def profile():
             flash(_("Your profile is saved."), "success")
             return redirect(url_for(".profile"))
     return render_template("accounts/profile.html", form=form, user=user)
+
+
+from portal.accounts import passkey_views  # noqa: E402, F401 - registers routes

@@ -22,6 +22,9 @@ ACTIONS: frozenset[str] = frozenset(
         "user.deactivated",
         "user.reactivated",
         "user.new_device",
+        "webauthn_credential.registered",
+        "webauthn_credential.renamed",
+        "webauthn_credential.removed",
         # organisations
         "organisation.created",
         "organisation.updated",

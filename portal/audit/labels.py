@@ -32,6 +32,9 @@ ACTION_LABELS = {
     "user.deactivated": _l("Account deactivated"),
     "user.reactivated": _l("Account reactivated"),
     "user.new_device": _l("Signed in from a new device"),
+    "webauthn_credential.registered": _l("Passkey added"),
+    "webauthn_credential.renamed": _l("Passkey renamed"),
+    "webauthn_credential.removed": _l("Passkey removed"),
     "organisation.created": _l("Organisation created"),
     "organisation.updated": _l("Organisation updated"),
     "organisation.duplicate_rfc_attempt": _l("Attempt to register an RFC already in use"),
@@ -244,6 +247,7 @@ OBJECT_LABELS = {
     "screening_decision": _l("Screening decision"),
     "system": _l("System"),
     "user": _l("User"),
+    "webauthn_credential": _l("Passkey or security key"),
 }
 
 # Positions of moved questions: "question.<key>.position", "quiz.<key>.position".
