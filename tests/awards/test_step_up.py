@@ -120,8 +120,8 @@ def test_verifying_a_new_clabe(ctx, call, personas, as_user, step_up):  # noqa: 
     assert step_up.audit_count() == before
     # Whoever may not verify is refused as before, not asked to confirm.
     manager = as_user(personas["grants_manager"])
-    token = csrf_token(manager, "/account")
-    assert manager.post(url, data={"csrf_token": token}).status_code == 403
+    manager_token = csrf_token(manager, "/account")
+    assert manager.post(url, data={"csrf_token": manager_token}).status_code == 403
 
     step_up.fresh()
     response = officer.post(url, data={"csrf_token": token})
