@@ -190,6 +190,10 @@ class TestingConfig(BaseConfig):
     STORAGE_LOCAL_ROOT = ""
     # The suite's users sign in with a password only; tests of issue 17 set the roles they need.
     MFA_REQUIRED_ROLES = ""
+    # Logged-in test clients outlive five minutes (the fuzz world is built once per module, a
+    # whole run takes minutes): a day keeps step-up out of their way. The step-up tests set
+    # STEP_UP_MAX_AGE on the app themselves (tests/accounts/test_step_up.py).
+    STEP_UP_MAX_AGE = 24 * 3600
 
 
 class ProductionConfig(BaseConfig):

@@ -40,14 +40,25 @@ def _back_to() -> str:
     return safe_next(referrer, url_for("dashboard.dashboard"))
 
 
+def confirm_first(back: str | None = None):
+    """The redirect to ``accounts.confirm_identity`` when this session's proof is too old, else
+    ``None``. For views that check permissions in their body: call it after those checks (a
+    user who may not act still gets their 403/404), on the request that performs the action,
+    and return the redirect unchanged; nothing has changed yet. ``back`` is the form's page
+    (default: :func:`_back_to`)."""
+    if not current_user.is_authenticated or recent_enough():
+        return None
+    flash(_("For your security, please confirm it is you, then try again."), "info")
+    target = safe_next(back, "") or _back_to()
+    return redirect(url_for("accounts.confirm_identity", next=target))
+
+
 def require_recent_factor(view):
     """Refuse ``view`` (nothing changes) until the user confirms their identity again."""
 
     @wraps(view)
     def guarded(*args, **kwargs):
-        if current_user.is_authenticated and not recent_enough():
-            flash(_("For your security, please confirm it is you, then try again."), "info")
-            return redirect(url_for("accounts.confirm_identity", next=_back_to()))
-        return view(*args, **kwargs)
+        refusal = confirm_first()
+        return refusal if refusal is not None else view(*args, **kwargs)
 
     return guarded

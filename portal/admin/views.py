@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from portal.accounts import step_up
 from portal.accounts.models import User
 from portal.admin import operations as ops
 from portal.admin.forms import InviteForm, OutboxFilterForm, RolesForm, UserSearchForm
@@ -61,6 +62,9 @@ def users():
 
 @bp.route("/users/invite", methods=["GET", "POST"])
 def invite():
+    # Step-up (issue 17): an invitation sets staff roles (or adds them to an existing account).
+    if request.method == "POST" and (refusal := step_up.confirm_first(back=request.path)):
+        return refusal
     form = InviteForm()
     if not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
@@ -123,6 +127,9 @@ def _render_user(target: User, form: RolesForm, status: int = 200):
 @bp.post("/users/<int:user_id>/roles")
 def user_roles(user_id: int):
     target = _user_or_404(user_id)
+    # Step-up (issue 17): changing roles asks for the second factor again when it is old.
+    if refusal := step_up.confirm_first(back=url_for("admin.user", user_id=target.id)):
+        return refusal
     form = RolesForm()
     if not form.validate():
         return _render_user(target, form, 400)

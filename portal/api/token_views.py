@@ -12,6 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal.accounts.step_up import require_recent_factor
 from portal.api import operations
 from portal.api.forms import CreateTokenForm
 from portal.api.models import ApiToken
@@ -51,6 +52,7 @@ def index():
 
 @bp.post("/account/tokens")
 @login_required
+@require_recent_factor  # issue 17: a token acts as the user, so ask for the factor again
 def create():
     form = CreateTokenForm()
     created = form.validate_on_submit() and run(

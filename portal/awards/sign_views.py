@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal.accounts import step_up
 from portal.audit.operations import record
 from portal.awards import signing
 from portal.awards.forms import SignForm
@@ -62,6 +63,9 @@ def sign(agreement_id: int):
         return render_template(
             "errors/403.html", message=signing.refusal(agreement, current_user)
         ), 403
+    # Step-up (issue 17): signing asks for the second factor again when its proof is old.
+    if form.is_submitted() and (refusal := step_up.confirm_first(back=request.path)):
+        return refusal
     if form.validate_on_submit() and run(
         form,
         signing.sign,
@@ -75,5 +79,10 @@ def sign(agreement_id: int):
         return redirect(url_for("awards.award", award_id=award.id) + "#agreements")
     form.password.data = ""
     return render_template(
-        "awards/sign.html", agreement=agreement, award=award, form=form, role=role
+        "awards/sign.html",
+        agreement=agreement,
+        award=award,
+        form=form,
+        role=role,
+        step_up_due=not step_up.recent_enough(),
     ), (422 if form.errors else 200)

@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal.accounts import step_up
 from portal.core.forms import choice_list
 from portal.core.views import require, run, run_action
 from portal.finance import cofinance, forms, ledger, operations, permissions
@@ -65,6 +66,9 @@ def _advance(award, form):
 def disburse(request_id: int):
     payment_request = visible_request(request_id)
     require(permissions.is_finance(current_user))
+    # Step-up (issue 17): recording a disbursement asks for the second factor again.
+    if refusal := step_up.confirm_first(back=url_for("finance.request", request_id=request_id)):
+        return refusal
     form = forms.DisbursementForm()
     if form.validate_on_submit():
         done = run(form, _pay, payment_request, form)
@@ -81,6 +85,9 @@ def disburse(request_id: int):
 def advance(award_id: int):
     award = visible_award(award_id)
     require(permissions.is_finance(current_user))
+    # Step-up (issue 17): an advance is a disbursement too.
+    if refusal := step_up.confirm_first(back=url_for("finance.grant", award_id=award_id)):
+        return refusal
     form = forms.DisbursementForm(prefix="advance")
     if form.validate_on_submit():
         done = run(form, _advance, award, form)

@@ -10,6 +10,7 @@ from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal.accounts import step_up
 from portal.core.forms import choice_list
 from portal.core.views import require, run
 from portal.finance import forms, operations, permissions
@@ -149,6 +150,10 @@ def decide_deliverable(request_id: int):
 def approve_payment(request_id: int):
     payment_request = visible_request(request_id)
     require(permissions.is_finance(current_user))
+    # Step-up (issue 17): approving a payment asks for the second factor again when it is old.
+    back = url_for("finance.request", request_id=payment_request.id)
+    if refusal := step_up.confirm_first(back=back):
+        return refusal
     form = forms.ApprovePaymentForm()
     if form.validate_on_submit():
         if run(

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from portal.accounts import step_up
 from portal.accounts.models import User
 from portal.applications.models import Application
 from portal.core.db import db
@@ -236,6 +237,9 @@ def panel_add(code: str):
 @login_required
 def panel_invite(code: str):
     call = managed_call(code)
+    # Step-up (issue 17): inviting an expert gives (or adds) the reviewer role.
+    if refusal := step_up.confirm_first(back=url_for("reviews.panel", code=call.code)):
+        return refusal
     form = InviteExpertForm()
     if form.validate_on_submit() and run(
         form,

@@ -8,6 +8,7 @@ from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal.accounts import step_up
 from portal.awards.amendments import bank_accounts
 from portal.awards.permissions import is_finance
 from portal.awards.views import bp, visible_award
@@ -19,6 +20,10 @@ from portal.core.views import require, run_action
 def verify_bank_account(award_id: int):
     award = visible_award(award_id)
     require(is_finance(current_user))
+    # Step-up (issue 17): verifying a new CLABE makes it the account payments go to.
+    back = url_for("finance.grant", award_id=award.id)
+    if refusal := step_up.confirm_first(back=back):
+        return refusal
     account = bank_accounts.account_of(award.id)
     if account is None or not account.is_held:
         # A second click, or another officer verified it first.

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal.accounts import step_up
 from portal.audit.operations import record
 from portal.awards.amendments import document, regeneration, signing
 from portal.awards.amendments.views import to_amendment, visible_amendment
@@ -61,6 +62,9 @@ def sign_amendment(amendment_id: int):
             flash(message, "danger")
             return to_amendment(amendment), 303
         return render_template("errors/403.html", message=message), 403
+    # Step-up (issue 17): signing asks for the second factor again when its proof is old.
+    if form.is_submitted() and (refusal := step_up.confirm_first(back=request.path)):
+        return refusal
     if form.validate_on_submit() and run(
         form,
         signing.sign,
@@ -80,6 +84,7 @@ def sign_amendment(amendment_id: int):
         award=amendment.award,
         form=form,
         role=role,
+        step_up_due=not step_up.recent_enough(),
     ), (422 if form.errors else 200)
 
 
