@@ -9,7 +9,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from portal.accounts.models import User, new_session_token
+from portal.accounts import session_auth, sessions
+from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.accounts.tokens import password_reset_token
 from portal.audit.operations import diff, record
@@ -116,14 +117,14 @@ def _apply_roles(user: User, wanted) -> None:
 
 
 def deactivate_user(user: User, *, actor) -> bool:
-    """Block the account and end its sessions (a new session token invalidates old cookies)."""
+    """Block the account and end its sessions (its cookies are refused at once)."""
     if user.id == actor.id:
         raise AdminError(_("You cannot deactivate your own account."))
     if not user.is_active:
         return False
     user.is_active = False
-    user.session_token = new_session_token()
     record("user.deactivated", user, changes=diff({"is_active": True}, {"is_active": False}))
+    session_auth.revoke_sessions(user, reason=sessions.DEACTIVATED)
     db.session.flush()
     return True
 

@@ -21,6 +21,7 @@ ACTIONS: frozenset[str] = frozenset(
         "user.roles_changed",
         "user.deactivated",
         "user.reactivated",
+        "user_session.revoked",
         # organisations
         "organisation.created",
         "organisation.updated",

@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "user.roles_changed": _l("Roles changed"),
     "user.deactivated": _l("Account deactivated"),
     "user.reactivated": _l("Account reactivated"),
+    "user_session.revoked": _l("Session ended"),
     "organisation.created": _l("Organisation created"),
     "organisation.updated": _l("Organisation updated"),
     "organisation.duplicate_rfc_attempt": _l("Attempt to register an RFC already in use"),
@@ -243,6 +244,7 @@ OBJECT_LABELS = {
     "screening_decision": _l("Screening decision"),
     "system": _l("System"),
     "user": _l("User"),
+    "user_session": _l("Session"),
 }
 
 # Positions of moved questions: "question.<key>.position", "quiz.<key>.position".
