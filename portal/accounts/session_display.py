@@ -18,6 +18,10 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from portal.accounts import sessions
+from portal.accounts.session_models import UserSession
+from portal.core.db import now_utc
+
 log = logging.getLogger("portal.accounts.sessions")
 
 
@@ -111,3 +115,17 @@ def _reader(path: str):
     except (ImportError, OSError, ValueError, RuntimeError) as exc:  # InvalidDatabaseError
         log.warning("GEOIP_DATABASE %s cannot be read: %s", path, exc)
         return None
+
+
+def session_rows(user, current: UserSession | None) -> list[dict]:
+    """What the page shows of each live session of ``user``, this browser's first."""
+    rows = [
+        {
+            "session": row,
+            "device": describe_agent(row.user_agent),
+            "place": describe_place(row.ip_address),
+            "current": current is not None and row.id == current.id,
+        }
+        for row in sessions.live_sessions(user, now_utc())
+    ]
+    return sorted(rows, key=lambda r: not r["current"])  # stable: otherwise by last seen

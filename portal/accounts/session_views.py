@@ -14,28 +14,14 @@ from flask_login import current_user, login_required
 
 from portal.accounts import operations as ops
 from portal.accounts import session_auth, sessions
-from portal.accounts.session_display import describe_agent, describe_place
+from portal.accounts.session_display import session_rows
 from portal.accounts.session_models import UserSession
 from portal.accounts.views import bp
-from portal.core.db import db, now_utc
+from portal.core.db import db
 
 
 def _me():
     return current_user._get_current_object()
-
-
-def session_rows(user, current: UserSession | None) -> list[dict]:
-    """What the page shows of each live session of ``user``, this browser's first."""
-    rows = [
-        {
-            "session": row,
-            "device": describe_agent(row.user_agent),
-            "place": describe_place(row.ip_address),
-            "current": current is not None and row.id == current.id,
-        }
-        for row in sessions.live_sessions(user, now_utc())
-    ]
-    return sorted(rows, key=lambda r: not r["current"])  # stable: otherwise by last seen
 
 
 @bp.get("/account/sessions", endpoint="sessions")

@@ -129,6 +129,47 @@ def deactivate_user(user: User, *, actor) -> bool:
     return True
 
 
+# --- sessions and other credentials (issue 17) ---------------------------------------------
+
+
+def notify_access_revoked(user: User, *, actor, sessions: int = 0, tokens: int = 0) -> None:
+    """Tell ``user`` that an administrator ended some of their sessions or API tokens."""
+    email_user(
+        "sessions_revoked_by_admin",
+        user,
+        sessions=sessions,
+        tokens=tokens,
+        revoked_by=actor,
+        sessions_url=external_url("accounts.sessions"),
+        forgot_url=external_url("accounts.forgot_password"),
+    )
+
+
+def revoke_user_session(user: User, row, *, actor) -> bool:
+    """End one of ``user``'s sessions (audited, e-mailed); False when it had already ended."""
+    if row.user_id != user.id:
+        raise ValueError("the session belongs to another user")
+    if not sessions.revoke(row, reason=sessions.ADMIN, actor=actor):
+        return False
+    notify_access_revoked(user, actor=actor, sessions=1)
+    return True
+
+
+def revoke_all_access(user: User, *, actor) -> dict[str, int]:
+    """End every session of ``user`` and revoke every credential another domain registered
+    (API tokens); one e-mail says what ended. Returns the counts by kind."""
+    from portal.admin import credentials
+
+    counts = {"sessions": sessions.revoke_all(user, reason=sessions.ADMIN, actor=actor)}
+    for key, kind in credentials.KINDS.items():
+        counts[key] = kind.revoke_all(user, actor)
+    if any(counts.values()):
+        notify_access_revoked(
+            user, actor=actor, sessions=counts["sessions"], tokens=counts.get("tokens", 0)
+        )
+    return counts
+
+
 def reactivate_user(user: User) -> bool:
     if user.is_active:
         return False
