@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import abort, flash
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from portal.accounts.session_models import UserSession
@@ -37,13 +38,14 @@ def revoke_user_access(user_id: int):
     target = _user_or_404(user_id)
     counts = ops.revoke_all_access(target, actor=_me())
     if any(counts.values()):
+        sessions = ngettext("%(num)d session", "%(num)d sessions", counts["sessions"])
+        tokens = ngettext("%(num)d API token", "%(num)d API tokens", counts.get("tokens", 0))
         flash(
             _(
-                "Ended %(sessions)s sessions and revoked %(tokens)s API tokens; %(name)s was "
-                "told by e-mail.",
-                sessions=counts["sessions"],
-                tokens=counts.get("tokens", 0),
+                "Ended for %(name)s: %(sessions)s and %(tokens)s. They were told by e-mail.",
                 name=target.full_name,
+                sessions=sessions,
+                tokens=tokens,
             ),
             "success",
         )
