@@ -49,18 +49,16 @@ def init_app(app: Flask) -> None:
 
 def load_user(cookie_id: str):
     """The user of a live session row named by the cookie, or None (signed out)."""
-    from portal.accounts.models import User
-
     user_id, _, key = (cookie_id or "").partition(":")
     uid = as_id(user_id)
     if uid is None or not key:
         return None
     now = now_utc()
-    row = sessions.find_live(uid, key, now)
-    if row is None:
+    found = sessions.find_live(uid, key, now)
+    if found is None:
         return None
-    user = db.session.get(User, uid)
-    if user is None or not user.is_active:
+    row, user = found
+    if not user.is_active:
         return None
     g.user_session = row
     # At most once every SESSION_TOUCH_SECONDS; a GET must then commit that one write.

@@ -52,6 +52,9 @@ CRAWL_IGNORED_PARAMS = frozenset({"lang"})
 ALLOWED_WRITES: dict[tuple[str, str], str] = {
     ("accounts.login", "audit_entries"): "a failed log-in is audited (user.login_failed, "
     "accounts.operations._record_failure) and committed by the view before it re-renders",
+    ("*", "user_sessions"): "a signed-in request stamps its session's last_seen_dt at most once "
+    "every SESSION_TOUCH_SECONDS (portal/accounts/sessions.touch, a recorded read committed "
+    "whatever the answer); the fuzz run outlasts that interval",
 }
 
 
