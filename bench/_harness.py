@@ -60,6 +60,18 @@ def timed(function, runs: int) -> float:
     return statistics.median(samples)
 
 
+def sign_in(user_id: int) -> str:
+    """Open a server-side session (issue 17) for ``user_id`` in the benchmark's transaction;
+    returns the value of the cookie's ``_user_id``."""
+    from portal.accounts import sessions
+    from portal.accounts.models import User
+    from portal.core.db import db
+
+    _, key = sessions.create(db.session.get(User, user_id))
+    db.session.commit()
+    return f"{user_id}:{key}"
+
+
 def run_rolled_back(url: str, seed, measure, runs: int, analyze: bool) -> dict:
     """Migrate ``url``, then ``seed(conn)`` and ``measure(app, conn, seeded, runs)`` inside one
     transaction that is rolled back, with ``ANALYZE`` in between on PostgreSQL."""

@@ -101,6 +101,7 @@ def _app(workdir: Path, size: int):
 
 
 def _member(app) -> tuple[int, str]:
+    from portal.accounts import sessions
     from portal.accounts.models import User
     from portal.core.db import db
     from portal.organisations.models import Membership, Organisation
@@ -120,7 +121,9 @@ def _member(app) -> tuple[int, str]:
         db.session.flush()
         db.session.add(Membership(organisation_id=org.id, user_id=user.id, role="owner"))
         db.session.commit()
-        ids = org.id, user.get_id()
+        _, key = sessions.create(user)  # a server-side session (issue 17)
+        db.session.commit()
+        ids = org.id, f"{user.id}:{key}"
         db.session.remove()
         return ids
 

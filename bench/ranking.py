@@ -26,7 +26,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from bench._harness import _next_ids, counting, run_rolled_back, timed
+from bench._harness import _next_ids, counting, run_rolled_back, sign_in, timed
 
 CODE = "BENCH-2026-99"
 CRITERIA = 6
@@ -93,7 +93,6 @@ def seed(conn, applications: int) -> dict:
             "full_name": f"Bench {i}",
             "password_hash": None,
             "locale": "es",
-            "session_token": f"bench-token-{uid + i}",
         }
         for i in range(REVIEWERS + 1)
     ]
@@ -292,9 +291,10 @@ def measure(app, conn, seeded: dict, runs: int) -> dict:
     from portal.reviews import operations, ranking
 
     client = app.test_client()
+    manager = seeded["manager"]
+    cookie_id = sign_in(manager["id"])
     with client.session_transaction() as session:
-        manager = seeded["manager"]
-        session["_user_id"] = f"{manager['id']}:{manager['session_token']}"
+        session["_user_id"] = cookie_id
         session["_fresh"] = True
 
     def page(url):

@@ -26,6 +26,12 @@ class BaseConfig:
 
     # Sessions: bounded lifetime, HttpOnly, SameSite=Lax; Secure in production.
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # Server-side sessions (issue 17): a session's "last seen" is written at most once every
+    # this many seconds (browsing stays read-only; the "Your sessions" page is this precise).
+    SESSION_TOUCH_SECONDS = 300
+    # Optional MaxMind-format city database (.mmdb, e.g. GeoLite2-City) used to show the
+    # approximate place of a session's address on "Your sessions"; empty = addresses only.
+    GEOIP_DATABASE = ""
     # The cookie is written only when the session changes (log in, language, CSRF secret), not
     # on every response: a static file answered after a log-in or a language switch would
     # otherwise set the older session again (seen as a switch that did not stick).

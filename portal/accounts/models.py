@@ -32,7 +32,8 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str] = mapped_column(String(2), default="es")
     timezone: Mapped[str] = mapped_column(String(64), default="America/Mexico_City")
-    # Part of the login cookie: rotating it logs the user out everywhere.
+    # Unused since issue 17 (server-side sessions, portal/accounts/sessions.py); a later
+    # migration drops it.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     # The WebAuthn user handle: random, never the e-mail address or the id (set at the first
     # passkey registration).
@@ -60,7 +61,9 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        # Flask-Login stores this at login_user(); session_auth.start_session replaces it at
+        # once with "<id>:<session key>", the value every request is loaded from.
+        return str(self.id)
 
     # Roles -----------------------------------------------------------------------------
     @property

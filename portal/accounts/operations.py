@@ -14,9 +14,9 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from portal.accounts import tokens
+from portal.accounts import session_auth, sessions, tokens
 from portal.accounts.events import announce, changed
-from portal.accounts.models import User, new_session_token
+from portal.accounts.models import User
 from portal.accounts.passwords import (
     hash_password,
     needs_rehash,
@@ -218,11 +218,10 @@ def record_logout(user: User) -> None:
     db.session.flush()
 
 
-def logout_everywhere(user: User) -> None:
-    """Rotate the session token: every cookie issued so far stops working."""
-    user.session_token = new_session_token()
-    announce("user.logout_everywhere", user, user=user)
-    db.session.flush()
+def revoke_other_sessions(user: User) -> int:
+    """End every session of ``user`` but this browser's ("sign out everywhere else"); returns
+    how many ended (audited as ``user_session.revoked``, reason "others")."""
+    return session_auth.revoke_sessions(user, reason=sessions.OTHERS, keep_current=True)
 
 
 # --- passwords -------------------------------------------------------------------------
@@ -235,11 +234,12 @@ def _check_password(password: str, email: str) -> None:
 
 
 def _set_password(user: User, password: str) -> None:
-    """New hash, new session token (all sessions end), and the change time."""
+    """New hash, the change time, and every session of the account ends (this browser's too:
+    a password change starts it a new one, a reset by e-mail link sends it to the login)."""
     _check_password(password, user.email)
     user.password_hash = hash_password(password)
-    user.session_token = new_session_token()
     user.password_changed_dt = now_utc()
+    session_auth.revoke_sessions(user, reason=sessions.PASSWORD)
 
 
 def _notify_password_changed(user: User) -> None:

@@ -91,9 +91,9 @@ def logout():
 @bp.post("/account/logout-everywhere")
 @login_required
 def logout_everywhere():
-    user = _me()
-    ops.logout_everywhere(user)
-    session_auth.start_session(user)
+    """The profile page's older button: the same as "Sign out all other sessions"."""
+    ops.revoke_other_sessions(_me())
+    session_auth.renew_session()  # a copy of this browser's cookie stops working too
     flash(_("You have been logged out on every other device."), "success")
     return redirect(url_for(".profile"))
 
@@ -234,4 +234,5 @@ def profile():
     return render_template("accounts/profile.html", form=form, user=user)
 
 
-from portal.accounts import passkey_views  # noqa: E402, F401 - registers routes
+# More routes register themselves on ``bp``.
+from portal.accounts import passkey_views, session_views  # noqa: E402, F401

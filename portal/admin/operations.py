@@ -9,7 +9,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from portal.accounts.models import User, new_session_token
+from portal.accounts import session_auth, sessions
+from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.accounts.tokens import password_reset_token
 from portal.audit.operations import diff, record
@@ -116,16 +117,57 @@ def _apply_roles(user: User, wanted) -> None:
 
 
 def deactivate_user(user: User, *, actor) -> bool:
-    """Block the account and end its sessions (a new session token invalidates old cookies)."""
+    """Block the account and end its sessions (its cookies are refused at once)."""
     if user.id == actor.id:
         raise AdminError(_("You cannot deactivate your own account."))
     if not user.is_active:
         return False
     user.is_active = False
-    user.session_token = new_session_token()
     record("user.deactivated", user, changes=diff({"is_active": True}, {"is_active": False}))
+    session_auth.revoke_sessions(user, reason=sessions.DEACTIVATED)
     db.session.flush()
     return True
+
+
+# --- sessions and other credentials (issue 17) ---------------------------------------------
+
+
+def notify_access_revoked(user: User, *, actor, sessions: int = 0, tokens: int = 0) -> None:
+    """Tell ``user`` that an administrator ended some of their sessions or API tokens."""
+    email_user(
+        "sessions_revoked_by_admin",
+        user,
+        sessions=sessions,
+        tokens=tokens,
+        revoked_by=actor,
+        sessions_url=external_url("accounts.sessions"),
+        forgot_url=external_url("accounts.forgot_password"),
+    )
+
+
+def revoke_user_session(user: User, row, *, actor) -> bool:
+    """End one of ``user``'s sessions (audited, e-mailed); False when it had already ended."""
+    if row.user_id != user.id:
+        raise ValueError("the session belongs to another user")
+    if not sessions.revoke(row, reason=sessions.ADMIN, actor=actor):
+        return False
+    notify_access_revoked(user, actor=actor, sessions=1)
+    return True
+
+
+def revoke_all_access(user: User, *, actor) -> dict[str, int]:
+    """End every session of ``user`` and revoke every credential another domain registered
+    (API tokens); one e-mail says what ended. Returns the counts by kind."""
+    from portal.admin import credentials
+
+    counts = {"sessions": sessions.revoke_all(user, reason=sessions.ADMIN, actor=actor)}
+    for key, kind in credentials.KINDS.items():
+        counts[key] = kind.revoke_all(user, actor)
+    if any(counts.values()):
+        notify_access_revoked(
+            user, actor=actor, sessions=counts["sessions"], tokens=counts.get("tokens", 0)
+        )
+    return counts
 
 
 def reactivate_user(user: User) -> bool:

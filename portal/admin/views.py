@@ -13,6 +13,8 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.accounts import step_up
 from portal.accounts.models import User
+from portal.accounts.session_display import session_rows
+from portal.admin import credentials
 from portal.admin import operations as ops
 from portal.admin.forms import InviteForm, OutboxFilterForm, RolesForm, UserSearchForm
 from portal.admin.queries import memberships_of, outbox_list, user_search
@@ -118,7 +120,12 @@ def user(user_id: int):
 def _render_user(target: User, form: RolesForm, status: int = 200):
     return (
         render_template(
-            "admin/user.html", user=target, form=form, memberships=memberships_of(target.id)
+            "admin/user.html",
+            user=target,
+            form=form,
+            memberships=memberships_of(target.id),
+            sessions=session_rows(target, None),
+            credential_sections=credentials.sections(target),
         ),
         status,
     )
@@ -202,4 +209,4 @@ def _mail_server() -> str:
 
 
 # More routes register themselves on ``bp``.
-from portal.admin import jobs_views  # noqa: E402, F401
+from portal.admin import jobs_views, session_views  # noqa: E402, F401

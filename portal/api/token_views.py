@@ -75,3 +75,7 @@ def revoke(token_id: int):
     else:
         flash(_("That token was already revoked."), "info")
     return redirect(url_for(".index"))
+
+
+# The administrators' view of a user's tokens registers itself on the admin blueprint.
+from portal.api import admin_views  # noqa: E402, F401

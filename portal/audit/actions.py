@@ -25,6 +25,7 @@ ACTIONS: frozenset[str] = frozenset(
         "webauthn_credential.registered",
         "webauthn_credential.renamed",
         "webauthn_credential.removed",
+        "user_session.revoked",
         # organisations
         "organisation.created",
         "organisation.updated",

@@ -162,6 +162,7 @@ FIELD_LABELS = {
     "roles": _l("Roles"),
     "rows": _l("Rows"),
     "scores": _l("Scores"),
+    "session_ids": _l("Sessions (ids)"),
     "sha256": _l("SHA-256"),
     "show_if_key": _l("Condition: question"),
     "show_if_value": _l("Condition: answer"),

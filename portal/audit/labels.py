@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "webauthn_credential.registered": _l("Passkey added"),
     "webauthn_credential.renamed": _l("Passkey renamed"),
     "webauthn_credential.removed": _l("Passkey removed"),
+    "user_session.revoked": _l("Session ended"),
     "organisation.created": _l("Organisation created"),
     "organisation.updated": _l("Organisation updated"),
     "organisation.duplicate_rfc_attempt": _l("Attempt to register an RFC already in use"),
@@ -248,6 +249,7 @@ OBJECT_LABELS = {
     "system": _l("System"),
     "user": _l("User"),
     "webauthn_credential": _l("Passkey or security key"),
+    "user_session": _l("Session"),
 }
 
 # Positions of moved questions: "question.<key>.position", "quiz.<key>.position".

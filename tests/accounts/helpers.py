@@ -41,6 +41,14 @@ def reload(user: User) -> User:
     return db.session.get(User, user.id)
 
 
+def live_sessions(user: User) -> list:
+    """The user's live server-side sessions (portal/accounts/sessions.py), freshly read."""
+    from portal.accounts import sessions
+
+    db.session.expire_all()
+    return sessions.live_sessions(user)
+
+
 def link_in(message, path: str) -> str:
     """The absolute link containing ``path`` in an outbox message."""
     links = [m for m in _LINK.findall(message.body_text) if path in m]

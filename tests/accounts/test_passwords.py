@@ -11,6 +11,7 @@ from tests.accounts.helpers import (
     audit,
     english,
     link_in,
+    live_sessions,
     relative,
     reload,
     unique_email,
@@ -72,7 +73,7 @@ def test_reset_sets_the_password_and_ends_every_session(app, client, outbox, use
     english(other_device)
     log_in(other_device, user.email)
     assert other_device.get("/account").status_code == 200
-    old_token = reload(user).session_token
+    assert len(live_sessions(user)) == 1
 
     ask_reset(client, user.email)
     link = reset_link(outbox, user.email)
@@ -86,7 +87,7 @@ def test_reset_sets_the_password_and_ends_every_session(app, client, outbox, use
     assert response.headers["Location"].endswith("/login")
 
     fresh = reload(user)
-    assert fresh.session_token != old_token
+    assert live_sessions(user) == []  # a reset by e-mail link ends every session
     assert fresh.password_changed_dt is not None
     assert other_device.get("/account").status_code == 302  # old cookie no longer works
     assert len(audit("user.password_reset", user.id)) == 1
@@ -212,7 +213,8 @@ def test_change_password_restarts_this_session_and_ends_the_others(app, client, 
     other_device = app.test_client()
     log_in(other_device, user.email)
     log_in(client, user.email)
-    old_token = reload(user).session_token
+    before = {row.id for row in live_sessions(user)}
+    assert len(before) == 2
 
     response = change(client)
     assert response.status_code == 302
@@ -220,8 +222,10 @@ def test_change_password_restarts_this_session_and_ends_the_others(app, client, 
     assert client.get("/account").status_code == 200
     assert other_device.get("/account").status_code == 302
 
-    fresh = reload(user)
-    assert fresh.session_token != old_token
+    [kept] = live_sessions(user)  # this browser, on a new session row
+    assert kept.id not in before
+    [ended] = audit("user_session.revoked", user.id)
+    assert ended.changes == {"reason": "password", "session_ids": sorted(before)}
     assert len(audit("user.password_changed", user.id)) == 1
     # The second browser's sign-in was announced as a new device (tests/accounts/test_devices.py).
     templates = [m.template for m in outbox(user.email)]
@@ -241,15 +245,13 @@ def test_change_password_restarts_this_session_and_ends_the_others(app, client, 
 def test_change_password_bad_input_changes_nothing(client, outbox, user, kwargs, message):
     english(client)
     log_in(client, user.email)
-    before = reload(user)
+    before = reload(user).password_hash
+    sessions_before = [row.id for row in live_sessions(user)]
     response = change(client, **kwargs)
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
-    after = reload(user)
-    assert (after.password_hash, after.session_token) == (
-        before.password_hash,
-        before.session_token,
-    )
+    assert reload(user).password_hash == before
+    assert [row.id for row in live_sessions(user)] == sessions_before
     assert outbox(user.email) == []
 
 

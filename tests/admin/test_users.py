@@ -6,6 +6,7 @@ import re
 
 from portal.accounts.models import User
 from portal.core.db import db
+from tests.accounts.helpers import live_sessions
 from tests.admin.helpers import audit_entries, english, reload_user
 from tests.support.factories import make_user
 from tests.support.forms import post_form
@@ -124,19 +125,20 @@ def test_deactivation_logs_the_user_out_everywhere(app, admin_client, personas):
     victim_client = app.test_client()
     login(victim_client, target.email)
     assert victim_client.get("/audit/").status_code == 200
-    old_token = target.session_token
+    assert len(live_sessions(target)) == 1
 
     url = f"/admin/users/{target.id}"
     assert post_form(admin_client, f"{url}/deactivate", form_url=url).status_code == 302
 
     user = reload_user(target.id)
     assert not user.is_active
-    assert user.session_token != old_token
+    assert live_sessions(target) == []  # its sessions are revoked, not only refused
     response = victim_client.get("/audit/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     [entry] = audit_entries("user.deactivated", target.id)
     assert entry.changes == {"is_active": [True, False]}
-    assert "session_token" not in entry.changes
+    [ended] = audit_entries("user_session.revoked", target.id)
+    assert ended.changes["reason"] == "deactivated"
 
 
 def test_admin_cannot_deactivate_self(admin_client, personas):
