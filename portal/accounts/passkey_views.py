@@ -21,7 +21,8 @@ from portal.accounts import operations as ops
 from portal.accounts import passkeys, pending_login, session_auth, step_up
 from portal.accounts.mfa_policy import has_second_factor
 from portal.accounts.passkeys import PasskeyError
-from portal.accounts.views import _dashboard, _ip_limit, _limit, _me, bp
+from portal.accounts.throttle import per_ip
+from portal.accounts.views import _dashboard, _me, bp
 from portal.core import unit_of_work
 from portal.core.security import safe_next
 from portal.core.views import run_action
@@ -155,7 +156,7 @@ def _no_pending():
 
 
 @bp.post("/login/verify/passkey/options")
-@_limit(_ip_limit)
+@per_ip
 def passkey_second_step_options():
     if (already := _signed_in_already()) is not None:
         return already
@@ -169,7 +170,7 @@ def passkey_second_step_options():
 
 
 @bp.post("/login/verify/passkey")
-@_limit(_ip_limit)
+@per_ip
 def passkey_second_step():
     if (already := _signed_in_already()) is not None:
         return already
@@ -213,7 +214,7 @@ def passkey_confirm():
 
 
 @bp.post("/login/passkey/options")
-@_limit(_ip_limit)
+@per_ip
 def passkey_login_options():
     if (already := _signed_in_already()) is not None:
         return already
@@ -221,7 +222,7 @@ def passkey_login_options():
 
 
 @bp.post("/login/passkey")
-@_limit(_ip_limit)
+@per_ip
 def passkey_login():
     if (already := _signed_in_already()) is not None:
         return already
