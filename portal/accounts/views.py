@@ -23,7 +23,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts import operations as ops
-from portal.accounts import session_auth, tokens
+from portal.accounts import pending_login, session_auth, tokens
 from portal.accounts.forms import (
     ChangePasswordForm,
     EmailOnlyForm,
@@ -32,6 +32,7 @@ from portal.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
+from portal.accounts.mfa_policy import has_second_factor
 from portal.core import unit_of_work
 from portal.core.security import safe_next
 from portal.core.unit_of_work import records_read
@@ -98,8 +99,13 @@ def login():
     if form.validate_on_submit():
         outcome = ops.authenticate(form.email.data, form.password.data)
         if outcome.ok:
-            session_auth.start_session(outcome.user)
-            ops.complete_login(outcome.user, form.password.data)
+            user = outcome.user
+            ops.rehash_if_needed(user, form.password.data)
+            if has_second_factor(user):  # not signed in yet: the second step comes next
+                pending_login.begin(user, safe_next(form.next.data, ""))
+                return redirect(url_for(".login_verify"))
+            session_auth.start_session(user)
+            ops.record_login(user)
             return redirect(safe_next(form.next.data, _dashboard()))
         # The page answers 200: the failed attempt's audit entry (and any new link) is kept.
         if outcome.unverified:
@@ -267,3 +273,7 @@ def profile():
             flash(_("Your profile is saved."), "success")
             return redirect(url_for(".profile"))
     return render_template("accounts/profile.html", form=form, user=user)
+
+
+# Route modules registered on this blueprint (they import ``bp`` and the limits from here).
+from portal.accounts import factor_views  # noqa: E402, F401

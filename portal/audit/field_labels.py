@@ -6,6 +6,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 FIELD_LABELS = {
+    # second factors (issue 17)
+    "count": _l("Number"),
+    "factor": _l("Second factor"),
+    "method": _l("Method"),
+    "passkeys": _l("Passkeys"),
+    "recovery_codes": _l("Recovery codes left"),
+    "remaining": _l("Left"),
+    "totp": _l("Authenticator app"),
     "clabe_last4": _l("Last four digits of the CLABE"),
     "holder_name": _l("Account holder"),
     "address": _l("Address"),
