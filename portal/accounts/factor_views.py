@@ -45,7 +45,8 @@ def _pending_key() -> str:
     """Wrong codes count per account half-way through signing in (the pending state lives in
     the browser's cookie, which an attacker could replay: the limiter is the server's count)."""
     data = session.get(pending_login.KEY)
-    return f"pending:{data.get('uid') if isinstance(data, dict) else ''}"
+    uid = data.get("uid") if isinstance(data, dict) else None
+    return f"pending:{uid}" if uid else f"no-pending:{request.remote_addr}"
 
 
 def _no_store(response):
