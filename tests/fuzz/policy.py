@@ -52,6 +52,10 @@ CRAWL_IGNORED_PARAMS = frozenset({"lang"})
 ALLOWED_WRITES: dict[tuple[str, str], str] = {
     ("accounts.login", "audit_entries"): "a failed log-in is audited (user.login_failed, "
     "accounts.operations._record_failure) and committed by the view before it re-renders",
+    ("accounts.confirm_identity", "audit_entries"): "a wrong password or code is audited "
+    "(user.identity_confirmation_failed, factor_operations.record_failed_code) and kept",
+    ("accounts.login_verify", "audit_entries"): "a wrong second-factor code is audited "
+    "(user.login_second_factor_failed) and kept, as a failed log-in is",
 }
 
 
@@ -79,6 +83,15 @@ EXEMPT: dict[str, str] = {
     " amendment document whose PDF render failed or is stuck; the world's are all stored",
     "admin.retry_job": "its button (no field but the CSRF token) shows only for a job in RQ's"
     " failed-job registry; the fuzz pass runs jobs inline (no queue, nothing fails there)",
+    "accounts.login_verify": "the sign-in's second step exists only half-way through signing in"
+    " to an account with a second factor; the personas are signed in and the demo accounts have"
+    " none (tests/accounts/test_login_second_step.py sends bad codes)",
+    "accounts.totp_remove": "its button (no field but the CSRF token) shows only to a user with an"
+    " authenticator app; the demo accounts have none",
+    "accounts.recovery_codes_regenerate": "its button (no field but the CSRF token) shows only to"
+    " a user with a second factor; the demo accounts have none",
+    "admin.reset_second_factor": "its form (a confirmation box) shows only for a user with a second"
+    " factor; the demo accounts have none (tests/admin/test_factor_reset.py covers bad input)",
 }
 
 # Baseline values the field heuristics cannot guess, per endpoint (a list for several values).
