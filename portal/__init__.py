@@ -47,9 +47,10 @@ def _init_extensions(app: Flask) -> None:
     input_guard.init_app(app)
     nav.init_app(app)
 
-    from portal.accounts import navigation, session_auth
+    from portal.accounts import enrolment_guard, navigation, session_auth
 
     session_auth.init_app(app)
+    enrolment_guard.init_app(app)  # after the session: it needs the signed-in user
     navigation.init_app(app)  # core's navigation knows no domain: accounts registers the menu
     _install_session_hooks(app)
 

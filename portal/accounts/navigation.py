@@ -33,6 +33,7 @@ def _applicant(u) -> bool:
 
 NAV: list[NavItem] = [
     NavItem("dashboard.dashboard", _l("Dashboard"), lambda u: u.is_authenticated),
+    NavItem("accounts.security", _l("Security"), lambda u: u.is_authenticated, "account"),
     NavItem("organisations.mine", _l("My organisations"), lambda u: u.is_authenticated, "account"),
     NavItem("accounts.sessions", _l("Your sessions"), lambda u: u.is_authenticated, "account"),
     NavItem("api_tokens.index", _l("API tokens"), lambda u: u.is_authenticated, "account"),

@@ -17,8 +17,8 @@ from flask import current_app, flash, jsonify, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal.accounts import enrolment_guard, passkeys, pending_login, session_auth, step_up
 from portal.accounts import operations as ops
-from portal.accounts import passkeys, pending_login, session_auth, step_up
 from portal.accounts.mfa_policy import has_second_factor
 from portal.accounts.passkeys import PasskeyError
 from portal.accounts.throttle import per_ip
@@ -33,7 +33,11 @@ ENROLMENT_ENDPOINTS = (
     "accounts.passkeys",
     "accounts.passkey_register_options",
     "accounts.passkey_register",
+    "accounts.passkey_confirm_options",
+    "accounts.passkey_confirm",
 )
+for _endpoint in ENROLMENT_ENDPOINTS:
+    enrolment_guard.allow_during_enrolment(_endpoint)
 
 
 def _body() -> dict:
@@ -139,6 +143,7 @@ def passkey_register():
     except PasskeyError as error:
         return _refused(error)
     session_auth.confirm_factor()  # the user has just proven the new key
+    enrolment_guard.mark_done()
     flash(_("Your passkey is added."), "success")
     return _go(_next(url_for(".passkeys")))
 

@@ -42,8 +42,6 @@ from portal.accounts.mfa_policy import second_factor_required
 from portal.accounts.models import User
 from portal.accounts.operations import AccountError
 from portal.core.db import db, now_utc
-from portal.core.urls import external_url
-from portal.mail.operations import email_user
 
 CHALLENGE_SECONDS = 300
 NAME_MAX = 60
@@ -362,13 +360,12 @@ def remove(user: User, cred: WebAuthnCredential) -> None:
 # --- e-mail ----------------------------------------------------------------------------------
 
 
-def security_url() -> str:
-    """The security page when the portal has one, else the passkeys page."""
-    has_security = "accounts.security" in current_app.view_functions
-    return external_url("accounts.security" if has_security else "accounts.passkeys")
-
-
 def _notify(user: User, template: str, cred: WebAuthnCredential) -> None:
+    from portal.accounts import factor_operations
+
     # Lazy: rendered in the recipient's language by queue_email.
     label = _l("passkey or security key “%(name)s”", name=cred.name)
-    email_user(template, user, factor_label=label, when=now_utc(), security_url=security_url())
+    if template == "second_factor_added":
+        factor_operations.notify_factor_added(user, label)
+    else:
+        factor_operations.notify_factor_removed(user, label)

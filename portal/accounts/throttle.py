@@ -83,6 +83,20 @@ def per_ip_and_address(view):
     return per_ip(view)
 
 
+def _code_limit() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_IP"]
+
+
+def codes_per(key_func=None):
+    """Second-factor codes and identity confirmations: per ``key_func`` (default: the signed-in
+    user) at the rate of failed sign-ins per account and address."""
+
+    def decorate(view):
+        return _limit(_code_limit, key_func=key_func or _user_key)(view)
+
+    return decorate
+
+
 def per_user(view):
     """The password change form, per signed-in user (it checks the current password)."""
     return _limit(_email_form_limit, key_func=_user_key)(view)

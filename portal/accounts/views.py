@@ -22,7 +22,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts import operations as ops
-from portal.accounts import session_auth, throttle, tokens
+from portal.accounts import pending_login, session_auth, throttle, tokens
 from portal.accounts.forms import (
     ChangePasswordForm,
     EmailOnlyForm,
@@ -31,6 +31,7 @@ from portal.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
+from portal.accounts.mfa_policy import has_second_factor
 from portal.core import unit_of_work
 from portal.core.security import safe_next
 from portal.core.unit_of_work import records_read
@@ -61,9 +62,14 @@ def login():
     if form.validate_on_submit():
         outcome = ops.authenticate(form.email.data, form.password.data)
         if outcome.ok:
+            user = outcome.user
             throttle.login_succeeded(form.email.data)
-            session_auth.start_session(outcome.user)
-            ops.complete_login(outcome.user, form.password.data)
+            ops.rehash_if_needed(user, form.password.data)
+            if has_second_factor(user):  # not signed in yet: the second step comes next
+                pending_login.begin(user, safe_next(form.next.data, ""))
+                return redirect(url_for(".login_verify"))
+            session_auth.start_session(user)
+            ops.record_login(user)
             return redirect(safe_next(form.next.data, _dashboard()))
         # The page answers 200: the failed attempt's audit entry (and any new link) is kept.
         throttle.login_failed(form.email.data)
@@ -235,4 +241,4 @@ def profile():
 
 
 # More routes register themselves on ``bp``.
-from portal.accounts import passkey_views, session_views  # noqa: E402, F401
+from portal.accounts import factor_views, passkey_views, session_views  # noqa: E402, F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField
+from wtforms import BooleanField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -87,3 +87,12 @@ class OutboxFilterForm(FlaskForm):
         csrf = False
 
     status = SelectField(_l("Status"), choices=OUTBOX_STATUS_CHOICES, default="")
+
+
+class ResetSecondFactorForm(FlaskForm):
+    """The administrator confirms a second-factor reset by ticking the box."""
+
+    confirm = BooleanField(
+        _l("I have checked that the request comes from this person"),
+        validators=[DataRequired(message=_l("Tick the box to confirm the reset."))],
+    )

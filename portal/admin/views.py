@@ -11,12 +11,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from portal.accounts import step_up
+from portal.accounts import factor_operations, step_up
 from portal.accounts.models import User
 from portal.accounts.session_display import session_rows
 from portal.admin import credentials
 from portal.admin import operations as ops
-from portal.admin.forms import InviteForm, OutboxFilterForm, RolesForm, UserSearchForm
+from portal.admin.forms import (
+    InviteForm,
+    OutboxFilterForm,
+    ResetSecondFactorForm,
+    RolesForm,
+    UserSearchForm,
+)
 from portal.admin.queries import memberships_of, outbox_list, user_search
 from portal.core import unit_of_work
 from portal.core.db import db
@@ -126,6 +132,8 @@ def _render_user(target: User, form: RolesForm, status: int = 200):
             memberships=memberships_of(target.id),
             sessions=session_rows(target, None),
             credential_sections=credentials.sections(target),
+            factors=factor_operations.security_status(target),
+            reset_form=ResetSecondFactorForm(),
         ),
         status,
     )
@@ -166,6 +174,23 @@ def resend_invitation(user_id: int):
     target = _user_or_404(user_id)
     message = _("A new invitation was sent to %(email)s.", email=target.email)
     run_action(ops.resend_invitation, target, invited_by=current_user, message=message)
+    return _back_to(target)
+
+
+@bp.post("/users/<int:user_id>/reset-second-factor")
+def reset_second_factor(user_id: int):
+    """Remove the user's authenticator app, recovery codes and passkeys (a lost phone)."""
+    target = _user_or_404(user_id)
+    if not ResetSecondFactorForm().validate():
+        flash(_("Tick the box to confirm the reset: nothing was changed."), "danger")
+        return _back_to(target)
+    message = _(
+        "The second factor of %(name)s is reset and their sessions have ended. They will set "
+        "up a new one at their next log-in.",
+        name=target.full_name,
+    )
+    actor = current_user._get_current_object()
+    run_action(factor_operations.reset_second_factor, target, actor=actor, message=message)
     return _back_to(target)
 
 

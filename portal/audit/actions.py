@@ -26,6 +26,15 @@ ACTIONS: frozenset[str] = frozenset(
         "webauthn_credential.renamed",
         "webauthn_credential.removed",
         "user_session.revoked",
+        # accounts: second factors (issue 17)
+        "totp_factor.enrolled",
+        "totp_factor.removed",
+        "recovery_codes.generated",
+        "recovery_code.used",
+        "user.login_second_factor_failed",
+        "user.identity_confirmed",
+        "user.identity_confirmation_failed",
+        "user.second_factor_reset",
         # organisations
         "organisation.created",
         "organisation.updated",

@@ -31,6 +31,7 @@ from tests.accounts.passkey_helpers import (
 )
 from tests.support.forms import post_form
 from tests.support.matrix import login
+from tests.support.proof import proof_age, proof_at, set_proof
 from tests.support.soft_authenticator import SoftAuthenticator
 
 FAILED = "The passkey could not be verified. Please try again."
@@ -94,7 +95,7 @@ def test_register_a_passkey(signed_in, user, outbox):
     assert entry.changes == {"name": "Work laptop"}
     [mail] = [m for m in outbox(user.email) if m.template == "second_factor_added"]
     assert "Work laptop" in mail.body_text
-    assert "/account/passkeys" in mail.body_text
+    assert "/account/security" in mail.body_text
     listed = signed_in.get("/account/passkeys").get_data(as_text=True)
     assert "Work laptop" in listed and "Your passkey is added." in listed
 
@@ -114,8 +115,7 @@ def test_second_registration_excludes_the_first(signed_in, user):
 
 def test_adding_a_second_key_asks_for_a_recent_factor(app, signed_in, user):
     add_passkey(user, "First")
-    with signed_in.session_transaction() as sess:
-        sess["_factor_at"] = time.time() - 3600
+    set_proof(signed_in, 10 * 24 * 3600)
     response = post_json(signed_in, REGISTER_OPTIONS, {"name": "Second"})
     if "accounts.confirm_identity" in app.view_functions:
         assert "/account/confirm" in response.get_json()["redirect"]
@@ -218,7 +218,7 @@ def test_second_step_with_a_passkey(client, user):
     assert fresh(cred).last_used_dt is not None
     with client.session_transaction() as sess:
         assert pending_login.KEY not in sess
-        assert sess.get("_factor_at")
+    assert proof_at(client) is not None
 
 
 def test_second_step_needs_a_pending_sign_in(client, user):
@@ -324,25 +324,21 @@ def _token(client):
 
 def test_confirm_identity_with_a_passkey(signed_in, user):
     authenticator, _ = add_passkey(user)
-    with signed_in.session_transaction() as sess:
-        sess.pop("_factor_at", None)
+    set_proof(signed_in, None)
     response = authenticate(
         signed_in, authenticator, CONFIRM_OPTIONS, CONFIRM, next_url="/account/password"
     )
     assert response.get_json() == {"redirect": "/account/password"}
-    with signed_in.session_transaction() as sess:
-        assert sess["_factor_at"] > time.time() - 5
+    assert proof_age(signed_in) < 5
 
 
 def test_confirm_refuses_another_users_passkey(signed_in, user, make_user):
     add_passkey(user)
     other_key, _ = add_passkey(make_user(unique_email("other")), "Other")
-    with signed_in.session_transaction() as sess:
-        sess.pop("_factor_at", None)
+    set_proof(signed_in, None)
     response = authenticate(signed_in, other_key, CONFIRM_OPTIONS, CONFIRM)
     assert response.get_json() == {"error": FAILED}
-    with signed_in.session_transaction() as sess:
-        assert "_factor_at" not in sess
+    assert proof_at(signed_in) is None
 
 
 def test_confirm_without_a_passkey(signed_in):
@@ -376,8 +372,7 @@ def test_sign_in_with_a_passkey(client, user):
     [entry] = audit("user.login", user.id)
     assert entry.changes == {"method": "passkey", "factor": "passkey"}
     assert reload(user).last_login_dt is not None
-    with client.session_transaction() as sess:
-        assert sess.get("_factor_at")
+    assert proof_at(client) is not None
 
 
 def test_the_login_page_offers_a_passkey(client):
@@ -475,8 +470,7 @@ def test_remove_asks_for_a_recent_factor(app, signed_in, user):
     if "accounts.confirm_identity" not in app.view_functions:
         pytest.skip("the identity-confirmation page comes with the TOTP branch")
     _, cred = add_passkey(user)
-    with signed_in.session_transaction() as sess:
-        sess["_factor_at"] = time.time() - 3600
+    set_proof(signed_in, 10 * 24 * 3600)
     response = post_form(signed_in, f"/account/passkeys/{cred.id}/remove")
     assert response.status_code == 302
     assert "/account/confirm" in response.headers["Location"]
@@ -492,8 +486,7 @@ def test_the_last_factor_of_a_required_role_stays(client, make_user, mfa_require
     manager = make_user(unique_email("gm"), roles=("grants_manager",))
     english(client)
     login(client, manager.email)
-    with client.session_transaction() as sess:
-        sess["_factor_at"] = time.time()
+    set_proof(client, 0)
     _, first = add_passkey(manager, "One")
     refused = post_form(client, f"/account/passkeys/{first.id}/remove", follow_redirects=True)
     assert "Your role requires a second factor" in refused.get_data(as_text=True)
@@ -506,8 +499,7 @@ def test_the_last_factor_of_a_required_role_stays(client, make_user, mfa_require
 
 def test_an_applicant_may_remove_the_last_passkey(signed_in, user, mfa_required):
     _, cred = add_passkey(user)
-    with signed_in.session_transaction() as sess:
-        sess["_factor_at"] = time.time()
+    set_proof(signed_in, 0)
     post_form(signed_in, f"/account/passkeys/{cred.id}/remove")
     assert passkeys_of(user) == []
 

@@ -99,18 +99,16 @@ def test_manager_enrols_then_uses_codes_and_recovery_codes(live_server, page, es
 
         # Forced enrolment: after the password, the set-up page and nothing else.
         _password_step(page, es, email)
-        expect(page.get_by_role("heading", level=1)).to_have_text(
-            es("Set up an authenticator app")
-        )
+        expect(page.get_by_role("heading", level=1)).to_have_text(es("Set up an authenticator app"))
         shot(page, "forced-enrolment")
         page.goto("/dashboard")
-        expect(page.get_by_role("heading", level=1)).to_have_text(
-            es("Set up an authenticator app")
-        )
+        expect(page.get_by_role("heading", level=1)).to_have_text(es("Set up an authenticator app"))
 
         secret = page.locator("main code").first.inner_text().replace(" ", "")
         totp = pyotp.TOTP(secret)
-        page.get_by_label(es("Code from the app")).fill("000000" if totp.now() != "000000" else "111111")
+        page.get_by_label(es("Code from the app")).fill(
+            "000000" if totp.now() != "000000" else "111111"
+        )
         page.get_by_role("button", name=es("Confirm"), exact=True).click()
         expect(page.locator(".invalid-feedback, .alert-danger").first).to_be_visible()
 
@@ -128,9 +126,7 @@ def test_manager_enrols_then_uses_codes_and_recovery_codes(live_server, page, es
 
         # Signing in again: the password, then a code from the app.
         _password_step(page, es, email)
-        expect(page.get_by_role("heading", level=1)).to_have_text(
-            es("Second step of the log-in")
-        )
+        expect(page.get_by_role("heading", level=1)).to_have_text(es("Second step of the log-in"))
         page.get_by_label(es("Authentication code")).fill(_next_code(totp))
         page.get_by_role("button", name=es("Verify")).click()
         expect(page).to_have_url(re.compile(r"/dashboard"))
@@ -147,9 +143,7 @@ def test_manager_enrols_then_uses_codes_and_recovery_codes(live_server, page, es
         _password_step(page, es, email)
         page.get_by_label(es("Authentication code")).fill(codes[0])
         page.get_by_role("button", name=es("Verify")).click()
-        expect(page.get_by_role("heading", level=1)).to_have_text(
-            es("Second step of the log-in")
-        )
+        expect(page.get_by_role("heading", level=1)).to_have_text(es("Second step of the log-in"))
         shot(page, "recovery-code-used-twice")
         page.get_by_label(es("Authentication code")).fill(codes[1])
         page.get_by_role("button", name=es("Verify")).click()

@@ -55,6 +55,10 @@ ALLOWED_WRITES: dict[tuple[str, str], str] = {
     ("*", "user_sessions"): "a signed-in request stamps its session's last_seen_dt at most once "
     "every SESSION_TOUCH_SECONDS (portal/accounts/sessions.touch, a recorded read committed "
     "whatever the answer); the fuzz run outlasts that interval",
+    ("accounts.confirm_identity", "audit_entries"): "a wrong password or code is audited "
+    "(user.identity_confirmation_failed, factor_operations.record_failed_code) and kept",
+    ("accounts.login_verify", "audit_entries"): "a wrong second-factor code is audited "
+    "(user.login_second_factor_failed) and kept, as a failed log-in is",
 }
 
 
@@ -106,6 +110,15 @@ EXEMPT: dict[str, str] = {
     " have none (tests/accounts/test_passkeys.py posts bad names)",
     "accounts.passkey_remove": "its button shows only next to a stored passkey; the demo"
     " accounts have none",
+    "accounts.login_verify": "the sign-in's second step exists only half-way through signing in"
+    " to an account with a second factor; the personas are signed in and the demo accounts have"
+    " none (tests/accounts/test_login_second_step.py sends bad codes)",
+    "accounts.totp_remove": "its button (no field but the CSRF token) shows only to a user with an"
+    " authenticator app; the demo accounts have none",
+    "accounts.recovery_codes_regenerate": "its button (no field but the CSRF token) shows only to"
+    " a user with a second factor; the demo accounts have none",
+    "admin.reset_second_factor": "its form (a confirmation box) shows only for a user with a second"
+    " factor; the demo accounts have none (tests/admin/test_factor_reset.py covers bad input)",
 }
 
 # Baseline values the field heuristics cannot guess, per endpoint (a list for several values).
