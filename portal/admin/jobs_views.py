@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from portal import jobs
-from portal.admin.views import bp
+from portal.admin.blueprint import bp
 
 
 class RetryForm(FlaskForm):

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from portal.accounts.session_models import UserSession
 from portal.admin import operations as ops
-from portal.admin.views import _back_to, _user_or_404, bp
+from portal.admin.blueprint import back_to, bp, user_or_404
 from portal.core.db import db
 
 
@@ -22,7 +22,7 @@ def _me():
 
 @bp.post("/users/<int:user_id>/sessions/<int:session_id>/revoke")
 def revoke_user_session(user_id: int, session_id: int):
-    target = _user_or_404(user_id)
+    target = user_or_404(user_id)
     row = db.session.get(UserSession, session_id)
     if row is None or row.user_id != target.id:
         abort(404)
@@ -30,12 +30,12 @@ def revoke_user_session(user_id: int, session_id: int):
         flash(_("The session has ended; %(name)s was told by e-mail.", name=target.full_name))
     else:
         flash(_("That session had already ended."), "info")
-    return _back_to(target)
+    return back_to(target)
 
 
 @bp.post("/users/<int:user_id>/revoke-access")
 def revoke_user_access(user_id: int):
-    target = _user_or_404(user_id)
+    target = user_or_404(user_id)
     counts = ops.revoke_all_access(target, actor=_me())
     if any(counts.values()):
         sessions = ngettext("%(num)d session", "%(num)d sessions", counts["sessions"])
@@ -51,4 +51,4 @@ def revoke_user_access(user_id: int):
         )
     else:
         flash(_("This person had no session or API token to end."), "info")
-    return _back_to(target)
+    return back_to(target)

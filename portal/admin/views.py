@@ -6,7 +6,7 @@ anyone who is not an administrator gets a 403.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +16,7 @@ from portal.accounts.models import User
 from portal.accounts.session_display import session_rows
 from portal.admin import credentials
 from portal.admin import operations as ops
+from portal.admin.blueprint import back_to, bp, user_or_404
 from portal.admin.forms import (
     InviteForm,
     OutboxFilterForm,
@@ -30,29 +31,6 @@ from portal.core.pagination import paginate, requested_page
 from portal.core.views import run_action
 from portal.mail.models import OutboxMessage
 from portal.mail.operations import deliver_pending
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-@bp.before_request
-def _require_admin():
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    if not ops.can_administer(current_user):
-        abort(403)
-    return None
-
-
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
-def _back_to(target: User):
-    return redirect(url_for("admin.user", user_id=target.id))
-
 
 # --- users ---------------------------------------------------------------------------
 
@@ -118,7 +96,7 @@ def _flash_invite(result: ops.InviteResult) -> None:
 
 @bp.get("/users/<int:user_id>")
 def user(user_id: int):
-    target = _user_or_404(user_id)
+    target = user_or_404(user_id)
     form = RolesForm(data={"roles": sorted(r.value for r in target.roles)})
     return _render_user(target, form)
 
@@ -141,7 +119,7 @@ def _render_user(target: User, form: RolesForm, status: int = 200):
 
 @bp.post("/users/<int:user_id>/roles")
 def user_roles(user_id: int):
-    target = _user_or_404(user_id)
+    target = user_or_404(user_id)
     # Step-up (issue 17): changing roles asks for the second factor again when it is old.
     if refusal := step_up.confirm_first(back=url_for("admin.user", user_id=target.id)):
         return refusal
@@ -151,39 +129,39 @@ def user_roles(user_id: int):
     changed = run_action(ops.change_roles, target, form.roles.data, actor=current_user)
     if changed is not None:  # False: nothing to change
         flash(_("Roles saved.") if changed else _("Nothing to change."), "success")
-    return _back_to(target)
+    return back_to(target)
 
 
 @bp.post("/users/<int:user_id>/deactivate")
 def deactivate(user_id: int):
-    target = _user_or_404(user_id)
+    target = user_or_404(user_id)
     message = _("The account is deactivated and its sessions have ended.")
     run_action(ops.deactivate_user, target, actor=current_user, message=message)
-    return _back_to(target)
+    return back_to(target)
 
 
 @bp.post("/users/<int:user_id>/reactivate")
 def reactivate(user_id: int):
-    target = _user_or_404(user_id)
+    target = user_or_404(user_id)
     run_action(ops.reactivate_user, target, message=_("The account is active again."))
-    return _back_to(target)
+    return back_to(target)
 
 
 @bp.post("/users/<int:user_id>/resend-invitation")
 def resend_invitation(user_id: int):
-    target = _user_or_404(user_id)
+    target = user_or_404(user_id)
     message = _("A new invitation was sent to %(email)s.", email=target.email)
     run_action(ops.resend_invitation, target, invited_by=current_user, message=message)
-    return _back_to(target)
+    return back_to(target)
 
 
 @bp.post("/users/<int:user_id>/reset-second-factor")
 def reset_second_factor(user_id: int):
     """Remove the user's authenticator app, recovery codes and passkeys (a lost phone)."""
-    target = _user_or_404(user_id)
+    target = user_or_404(user_id)
     if not ResetSecondFactorForm().validate():
         flash(_("Tick the box to confirm the reset: nothing was changed."), "danger")
-        return _back_to(target)
+        return back_to(target)
     message = _(
         "The second factor of %(name)s is reset and their sessions have ended. They will set "
         "up a new one at their next log-in.",
@@ -191,7 +169,7 @@ def reset_second_factor(user_id: int):
     )
     actor = current_user._get_current_object()
     run_action(factor_operations.reset_second_factor, target, actor=actor, message=message)
-    return _back_to(target)
+    return back_to(target)
 
 
 # --- outbox --------------------------------------------------------------------------

@@ -14,8 +14,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.admin import credentials
+from portal.admin.blueprint import back_to, bp, user_or_404
 from portal.admin.operations import notify_access_revoked
-from portal.admin.views import _back_to, _user_or_404, bp
 from portal.api import operations
 from portal.api.models import ApiToken
 from portal.core.db import db, now_utc
@@ -62,7 +62,7 @@ credentials.register(
 
 @bp.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
 def revoke_user_token(user_id: int, token_id: int):
-    target = _user_or_404(user_id)
+    target = user_or_404(user_id)
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != target.id:
         abort(404)
@@ -77,4 +77,4 @@ def revoke_user_token(user_id: int, token_id: int):
         )
     else:
         flash(_("That token was already revoked."), "info")
-    return _back_to(target)
+    return back_to(target)

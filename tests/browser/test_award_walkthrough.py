@@ -58,6 +58,24 @@ def _ids(live_server) -> tuple[int, int, str, str, str]:
     return found
 
 
+def _age_the_proof(live_server, email: str) -> None:
+    """Make the user's last proof of identity an hour old, as if time had passed."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from portal.accounts.models import User
+    from portal.accounts.session_models import UserSession
+    from portal.core.db import db, now_utc
+
+    with live_server.app.app_context():
+        user = db.session.scalar(select(User).filter_by(email=email))
+        for row in db.session.scalars(select(UserSession).filter_by(user_id=user.id)):
+            row.factor_dt = now_utc() - timedelta(hours=1)
+        db.session.commit()
+        db.session.remove()
+
+
 def _sign(page, es, name: str, accept: bool = True, password: str = DEMO_PASSWORD) -> None:
     page.get_by_label(es("Your full name")).fill(name)
     if accept:
@@ -176,7 +194,22 @@ def test_signatory_signs_manager_countersigns_and_verify(live_server, page, es, 
     expect(main).to_contain_text(es("Tick the statement to accept the agreement."))
     expect(main).to_contain_text(es("The password is not correct."))
     shot(page, "sign-refused")
-    _sign(page, es, SIGNATORY[1])
+
+    # Step-up (issue 17): an hour after the signatory last proved who she is, signing asks her
+    # to confirm first (her password: she has no second factor), then she signs.
+    step_up_max_age = live_server.app.config["STEP_UP_MAX_AGE"]
+    live_server.app.config["STEP_UP_MAX_AGE"] = 300
+    try:
+        _age_the_proof(live_server, SIGNATORY[0])
+        _sign(page, es, SIGNATORY[1])
+        expect(page.get_by_role("heading", level=1)).to_have_text(es("Confirm it is you"))
+        shot(page, "sign-asks-to-confirm")
+        page.get_by_label(es("Password")).fill(DEMO_PASSWORD)
+        page.get_by_role("button", name=es("Confirm"), exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(NUMBER)
+        _sign(page, es, SIGNATORY[1])
+    finally:
+        live_server.app.config["STEP_UP_MAX_AGE"] = step_up_max_age
     expect(page.get_by_text(es("Thank you: your signature was recorded."))).to_be_visible()
     expect(page.locator("#agreements")).to_contain_text(es("Signed by the grantee"))
     expect(page.locator("#agreements")).to_contain_text(SIGNATORY[1])

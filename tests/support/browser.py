@@ -64,7 +64,14 @@ def _build_app(tmp: Path) -> Flask:
             "DATABASE_URL": f"sqlite:///{tmp / 'live.sqlite3'}",
             "SERVER_NAME": None,
             "STORAGE_LOCAL_ROOT": str(tmp / "storage"),
-            "RATELIMIT_ENABLED": False,
+            # Limits on, as in production, but high: the walk-throughs sign in often from one
+            # address. The account-security walk-through lowers the one it checks.
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "LOGIN_LIMIT_PER_IP": "10000 per minute",
+            "LOGIN_LIMIT_PER_ACCOUNT_AND_IP": "10000 per minute",
+            "EMAIL_FORM_LIMIT_PER_ADDRESS": "10000 per minute",
+            "LOGIN_SLOWDOWN_AFTER": 10000,
             "MAIL_SERVER": "",
             "REDIS_URL": "",
             # Render the real 500 page instead of re-raising into the server thread.
