@@ -15,6 +15,8 @@ from portal.api.models import ApiToken
 from portal.audit.operations import record
 from portal.core.db import db, now_utc
 from portal.core.errors import InputError
+from portal.core.urls import external_url
+from portal.mail.operations import email_user
 
 # Lifetimes offered when creating a token. No "never expires": a leaked token that never
 # expires works until someone notices; a finance system can rotate its token once a year.
@@ -72,6 +74,12 @@ def create_token(user, *, name: str, days: int, now: datetime | None = None):
     db.session.add(token)
     db.session.flush()
     record("api_token.created", token, changes=token.audit_fields(), user=user)
+    email_user(
+        "api_token_created",
+        user,
+        token=token,
+        tokens_url=external_url("api_tokens.index"),
+    )
     return token, secret
 
 

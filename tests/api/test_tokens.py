@@ -16,6 +16,7 @@ from portal.api.models import ApiToken
 from portal.audit.models import AuditEntry
 from portal.core.db import db, now_utc
 from portal.core.errors import InputError
+from portal.mail.models import OutboxMessage
 from tests.api import helpers
 from tests.support.forms import post_form
 from tests.support.matrix import login
@@ -59,6 +60,14 @@ def test_create_shows_the_secret_once_and_stores_only_its_hash(ctx, browser, per
     [created] = _audit("api_token.created")
     assert created.user_id == personas["applicant"].id and created.object_id == str(token.id)
     assert secret not in repr(created.changes) and created.changes["prefix"] == token.prefix
+    # The owner is told (a security e-mail), with the name and prefix, never the secret.
+    [mail] = db.session.scalars(
+        select(OutboxMessage).filter_by(
+            recipient=personas["applicant"].email, template="api_token_created"
+        )
+    ).all()
+    assert "Contabilidad" in mail.body_text and token.prefix in mail.body_text
+    assert secret not in mail.body_text and "/account/tokens" in mail.body_text
 
     # Shown once: the list afterwards has the prefix, never the secret.
     page = browser.get("/account/tokens").get_data(as_text=True)
