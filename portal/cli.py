@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from portal.accounts.cli import sessions_cli
     from portal.audit.cli import audit_cli
     from portal.core.migrate import db_cli
     from portal.demo.cli import seed_cmd
@@ -16,3 +17,4 @@ def register(app: Flask) -> None:
         app.cli.add_command(command)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(opendata_cli)
+    app.cli.add_command(sessions_cli)

@@ -19,7 +19,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.events import announce
@@ -173,3 +173,16 @@ def revoke_all(
         )
         db.session.flush()
     return len(ended)
+
+
+def prune(*, keep_days: int = 90, now: datetime | None = None) -> int:
+    """Delete session rows that ended (expired or revoked) more than ``keep_days`` ago; the
+    audit trail keeps the sign-ins and revocations. Returns how many rows went."""
+    cutoff = (now or now_utc()) - timedelta(days=keep_days)
+    ended = or_(
+        UserSession.expires_dt < cutoff,
+        and_(UserSession.revoked_dt.is_not(None), UserSession.revoked_dt < cutoff),
+    )
+    result = db.session.execute(delete(UserSession).where(ended))
+    db.session.flush()
+    return result.rowcount or 0

@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from portal.accounts import session_auth, sessions
 from portal.accounts.session_display import describe_agent, describe_place, parse_agent
@@ -402,3 +403,26 @@ def test_an_unreadable_geoip_database_only_shows_addresses(app, tmp_path, monkey
     with app.test_request_context("/?lang=en"):
         assert describe_place("189.203.10.20") == "189.203.10.20"
     session_display._reader.cache_clear()
+
+
+def test_prune_deletes_only_sessions_that_ended_long_ago(app, user):
+    """``flask sessions prune``: rows expired or revoked more than --keep-days ago go; live rows
+    and recently ended ones stay (the audit trail keeps the history)."""
+    now = now_utc()
+    with app.test_request_context("/"):
+        live, _ = sessions.create(user)
+        old_expired, _ = sessions.create(user)
+        old_revoked, _ = sessions.create(user)
+        recent_revoked, _ = sessions.create(user)
+        old_expired.created_dt = now - timedelta(days=200)
+        old_expired.expires_dt = now - timedelta(days=100)
+        old_revoked.revoked_dt = now - timedelta(days=95)
+        recent_revoked.revoked_dt = now - timedelta(days=5)
+        db.session.commit()
+        ids = {r.id for r in (live, old_expired, old_revoked, recent_revoked)}
+
+    result = app.test_cli_runner().invoke(args=["sessions", "prune", "--keep-days", "90"])
+    assert result.exit_code == 0, result.output
+    assert "2 ended session(s) deleted." in result.output
+    left = set(db.session.scalars(select(UserSession.id).where(UserSession.id.in_(ids))))
+    assert left == {live.id, recent_revoked.id}
