@@ -65,7 +65,7 @@ def test_admin_ends_one_session(app, admin_client, target, signed_in, outbox):
     assert api_status(app, secret) == 200
     [entry] = audit_entries("user_session.revoked", row.id)
     assert entry.changes == {"reason": "admin", "owner_id": target.id}
-    [message] = [m for m in outbox(target.email) if m.template != "new_device_sign_in"]
+    [message] = [m for m in outbox(target.email) if m.template == "sessions_revoked_by_admin"]
     assert message.template == "sessions_revoked_by_admin"
     assert "1 session" in message.body_text
     assert "API token" not in message.body_text
@@ -83,11 +83,11 @@ def test_admin_revokes_one_token(app, admin_client, target, signed_in, outbox):
     assert first.get("/dashboard").status_code == 200
     [entry] = audit_entries("api_token.revoked", token.id)
     assert entry.user_id != target.id  # the administrator did it
-    [message] = [m for m in outbox(target.email) if m.template != "new_device_sign_in"]
+    [message] = [m for m in outbox(target.email) if m.template == "sessions_revoked_by_admin"]
     assert "1 API token" in message.body_text
     # Again: already revoked, no second e-mail.
     post_form(admin_client, f"{url}/tokens/{token.id}/revoke", form_url=url)
-    assert len([m for m in outbox(target.email) if m.template != "new_device_sign_in"]) == 1
+    assert len([m for m in outbox(target.email) if m.template == "sessions_revoked_by_admin"]) == 1
 
 
 def test_admin_ends_all_sessions_and_tokens(app, admin_client, personas, target, signed_in, outbox):
@@ -106,13 +106,13 @@ def test_admin_ends_all_sessions_and_tokens(app, admin_client, personas, target,
     assert entry.changes == {"reason": "admin", "session_ids": [r.id for r in rows]}
     assert entry.user_id == personas["admin"].id
     assert len(audit_entries("api_token.revoked")) == 2
-    [message] = [m for m in outbox(target.email) if m.template != "new_device_sign_in"]
+    [message] = [m for m in outbox(target.email) if m.template == "sessions_revoked_by_admin"]
     assert "2 sessions" in message.body_text and "2 API tokens" in message.body_text
     assert "/account/sessions" in message.body_text
     # The administrator is still signed in; nothing left the second time.
     response = post_form(admin_client, f"{url}/revoke-access", form_url=url, follow_redirects=True)
     assert "had no session or API token to end" in response.get_data(as_text=True)
-    assert len([m for m in outbox(target.email) if m.template != "new_device_sign_in"]) == 1
+    assert len([m for m in outbox(target.email) if m.template == "sessions_revoked_by_admin"]) == 1
 
 
 def test_session_or_token_of_another_user_is_a_404(admin_client, personas, target, signed_in):
