@@ -14,7 +14,7 @@ from portal.dashboard.tasks.base import TaskGroup
 
 def tasks_for(user) -> list[TaskGroup]:
     """Every role's groups for this user, in the order of the grant cycle."""
-    from portal.dashboard.tasks import admin, applicant, finance, manager, reviewer
+    from portal.dashboard.tasks import admin, applicant, finance, manager, reviewer, security
 
     groups: list[TaskGroup] = []
     groups += applicant.groups(user)
@@ -26,4 +26,5 @@ def tasks_for(user) -> list[TaskGroup]:
         groups += finance.groups(user)
     if user.has_role(Role.ADMIN):
         groups += admin.groups(user)
+    groups += security.groups(user)
     return groups

@@ -1,0 +1,53 @@
+"""The home page's account-security group (issue 17): staff and reviewers without a second
+factor are asked to set one up; whoever is running out of recovery codes is asked to make new
+ones; applicants without a factor are not nagged."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from portal.accounts.factor_models import RecoveryCode
+from portal.core.db import db, now_utc
+from tests.accounts.factor_helpers import code, give_totp, sign_in_with_code
+from tests.support.factories import make_user
+from tests.support.matrix import login
+
+
+def _home(client) -> str:
+    response = client.get("/dashboard?lang=en")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_staff_without_a_second_factor_are_asked_to_set_one_up(app, ctx):
+    manager = make_user(roles=("grants_manager",))
+    client = app.test_client()
+    login(client, manager.email)
+    page = _home(client)
+    assert "Set up a second factor" in page
+    assert 'href="/account/security"' in page
+
+
+def test_applicants_are_not_asked(app, ctx):
+    applicant = make_user()
+    client = app.test_client()
+    login(client, applicant.email)
+    page = _home(client)
+    assert "Set up a second factor" not in page
+    assert "Make new recovery codes" not in page
+
+
+def test_running_out_of_recovery_codes_is_a_task(app, ctx):
+    reviewer = make_user(roles=("reviewer",))
+    secret, _ = give_totp(app, reviewer)
+    client = app.test_client()
+    assert sign_in_with_code(client, reviewer.email, code(secret)).status_code == 302
+    page = _home(client)
+    assert "Set up a second factor" not in page and "Make new recovery codes" not in page
+
+    for row in db.session.scalars(select(RecoveryCode).filter_by(user_id=reviewer.id)).all()[:8]:
+        row.used_dt = now_utc()
+    db.session.commit()
+    page = _home(client)
+    assert "Make new recovery codes" in page
+    assert "2 recovery codes left." in page
