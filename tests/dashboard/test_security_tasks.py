@@ -51,3 +51,17 @@ def test_running_out_of_recovery_codes_is_a_task(app, ctx):
     page = _home(client)
     assert "Make new recovery codes" in page
     assert "2 recovery codes left." in page
+
+
+def test_a_passkey_without_recovery_codes_asks_for_them(app, ctx):
+    """A first factor that is a passkey comes without recovery codes: the home page says to
+    make them (the security page has the button)."""
+    from tests.accounts.passkey_helpers import add_passkey
+
+    manager = make_user(roles=("grants_manager",))
+    client = app.test_client()
+    login(client, manager.email)  # signed in before the key exists: no second step
+    add_passkey(manager)
+    page = _home(client)
+    assert "Set up a second factor" not in page
+    assert "Make new recovery codes" in page and "0 recovery codes left." in page

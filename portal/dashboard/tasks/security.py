@@ -46,7 +46,7 @@ def groups(user) -> list[TaskGroup]:
                     action=_("Set it up"),
                 )
             ]
-    elif status.app and status.codes_left <= LOW_WARNING:
+    elif status.codes_left <= LOW_WARNING:
         group.tasks = [
             Task(
                 subject=_("Make new recovery codes"),
