@@ -1,9 +1,11 @@
-"""The home page's account-security group (issue 17): staff and reviewers without a second
-factor are asked to set one up; whoever is running out of recovery codes is asked to make new
-ones; applicants without a factor are not nagged."""
+"""The home page's account-security group (issue 17): programme staff without a second factor
+are asked to set one up; whoever is running out of recovery codes is asked to make new ones;
+applicants and reviewers without a factor are not nagged (a new reviewer's home page says that
+nothing is waiting: tests/foundation/test_dashboard_access.py)."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from portal.accounts.factor_models import RecoveryCode
@@ -28,10 +30,11 @@ def test_staff_without_a_second_factor_are_asked_to_set_one_up(app, ctx):
     assert 'href="/account/security"' in page
 
 
-def test_applicants_are_not_asked(app, ctx):
-    applicant = make_user()
+@pytest.mark.parametrize("roles", [("applicant",), ("reviewer",)])
+def test_applicants_and_reviewers_are_not_asked(app, ctx, roles):
+    person = make_user(roles=roles)
     client = app.test_client()
-    login(client, applicant.email)
+    login(client, person.email)
     page = _home(client)
     assert "Set up a second factor" not in page
     assert "Make new recovery codes" not in page

@@ -1,6 +1,6 @@
 """Account-security tasks (issue 17), for every signed-in person, in one statement: set up a
-second factor (staff and reviewers, when their role does not already force it at sign-in), or
-make new recovery codes when few are left."""
+second factor (programme staff, who hold the keys to grant money, when their role does not
+already force it at sign-in), or make new recovery codes when few are left."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from sqlalchemy import exists, func, select
 
 from portal.accounts.factor_models import RecoveryCode, TotpFactor, WebAuthnCredential
 from portal.accounts.recovery_codes import LOW_WARNING
-from portal.accounts.roles import Role
 from portal.core.db import db
 from portal.dashboard.tasks.base import Task, TaskGroup
 
@@ -34,12 +33,12 @@ def groups(user) -> list[TaskGroup]:
     status = _status(user)
     security = url_for("accounts.security")
     if not (status.app or status.passkey):
-        if user.is_staff or user.has_role(Role.REVIEWER):
+        if user.is_staff:
             group.tasks = [
                 Task(
                     subject=_("Set up a second factor"),
                     detail=_(
-                        "You approve or review decisions about grant money: an authenticator "
+                        "Your role gives access to grant money and decisions: an authenticator "
                         "app or a passkey keeps your account safe if your password leaks."
                     ),
                     url=security,
