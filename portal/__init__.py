@@ -62,11 +62,13 @@ def _install_session_hooks(app: Flask) -> None:
     from portal.core import unit_of_work
     from portal.core.db import _AppSession
     from portal.mail import operations as mail
+    from portal.reviews import summaries
 
     unit_of_work.init_app(app)
     chain.ensure_installed(_AppSession)
     receivers.connect()
     mail.install(_AppSession)
+    summaries.install(_AppSession)  # score summaries rewritten with the reviews they sum up
 
 
 def _register_blueprints(app: Flask) -> None:

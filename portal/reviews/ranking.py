@@ -14,6 +14,11 @@ freshly loaded tables):
 
 Python then combines these few aggregated rows per application with the exact ``Decimal``
 functions of ``scoring`` (sums of half points come back exact even as SQLite floats).
+
+This is the reference computation (``compute``). Pages do not run it: ``portal.reviews.
+summaries`` runs it for the applications whose scores changed, in the same transaction, and
+stores the result; ``portal.reviews.ranking_read`` reads those summaries back (``build``, the
+whole ranking for the exports; ``page``, one page of it).
 """
 
 from __future__ import annotations
@@ -52,9 +57,14 @@ def dec(value) -> Decimal | None:
     return Decimal(value)
 
 
-def _run(stmt):
+def _connection():
     """Core execution on the session's connection: plain rows, no ORM loading overhead."""
-    return db.session.connection().execute(stmt)
+    return db.session.connection()
+
+
+def _only(stmt, column, ids):
+    """``stmt`` restricted to the applications ``ids`` (None: every application)."""
+    return stmt if ids is None else stmt.where(column.in_(sorted(ids)))
 
 
 @dataclass
@@ -117,7 +127,7 @@ class Ranking:
 
 
 # Statements --------------------------------------------------------------------------------------
-def _applications(call_id: int) -> dict[int, Row]:
+def _applications(conn, call_id: int, ids=None, statuses=RANKED_STATUSES) -> dict[int, Row]:
     stmt = (
         select(
             Application.id,
@@ -133,11 +143,13 @@ def _applications(call_id: int) -> dict[int, Row]:
         .join(Organisation, Organisation.id == Application.organisation_id)
         .outerjoin(CommitteeOrder, CommitteeOrder.application_id == Application.id)
         .outerjoin(Consensus, Consensus.application_id == Application.id)
-        .where(Application.call_id == call_id, Application.status.in_(RANKED_STATUSES))
+        .where(Application.call_id == call_id)
         .order_by(Application.number, Application.id)
     )
+    if statuses is not None:
+        stmt = stmt.where(Application.status.in_(statuses))
     rows = {}
-    for r in _run(stmt):
+    for r in conn.execute(_only(stmt, Application.id, ids)):
         rows[r.id] = Row(
             id=r.id,
             reference=r.reference or "",
@@ -153,8 +165,8 @@ def _applications(call_id: int) -> dict[int, Row]:
     return rows
 
 
-def _criterion_aggregates(call_id: int):
-    return _run(
+def _criterion_aggregates(conn, call_id: int, ids=None):
+    stmt = (
         select(
             Review.application_id,
             ReviewScore.criterion_id,
@@ -166,11 +178,12 @@ def _criterion_aggregates(call_id: int):
         .join(Review, Review.id == ReviewScore.review_id)
         .where(Review.call_id == call_id, Review.status == SUBMITTED)
         .group_by(Review.application_id, ReviewScore.criterion_id)
-    ).all()
+    )
+    return conn.execute(_only(stmt, Review.application_id, ids)).all()
 
 
-def _reviewer_stats(call_id: int) -> dict[int, tuple[int, Decimal, Decimal]]:
-    rows = _run(
+def reviewer_stats(conn, call_id: int) -> dict[int, tuple[int, Decimal, Decimal]]:
+    rows = conn.execute(
         select(
             Review.reviewer_id,
             func.count(Review.id),
@@ -202,7 +215,7 @@ def transforms(
     }
 
 
-def _normalised_expression(found: dict[int, scoring.Transform], maximum: Decimal):
+def normalised_expression(found: dict[int, scoring.Transform], maximum: Decimal):
     """normalised total of one review = scale × points × 100 ÷ W + shift, per reviewer."""
     factor = scoring.HUNDRED / maximum
     kind = Numeric(30, 12)
@@ -219,7 +232,7 @@ def _normalised_expression(found: dict[int, scoring.Transform], maximum: Decimal
     return Review.points * scale + shift
 
 
-def _review_totals(call_id: int, normalised_expr):
+def _review_totals(conn, call_id: int, normalised_expr, ids=None):
     columns = [
         Review.application_id,
         func.count(Review.id),
@@ -228,54 +241,73 @@ def _review_totals(call_id: int, normalised_expr):
     ]
     if normalised_expr is not None:
         columns.append(func.avg(normalised_expr))
-    return _run(
+    stmt = (
         select(*columns)
         .where(Review.call_id == call_id, Review.status == SUBMITTED)
         .group_by(Review.application_id)
-    ).all()
+    )
+    return conn.execute(_only(stmt, Review.application_id, ids)).all()
 
 
-def _consensus_scores(call_id: int):
-    return _run(
+def _consensus_scores(conn, call_id: int, ids=None):
+    stmt = (
         select(Consensus.application_id, ConsensusScore.criterion_id, ConsensusScore.score)
         .join(Consensus, Consensus.id == ConsensusScore.consensus_id)
         .where(Consensus.call_id == call_id)
-    ).all()
+    )
+    return conn.execute(_only(stmt, Consensus.application_id, ids)).all()
 
 
-def _active_assignments(call_id: int):
-    return _run(
+def active_assignments(conn, call_id: int, ids=None):
+    stmt = (
         select(Assignment.application_id, func.count(Assignment.id))
         .where(Assignment.call_id == call_id, Assignment.conflict.is_not(True))
         .group_by(Assignment.application_id)
-    ).all()
+    )
+    return conn.execute(_only(stmt, Assignment.application_id, ids)).all()
 
 
 # Building ----------------------------------------------------------------------------------------
-def build(call, rubric, panel) -> Ranking:
-    criteria = list(rubric.criteria) if rubric is not None else []
-    crit_specs = specs(rubric) if rubric is not None else []
-    maximum = scoring.max_points(crit_specs)
-    rows = _applications(call.id)
-    normalised = False
-    if maximum:
-        _add_criterion_aggregates(rows, _criterion_aggregates(call.id))
-        found = transforms(_reviewer_stats(call.id), maximum)
-        normalised = any(not t.is_identity for t in found.values())
-        expression = _normalised_expression(found, maximum) if normalised else None
-        _add_review_totals(rows, _review_totals(call.id, expression), maximum)
-        for application_id, criterion_id, score in _consensus_scores(call.id):
-            if application_id in rows:
-                rows[application_id].consensus_scores[criterion_id] = dec(score)
+def compute(call, rubric, panel) -> Ranking:
+    """The whole ranking computed from the reviews (the reference ``build`` reads back)."""
+    conn = _connection()
+    rows, normalised = scored_rows(conn, call.id, rubric, normalise=True)
     per_application = panel.reviewers_per_application if panel is not None else 0
-    for application_id, count in _active_assignments(call.id):
+    for application_id, count in active_assignments(conn, call.id):
         if application_id in rows:
             rows[application_id].expected = count
-    threshold = rubric.overall_threshold if rubric is not None else None
     for row in rows.values():
         row.expected = max(row.expected, per_application)
+    threshold = rubric.overall_threshold if rubric is not None else None
+    criteria = list(rubric.criteria) if rubric is not None else []
+    return split(rows.values(), criteria, rubric, normalised, threshold)
+
+
+def scored_rows(
+    conn, call_id: int, rubric, *, normalise: bool, ids=None, statuses=RANKED_STATUSES
+) -> tuple[dict[int, Row], bool]:
+    """The rows of the applications (``ids``, or all the call's in ``statuses``) with every
+    figure that depends on their own reviews and consensus; the normalised totals (which
+    depend on the whole panel) only if ``normalise``. Also: whether some are normalised."""
+    crit_specs = specs(rubric) if rubric is not None else []
+    maximum = scoring.max_points(crit_specs)
+    rows = _applications(conn, call_id, ids, statuses)
+    normalised = False
+    if maximum:
+        _add_criterion_aggregates(rows, _criterion_aggregates(conn, call_id, ids))
+        expression = None
+        if normalise:
+            found = transforms(reviewer_stats(conn, call_id), maximum)
+            normalised = any(not t.is_identity for t in found.values())
+            expression = normalised_expression(found, maximum) if normalised else None
+        _add_review_totals(rows, _review_totals(conn, call_id, expression, ids), maximum)
+        for application_id, criterion_id, score in _consensus_scores(conn, call_id, ids):
+            if application_id in rows:
+                rows[application_id].consensus_scores[criterion_id] = dec(score)
+    threshold = rubric.overall_threshold if rubric is not None else None
+    for row in rows.values():
         _finish(row, crit_specs, maximum, threshold)
-    return _split(rows.values(), criteria, rubric, normalised, threshold)
+    return rows, normalised
 
 
 def _add_criterion_aggregates(rows: dict[int, Row], aggregates) -> None:
@@ -313,7 +345,7 @@ def _finish(row: Row, crit_specs, maximum: Decimal, threshold) -> None:
         row.fails_overall = not scoring.passes_overall(total, threshold)
 
 
-def _split(rows, criteria, rubric, normalised, threshold) -> Ranking:
+def split(rows, criteria, rubric, normalised, threshold) -> Ranking:
     tie = rubric.tie_criterion if rubric is not None else None
     use_cofinance = bool(rubric.tie_use_cofinance) if rubric is not None else False
     scored = [r for r in rows if r.score is not None]
@@ -366,3 +398,11 @@ def committee_groups(result: Ranking) -> list[list[Row]]:
     for row in result.ranked:
         groups[key(row)].append(row)
     return [g for g in groups.values() if len(g) > 1]
+
+
+def build(call, rubric, panel) -> Ranking:
+    """The ranking as pages and exports show it: read back from the maintained score
+    summaries (``portal.reviews.ranking_read``), equal to ``compute``."""
+    from portal.reviews import ranking_read
+
+    return ranking_read.build(call, rubric, panel)

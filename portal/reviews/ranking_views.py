@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from math import ceil
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.audit.operations import record
-from portal.core.pagination import Page, requested_page
+from portal.core.pagination import requested_page
 from portal.core.text import as_id
 from portal.core.unit_of_work import records_read
 from portal.core.views import run_action
-from portal.reviews import exports, operations, ranking
+from portal.reviews import exports, operations, ranking_read
 from portal.reviews.consensus import record_committee_order
 from portal.reviews.forms import committee_form_class
 from portal.reviews.views import bp, managed_call
@@ -22,13 +20,14 @@ PER_PAGE = 200
 
 
 def _build(call):
-    return ranking.build(call, operations.rubric_of(call), operations.panel_of(call))
+    """The whole ranking, read back from the score summaries (exports, committee order)."""
+    return ranking_read.build(call, operations.rubric_of(call), operations.panel_of(call))
 
 
-def _committee_forms(result) -> list[tuple[list, object]]:
+def _committee_forms(groups) -> list[tuple[list, object]]:
     """A form per group of applications left to the committee by the cascade."""
     forms = []
-    for group in ranking.committee_groups(result):
+    for group in groups:
         form = committee_form_class(group)()
         if not form.is_submitted():
             for row in group:
@@ -37,43 +36,22 @@ def _committee_forms(result) -> list[tuple[list, object]]:
     return forms
 
 
-def _page_of(result) -> tuple[Page, dict[str, list]]:
-    """One page of the ranking (ranked, then failing, then unscored rows): ranks stay global,
-    and a call with thousands of applications still renders quickly (exports hold all)."""
-    rows = [
-        *(("ranked", r) for r in result.ranked),
-        *(("failing", r) for r in result.failing),
-        *(("unscored", r) for r in result.unscored),
-    ]
-    pages = max(1, ceil(len(rows) / PER_PAGE))
-    number = min(requested_page(), pages)
-    items = rows[(number - 1) * PER_PAGE : number * PER_PAGE]
-    page = Page(items=items, number=number, per_page=PER_PAGE, total=len(rows))
-    groups: dict[str, list] = {"ranked": [], "failing": [], "unscored": []}
-    for group, row in items:
-        groups[group].append(row)
-    return page, groups
-
-
 @bp.get("/calls/<code>/ranking")
 @login_required
 def ranking_page(code: str):
+    """One page of the ranking (ranked, then failing, then unscored rows): ranks stay global,
+    and a call with thousands of applications reads only the page's rows (exports hold all)."""
     call = managed_call(code)
-    result = _build(call)
-    page, shown = _page_of(result)
-    on_page = {r.id for r in shown["ranked"]}
-    committee_forms = [
-        (group, form)
-        for group, form in _committee_forms(result)
-        if any(r.id in on_page for r in group)
-    ]
+    result = ranking_read.page(
+        call, operations.rubric_of(call), operations.panel_of(call), requested_page(), PER_PAGE
+    )
     return render_template(
         "reviews/ranking.html",
         call=call,
         ranking=result,
-        page=page,
-        shown=shown,
-        committee_forms=committee_forms,
+        page=result.page,
+        shown=result.shown,
+        committee_forms=_committee_forms(result.committee_groups),
     )
 
 

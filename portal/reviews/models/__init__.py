@@ -13,6 +13,7 @@ from portal.reviews.models.decisions import CommitteeOrder, ScreeningDecision
 from portal.reviews.models.panel import Assignment, Panel, PanelMember
 from portal.reviews.models.review import Consensus, ConsensusScore, Review, ReviewScore
 from portal.reviews.models.rubric import Criterion, Rubric
+from portal.reviews.models.summary import ScoreSummary
 
 __all__ = [
     "Assignment",
@@ -27,6 +28,7 @@ __all__ = [
     "ReviewScore",
     "Rubric",
     "Score",
+    "ScoreSummary",
     "ScreeningDecision",
     "Weight",
 ]
