@@ -67,6 +67,12 @@ def _only(stmt, column, ids):
     return stmt if ids is None else stmt.where(column.in_(sorted(ids)))
 
 
+def _of(call_column, call_id: int, column, ids):
+    """The rows of the call, or of the applications ``ids`` (of that call) through the index
+    on ``column`` (filtering on the call too would let SQLite pick the call's index)."""
+    return call_column == call_id if ids is None else column.in_(sorted(ids))
+
+
 @dataclass
 class Row:
     id: int
@@ -149,7 +155,7 @@ def _applications(conn, call_id: int, ids=None, statuses=RANKED_STATUSES) -> dic
     if statuses is not None:
         stmt = stmt.where(Application.status.in_(statuses))
     rows = {}
-    for r in conn.execute(_only(stmt, Application.id, ids)):
+    for r in conn.execute(_only(stmt, Application.id, ids)):  # the primary key: no index to pick
         rows[r.id] = Row(
             id=r.id,
             reference=r.reference or "",
@@ -176,10 +182,11 @@ def _criterion_aggregates(conn, call_id: int, ids=None):
             func.max(ReviewScore.score),
         )
         .join(Review, Review.id == ReviewScore.review_id)
-        .where(Review.call_id == call_id, Review.status == SUBMITTED)
+        .where(_of(Review.call_id, call_id, Review.application_id, ids))
+        .where(Review.status == SUBMITTED)
         .group_by(Review.application_id, ReviewScore.criterion_id)
     )
-    return conn.execute(_only(stmt, Review.application_id, ids)).all()
+    return conn.execute(stmt).all()
 
 
 def reviewer_stats(conn, call_id: int) -> dict[int, tuple[int, Decimal, Decimal]]:
@@ -243,28 +250,30 @@ def _review_totals(conn, call_id: int, normalised_expr, ids=None):
         columns.append(func.avg(normalised_expr))
     stmt = (
         select(*columns)
-        .where(Review.call_id == call_id, Review.status == SUBMITTED)
+        .where(_of(Review.call_id, call_id, Review.application_id, ids))
+        .where(Review.status == SUBMITTED)
         .group_by(Review.application_id)
     )
-    return conn.execute(_only(stmt, Review.application_id, ids)).all()
+    return conn.execute(stmt).all()
 
 
 def _consensus_scores(conn, call_id: int, ids=None):
     stmt = (
         select(Consensus.application_id, ConsensusScore.criterion_id, ConsensusScore.score)
         .join(Consensus, Consensus.id == ConsensusScore.consensus_id)
-        .where(Consensus.call_id == call_id)
+        .where(_of(Consensus.call_id, call_id, Consensus.application_id, ids))
     )
-    return conn.execute(_only(stmt, Consensus.application_id, ids)).all()
+    return conn.execute(stmt).all()
 
 
 def active_assignments(conn, call_id: int, ids=None):
     stmt = (
         select(Assignment.application_id, func.count(Assignment.id))
-        .where(Assignment.call_id == call_id, Assignment.conflict.is_not(True))
+        .where(_of(Assignment.call_id, call_id, Assignment.application_id, ids))
+        .where(Assignment.conflict.is_not(True))
         .group_by(Assignment.application_id)
     )
-    return conn.execute(_only(stmt, Assignment.application_id, ids)).all()
+    return conn.execute(stmt).all()
 
 
 # Building ----------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from math import ceil
 
-from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy import and_, case, false, func, literal_column, or_, select
 
 from portal.applications.models import Application
 from portal.core.db import db
@@ -52,7 +52,9 @@ def _dec(value: str | None) -> Decimal | None:
 
 
 def _group():
-    return func.coalesce(ScoreSummary.grp, UNSCORED)
+    """The row's group; no summary: not scored. A literal, not a bound parameter, so that
+    PostgreSQL sees the same expression in SELECT and GROUP BY."""
+    return func.coalesce(ScoreSummary.grp, literal_column(str(UNSCORED)))
 
 
 def _select(call_id: int):
@@ -94,7 +96,8 @@ def _row(r) -> Row:
         received=d.get("received", 0),
         means={int(k): _dec(v) for k, v in d.get("means", {}).items()},
         spreads={
-            int(k): scoring.Spread(_dec(lo), _dec(hi)) for k, (lo, hi) in d.get("spreads", {}).items()
+            int(k): scoring.Spread(_dec(lo), _dec(hi))
+            for k, (lo, hi) in d.get("spreads", {}).items()
         },
         totals=scoring.Spread(*map(_dec, d["totals"])) if d.get("totals") else None,
         mean_total=_dec(d.get("mean_total")),
@@ -136,13 +139,12 @@ def _normalise(conn, call_id: int, rubric, rows: dict[int, Row], ids=None) -> bo
     found = transforms(reviewer_stats(conn, call_id), maximum)
     normalised = any(not t.is_identity for t in found.values())
     expression = normalised_expression(found, maximum) if normalised else Review.points
+    scope = Review.call_id == call_id if ids is None else Review.application_id.in_(sorted(ids))
     stmt = (
         select(Review.application_id, func.avg(expression))
-        .where(Review.call_id == call_id, Review.status == ReviewStatus.SUBMITTED.value)
+        .where(scope, Review.status == ReviewStatus.SUBMITTED.value)
         .group_by(Review.application_id)
     )
-    if ids is not None:
-        stmt = stmt.where(Review.application_id.in_(sorted(ids)))
     for application_id, value in conn.execute(stmt):
         if normalised and application_id in rows:
             rows[application_id].normalised_total = scoring.rounded(dec(value))
@@ -190,15 +192,32 @@ def page(call, rubric, panel, number: int, per_page: int) -> RankingPage:
     conn = db.session.connection()
     tie = rubric.tie_criterion if rubric is not None else None
     use_cofinance = bool(rubric.tie_use_cofinance) if rubric is not None else False
-    counted = _select(call.id).with_only_columns(_group(), func.count(Application.id))
+    counted = (
+        select(_group(), func.count(Application.id))
+        .outerjoin(ScoreSummary, ScoreSummary.application_id == Application.id)
+        .where(Application.call_id == call.id, Application.status.in_(RANKED_STATUSES))
+        .group_by(_group())
+    )
     counts = dict.fromkeys(GROUPS, 0)
-    for grp, count in conn.execute(counted.group_by(_group())):
+    for grp, count in conn.execute(counted):
         counts[GROUPS[grp]] = count
     total = sum(counts.values())
     number = min(number, max(1, ceil(total / per_page)))
     offset = (number - 1) * per_page
-    stmt = _select(call.id).order_by(*_order(conn, tie, use_cofinance))
-    fetched = conn.execute(stmt.limit(per_page).offset(offset)).all()
+    keys = _order(conn, tie, use_cofinance)
+    stmt = _select(call.id).order_by(*keys)
+    # The page's ids first (a narrow sort of the call's rows), then only their details.
+    ids = (
+        select(Application.id)
+        .outerjoin(CommitteeOrder, CommitteeOrder.application_id == Application.id)
+        .outerjoin(ScoreSummary, ScoreSummary.application_id == Application.id)
+        .where(Application.call_id == call.id, Application.status.in_(RANKED_STATUSES))
+        .order_by(*keys)
+        .limit(per_page)
+        .offset(offset)
+        .subquery()
+    )
+    fetched = conn.execute(stmt.join(ids, ids.c.id == Application.id)).all()
     rows = {r.id: _row(r) for r in fetched}
     starts = {RANKED: 0, FAILING: counts["ranked"], UNSCORED: counts["ranked"] + counts["failing"]}
     shown: dict[str, list[Row]] = {name: [] for name in GROUPS}

@@ -65,7 +65,9 @@ def stored(row: Row, call_id: int, tie) -> dict:
             "consensus_scores": {str(k): _text(v) for k, v in row.consensus_scores.items()},
             "means": {str(k): _text(v) for k, v in row.means.items()},
             "spreads": {str(k): [_text(v.low), _text(v.high)] for k, v in row.spreads.items()},
-            "totals": None if row.totals is None else [_text(row.totals.low), _text(row.totals.high)],
+            "totals": None
+            if row.totals is None
+            else [_text(row.totals.low), _text(row.totals.high)],
             "mean_total": _text(row.mean_total),
             "failures": row.failures,
             "fails_overall": row.fails_overall,
@@ -121,7 +123,13 @@ def refresh(conn, call_id: int, ids: Iterable[int] | None = None) -> int:
         gone = gone.where(ScoreSummary.application_id.in_(ids))
     conn.execute(gone)
     tie = rubric.tie_criterion if rubric is not None else None
-    values = [stored(row, call_id, tie) for row in rows.values()]
+    # An application with no submitted review and no consensus needs no row: read back
+    # without one, it is "not scored yet" with nothing received, as computed.
+    values = [
+        stored(row, call_id, tie)
+        for row in rows.values()
+        if row.received or row.has_consensus or row.consensus_scores
+    ]
     if values:
         conn.execute(insert(ScoreSummary), values)
     return len(values)
@@ -163,7 +171,11 @@ def _apply(session: Session, flush_context) -> None:
 
     reviews = {r for r in pending["reviews"] if r is not None}
     if reviews:
-        add(conn.execute(select(Review.call_id, Review.application_id).where(Review.id.in_(reviews))))
+        add(
+            conn.execute(
+                select(Review.call_id, Review.application_id).where(Review.id.in_(reviews))
+            )
+        )
     agreed = {c for c in pending.get("consensus", ()) if c is not None}
     if agreed:
         add(

@@ -1,12 +1,12 @@
 """Per-application score summaries, maintained so the ranking page reads one page of rows.
 
-One row per application that has (or had) a submitted review or a consensus, rewritten by
-``portal.reviews.summaries`` in the same transaction as every change to its inputs (reviews,
-their scores, the consensus, the rubric). ``grp`` (0 ranked, 1 below a threshold, 2 not
-scored), ``score`` and ``tie_score`` (both rounded to two places) are what the ranking orders
-by; ``detail`` holds the other figures as exact decimal strings. What changes without touching
-the scores (title, organisation, status, co-finance, committee order, assignments, the
-panel's normalisation) is read live, not stored.
+One row per application that has a submitted review or a consensus (none: not scored yet),
+rewritten by ``portal.reviews.summaries`` in the same transaction as every change to its
+inputs (reviews, their scores, the consensus, the rubric). ``grp`` (0 ranked, 1 below a
+threshold, 2 not scored), ``score`` and ``tie_score`` (both rounded to two places) are what
+the ranking orders by; ``detail`` holds the other figures as exact decimal strings. What
+changes without touching the scores (title, organisation, status, co-finance, committee
+order, assignments, the panel's normalisation) is read live, not stored.
 """
 
 from __future__ import annotations
