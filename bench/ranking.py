@@ -370,6 +370,15 @@ def measure(app, conn, seeded: dict, runs: int) -> dict:
         "ranking.build (whole ranking, exports)": timed(whole(ranking.build), runs),
         PAGE: timed(page(f"/calls/{CODE}/ranking"), runs),
     }
+    try:
+        from portal.reviews.summaries import refresh
+    except ImportError:  # older code: no summaries to maintain
+        refresh = None
+    if refresh is not None:
+        first = conn.scalar(
+            text("SELECT min(id) FROM applications WHERE call_id = :c"), {"c": seeded["call_id"]}
+        )
+        results[ONE] = timed(lambda: refresh(conn, seeded["call_id"], [first]), runs)
     with counting(conn.engine) as statements:
         page(f"/calls/{CODE}/ranking")()
     return {"timings": results, "statements": len(statements)}
@@ -377,6 +386,7 @@ def measure(app, conn, seeded: dict, runs: int) -> dict:
 
 BARE = "bare aggregation SQL (baseline)"
 PAGE = f"GET /calls/{CODE}/ranking"
+ONE = "summaries.refresh of one application (a submit)"
 
 
 def run(url: str, applications: int, runs: int, analyze: bool) -> dict:
