@@ -140,58 +140,63 @@ def refresh_call(conn, call_id: int) -> int:
 
 
 # Keeping them up to date -------------------------------------------------------------------------
+def _pending(session: Session) -> dict[str, set]:
+    return session.info.setdefault(
+        _PENDING,
+        {"apps": set(), "reviews": set(), "consensus": set(), "calls": set(), "rubrics": set()},
+    )
+
+
 def _note(session: Session, flush_context) -> None:
-    """After a flush: which applications (or whole calls) have changed scoring inputs."""
-    pending = session.info.setdefault(_PENDING, {"calls": set(), "apps": {}, "reviews": set()})
-    pending_consensus = pending.setdefault("consensus", set())
+    """After a flush: which applications (or whole calls) have changed scoring inputs. Ids
+    read here are those the flush just wrote (deleted objects keep theirs)."""
+    pending = _pending(session)
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Review | Consensus):
-            if obj.call_id is not None and obj.application_id is not None:
-                pending["apps"].setdefault(obj.call_id, set()).add(obj.application_id)
+            pending["apps"].add((obj.call_id, obj.application_id))
         elif isinstance(obj, ReviewScore):
             pending["reviews"].add(obj.review_id)
         elif isinstance(obj, ConsensusScore):
-            pending_consensus.add(obj.consensus_id)
+            pending["consensus"].add(obj.consensus_id)
         elif isinstance(obj, Rubric):
             pending["calls"].add(obj.call_id)
         elif isinstance(obj, Criterion):
-            pending.setdefault("rubrics", set()).add(obj.rubric_id)
+            pending["rubrics"].add(obj.rubric_id)
 
 
 def _apply(session: Session, flush_context) -> None:
+    """After the flush, in its transaction: rewrite the summaries noted by ``_note``."""
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
     conn = session.connection()
-    apps: dict[int, set[int]] = pending["apps"]
-
-    def add(rows):
-        for call_id, application_id in rows:
-            apps.setdefault(call_id, set()).add(application_id)
-
-    reviews = {r for r in pending["reviews"] if r is not None}
+    pairs = set(pending["apps"])
+    reviews = pending["reviews"] - {None}
     if reviews:
-        add(
+        pairs |= set(
             conn.execute(
                 select(Review.call_id, Review.application_id).where(Review.id.in_(reviews))
             )
         )
-    agreed = {c for c in pending.get("consensus", ()) if c is not None}
+    agreed = pending["consensus"] - {None}
     if agreed:
-        add(
+        pairs |= set(
             conn.execute(
                 select(Consensus.call_id, Consensus.application_id).where(Consensus.id.in_(agreed))
             )
         )
-    calls = {c for c in pending["calls"] if c is not None}
-    rubrics = {r for r in pending.get("rubrics", ()) if r is not None}
+    calls = pending["calls"] - {None}
+    rubrics = pending["rubrics"] - {None}
     if rubrics:
         calls |= set(conn.scalars(select(Rubric.call_id).where(Rubric.id.in_(rubrics))))
+    apps: dict[int, set[int]] = {}
+    for call_id, application_id in pairs:
+        if call_id is not None and application_id is not None and call_id not in calls:
+            apps.setdefault(call_id, set()).add(application_id)
     for call_id in sorted(calls):
         refresh_call(conn, call_id)
     for call_id, ids in sorted(apps.items()):
-        if call_id not in calls:
-            refresh(conn, call_id, ids)
+        refresh(conn, call_id, ids)
 
 
 def _forget(session: Session, previous_transaction) -> None:
