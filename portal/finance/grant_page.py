@@ -157,6 +157,24 @@ def load_requests(award_id: int) -> list[PaymentRequest]:
     )
 
 
+def queue_options() -> tuple:
+    """Payment requests listed with their grant's reference only (the finance index): the
+    award and application joined, nothing else of theirs."""
+    award = joinedload(PaymentRequest.award)
+    return (
+        award.lazyload(Award.commitments),
+        award.lazyload(Award.milestones),
+        award.lazyload(Award.proposed_by),
+        award.lazyload(Award.approved_by),
+        award.joinedload(Award.application).lazyload(Application.call),
+        award.joinedload(Award.application).lazyload(Application.organisation),
+        lazyload(PaymentRequest.milestone),
+        lazyload(PaymentRequest.created_by),
+        lazyload(PaymentRequest.expenses),
+        lazyload(PaymentRequest.cfdis),
+    )
+
+
 def figures_of(
     award: Award, ledger: Ledger, contributions: list[CofinanceContribution]
 ) -> GrantFigures:

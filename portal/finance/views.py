@@ -112,6 +112,7 @@ def index():
             ),
             PaymentRequest.award_id.in_([g.award_id for g in grants]),
         )
+        .options(*grant_page.queue_options())
         .order_by(PaymentRequest.certified_dt)
     ).all()
     return render_template("finance/index.html", grants=grants, queue=queue)

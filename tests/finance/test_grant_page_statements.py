@@ -98,3 +98,51 @@ def test_page_advances_match_the_ledger_functions(award, personas, as_user):
         grant_page.figures_of(award, book, contributions)
         == figures.grant_figures([award.id])[award.id]
     )
+
+
+def test_finance_index_statements_are_fixed(call, award, personas, as_user, count_queries):
+    """The finance index: the same statements with one grant or four, each with a request
+    waiting on staff."""
+    officer = personas["finance_officer"]
+    client = as_user(officer)
+
+    def waiting(grant) -> None:
+        from portal.finance import operations as ops
+
+        request = ops.create_request(
+            grant,
+            personas["applicant"],
+            milestone_id=grant.milestones[0].id,
+            narrative="Plan entregado",
+            amount=D("1000.00"),
+        )
+        ops.submit_request(
+            request,
+            personas["applicant"],
+            certified=True,
+            typed_name=personas["applicant"].full_name,
+        )
+        db.session.commit()
+
+    def statements() -> tuple[int, str]:
+        client.get("/finance/")
+        with count_queries() as counter:
+            response = client.get("/finance/")
+        assert response.status_code == 200
+        return counter.count, response.get_data(as_text=True)
+
+    waiting(award)
+    one, _ = statements()
+    for i in range(3):
+        grant = helpers.active_award(
+            call,
+            personas["org_a"],
+            personas["applicant"],
+            personas["grants_manager"],
+            amount="100000.00",
+            title=f"Otra {i}",
+        )
+        waiting(grant)
+    four, html = statements()
+    assert one == four <= 6, (one, four)
+    assert html.count('href="/finance/requests/') == 4
