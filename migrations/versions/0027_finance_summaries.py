@@ -9,9 +9,8 @@ Revises: 0025_account_security
 Create Date: 2026-12-06 19:30:00
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0027_finance_summaries"
 down_revision = "0025_account_security"
