@@ -1,4 +1,4 @@
-"""Per-grant money figures, aggregated in SQL in a fixed number of statements.
+"""Per-grant money figures, read in one statement from the per-award summaries.
 
 For each award: amount (committed), disbursed (net of reversals and refunds, award currency),
 refunded (unspent funds returned), remaining;
@@ -12,13 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 
 from portal.applications.budget import ratio
 from portal.awards.constants import MONEY_STATUSES
-from portal.awards.models import Award, CofinanceCommitment
+from portal.awards.models import Award
 from portal.core.db import db
-from portal.finance.models import CofinanceContribution, Disbursement
 
 ZERO = Decimal("0")
 
@@ -63,73 +62,44 @@ class GrantFigures:
         return self.verified_cost_share / self.committed_cost_share < self.disbursed / self.amount
 
 
-def _sum_where(column, condition):
-    return func.coalesce(func.sum(case((condition, column), else_=0)), 0)
-
-
 def grant_figures(award_ids=None) -> dict[int, GrantFigures]:
-    """Three statements whatever the number of grants: awards, ledger, co-finance."""
+    """One statement whatever the number of grants: the awards with their per-award summaries
+    (``portal.finance.summaries``, kept equal to the ledger in the same transaction)."""
     from portal.applications.models import Application
+    from portal.finance.summaries import AwardFinanceSummary as S
 
     query = (
-        select(Award.id, Application.reference, Application.title, Award.currency, Award.amount)
+        select(
+            Award.id,
+            Application.reference,
+            Application.title,
+            Award.currency,
+            Award.amount,
+            S.disbursed,
+            S.refunded,
+            S.committed_cost_share,
+            S.committed_leverage,
+            S.cost_share_reported,
+            S.cost_share_verified,
+            S.leverage_reported,
+            S.leverage_verified,
+        )
         .join(Application, Application.id == Award.application_id)
+        .outerjoin(S, S.award_id == Award.id)
         .where(Award.status.in_(MONEY_STATUSES))
     )
     if award_ids is not None:
         query = query.where(Award.id.in_(award_ids))
-    rows = db.session.execute(query.order_by(Application.reference)).all()
-    figures = {
-        r.id: GrantFigures(r.id, r.reference or "", r.title or "", r.currency, r.amount)
-        for r in rows
-    }
-    if not figures:
-        return figures
-    ids = list(figures)
-    paid = db.session.execute(
-        select(
-            Disbursement.award_id,
-            func.sum(Disbursement.award_amount),
-            _sum_where(Disbursement.award_amount, Disbursement.kind == "refund"),
-        )
-        .where(Disbursement.award_id.in_(ids))
-        .group_by(Disbursement.award_id)
-    )
-    for award_id, total, refunds in paid:
-        figures[award_id].disbursed = Decimal(total or 0)
-        figures[award_id].refunded = -Decimal(refunds or 0)
-    _cofinance(figures, ids)
+    figures = {}
+    for r in db.session.execute(query.order_by(Application.reference)):
+        f = GrantFigures(r.id, r.reference or "", r.title or "", r.currency, r.amount)
+        if r.disbursed is not None:  # a summary row: the grant has money movements
+            f.disbursed, f.refunded = Decimal(r.disbursed), Decimal(r.refunded)
+            f.committed_cost_share = Decimal(r.committed_cost_share)
+            f.committed_leverage = Decimal(r.committed_leverage)
+            f.reported_cost_share = Decimal(r.cost_share_reported + r.cost_share_verified)
+            f.verified_cost_share = Decimal(r.cost_share_verified)
+            f.reported_leverage = Decimal(r.leverage_reported + r.leverage_verified)
+            f.verified_leverage = Decimal(r.leverage_verified)
+        figures[r.id] = f
     return figures
-
-
-def _cofinance(figures: dict, ids: list[int]) -> None:
-    c = CofinanceContribution
-    cs, lev = c.counts_as == "cost_share", c.counts_as == "leverage"
-    contributions = db.session.execute(
-        select(
-            c.award_id,
-            _sum_where(c.amount, cs & (c.status != "rejected")),
-            _sum_where(c.amount, cs & (c.status == "verified")),
-            _sum_where(c.amount, lev & (c.status != "rejected")),
-            _sum_where(c.amount, lev & (c.status == "verified")),
-        )
-        .where(c.award_id.in_(ids))
-        .group_by(c.award_id)
-    )
-    for award_id, rep_cs, ver_cs, rep_lev, ver_lev in contributions:
-        f = figures[award_id]
-        f.reported_cost_share, f.verified_cost_share = Decimal(rep_cs), Decimal(ver_cs)
-        f.reported_leverage, f.verified_leverage = Decimal(rep_lev), Decimal(ver_lev)
-    k = CofinanceCommitment
-    commitments = db.session.execute(
-        select(
-            k.award_id,
-            _sum_where(k.amount, k.counts_as == "cost_share"),
-            _sum_where(k.amount, k.counts_as == "leverage"),
-        )
-        .where(k.award_id.in_(ids))
-        .group_by(k.award_id)
-    )
-    for award_id, committed_cs, committed_lev in commitments:
-        figures[award_id].committed_cost_share = Decimal(committed_cs)
-        figures[award_id].committed_leverage = Decimal(committed_lev)

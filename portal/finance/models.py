@@ -275,3 +275,7 @@ class CofinanceContribution(Base):
         from portal.applications.constants import CountsAs
 
         return CountsAs(self.counts_as).label
+
+
+# The per-award summaries follow every change of these rows (ORM events): registered with them.
+from portal.finance import summaries  # noqa: E402, F401

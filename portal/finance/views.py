@@ -18,7 +18,7 @@ from portal.awards.models import Award
 from portal.core.db import db
 from portal.core.forms import choice_list
 from portal.core.views import require
-from portal.finance import figures, forms, gates, ledger, operations, permissions
+from portal.finance import figures, forms, gates, grant_page, operations, permissions
 from portal.finance.constants import Kind, RequestStatus
 from portal.finance.documents import contribution_owner, request_owner
 from portal.finance.models import CofinanceContribution, Disbursement, PaymentRequest
@@ -37,7 +37,7 @@ def _setup(state) -> None:
 # Loaders ------------------------------------------------------------------------------------
 def visible_award(award_id: int) -> Award:
     """The grant, for whoever may see its money page; 404 for everyone else."""
-    award = db.session.get(Award, award_id)
+    award = grant_page.load_award(award_id)
     if award is None or not permissions.can_view(award, current_user):
         abort(404)
     return award
@@ -112,6 +112,7 @@ def index():
             ),
             PaymentRequest.award_id.in_([g.award_id for g in grants]),
         )
+        .options(*grant_page.queue_options())
         .order_by(PaymentRequest.certified_dt)
     ).all()
     return render_template("finance/index.html", grants=grants, queue=queue)
@@ -143,33 +144,23 @@ def grant_context(award: Award, **forms_) -> dict:
     advance_form = forms_.get("advance_form") or forms.DisbursementForm(
         idempotency_key=forms.new_key(), currency=award.currency, prefix="advance", formdata=None
     )
-    refund_form = forms_.get("refund_form") or refund_form_for(award)
-    ledger_rows = db.session.scalars(
-        select(Disbursement).where(Disbursement.award_id == award.id).order_by(Disbursement.id)
-    ).all()
-    contributions = db.session.scalars(
-        select(CofinanceContribution)
-        .where(CofinanceContribution.award_id == award.id)
-        .order_by(CofinanceContribution.id)
-    ).all()
+    book = grant_page.load_ledger(award.id)
+    refund_form = forms_.get("refund_form") or refund_form_for(award, advances=book)
+    contributions = grant_page.load_contributions(award.id)
     return {
         "award": award,
         "application": award.application,
-        "figures": figures.grant_figures([award.id]).get(award.id),
-        "requests": db.session.scalars(
-            select(PaymentRequest)
-            .where(PaymentRequest.award_id == award.id)
-            .order_by(PaymentRequest.id)
-        ).all(),
-        "ledger": ledger_rows,
-        "reversed_ids": {r.reverses_id for r in ledger_rows if r.reverses_id},
+        "figures": grant_page.figures_of(award, book, contributions),
+        "requests": grant_page.load_requests(award.id),
+        "ledger": book.rows,
+        "reversed_ids": book.reversed_ids,
         "contributions": contributions,
         "contribution_owner": contribution_owner,
         "request_form": request_form,
         "contribution_form": contribution_form,
         "advance_form": advance_form,
         "refund_form": refund_form,
-        "refunded": ledger.refunded_on_award(award.id),
+        "refunded": book.refunded,
         "verify_forms": {
             c.id: forms.VerifyForm(prefix=f"verify{c.id}", formdata=None) for c in contributions
         },
@@ -179,20 +170,21 @@ def grant_context(award: Award, **forms_) -> dict:
             else forms.ReversalForm(
                 idempotency_key=forms.new_key(), prefix=f"reverse{d.id}", formdata=None
             )
-            for d in ledger_rows
+            for d in book.rows
         },
         "DisbursementKind": Kind,
         "can_prepare": permissions.can_prepare(award, current_user),
         "is_finance": permissions.is_finance(current_user),
         "advances_allowed": operations.advances_allowed(award),
-        "outstanding_advance": operations.outstanding_advance(award.id),
-        "advanced_total": operations.advanced_total(award.id),
+        "outstanding_advance": book.outstanding_advance,
+        "advanced_total": book.advanced_total,
         **amendment_operations.section(award, current_user),
     }
 
 
-def refund_form_for(award: Award, formdata=None) -> forms.RefundForm:
-    """The refund form with the grant's outstanding advances to choose from."""
+def refund_form_for(award: Award, formdata=None, advances=None) -> forms.RefundForm:
+    """The refund form with the grant's outstanding advances to choose from (``advances``: a
+    ``grant_page.Ledger`` already loaded, else they are queried)."""
     if formdata is None:
         form = forms.RefundForm(
             idempotency_key=forms.new_key(), currency=award.currency, prefix="refund", formdata=None
@@ -204,7 +196,11 @@ def refund_form_for(award: Award, formdata=None) -> forms.RefundForm:
             (0, "—"),
             *(
                 (a.id, f"#{a.id} · {a.paid_on.isoformat()} · {balance} {award.currency}")
-                for a, balance in operations.refundable_advances(award)
+                for a, balance in (
+                    advances.refundable_advances
+                    if advances is not None
+                    else operations.refundable_advances(award)
+                )
             ),
         ]
     )

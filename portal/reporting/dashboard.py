@@ -39,6 +39,7 @@ from portal.core.db import db
 from portal.core.i18n import current_language
 from portal.finance import deadlines
 from portal.finance.models import CofinanceContribution, Disbursement
+from portal.finance.summaries import AwardFinanceSummary
 from portal.organisations.mexican_states import state_name
 from portal.organisations.models import Organisation
 from portal.reporting import watchlists
@@ -221,22 +222,7 @@ def _funds(board: Dashboard, scope, f: ReportFilter) -> None:
         .join(Programme, Programme.id == Award.programme_id)
         .group_by(Award.call_id, Call.code, Award.programme_id, name, Award.currency)
     ).all()
-    to_end = Disbursement.paid_on <= f.date_to if f.date_to else true()
-    paid = db.session.execute(
-        select(
-            Award.call_id,
-            Disbursement.award_currency,
-            func.coalesce(
-                func.sum(case((in_period(Disbursement.paid_on, f), Disbursement.award_amount))),
-                0,
-            ),
-            func.coalesce(func.sum(case((to_end, Disbursement.award_amount))), 0),
-        )
-        .select_from(Disbursement)
-        .join(scope, scope.c.id == Disbursement.award_id)
-        .join(Award, Award.id == Disbursement.award_id)
-        .group_by(Award.call_id, Disbursement.award_currency)
-    ).all()
+    paid = db.session.execute(_paid_query(scope, f)).all()
     calls: dict[tuple, FundsRow] = {}
     programme_of: dict[int, tuple[int, str]] = {}
     for call_id, code, programme_id, programme, currency, count, amount in committed:
@@ -262,6 +248,38 @@ def _funds(board: Dashboard, scope, f: ReportFilter) -> None:
     )
     board.programmes = sorted(
         programmes.values(), key=lambda r: (r.label, currency_key(r.funds.currency))
+    )
+
+
+def _paid_query(scope, f: ReportFilter):
+    """Net disbursed per call and currency: in the period and up to its end. Without a period
+    both are everything, read from the per-award summaries (``portal.finance.summaries``)
+    rather than the whole ledger."""
+    if f.date_from is None and f.date_to is None:
+        s = AwardFinanceSummary
+        total = func.coalesce(func.sum(s.disbursed), 0)
+        return (
+            select(Award.call_id, Award.currency, total, total)
+            .select_from(s)
+            .join(Award, Award.id == s.award_id)
+            .join(scope, scope.c.id == Award.id)
+            .group_by(Award.call_id, Award.currency)
+        )
+    to_end = Disbursement.paid_on <= f.date_to if f.date_to else true()
+    return (
+        select(
+            Award.call_id,
+            Disbursement.award_currency,
+            func.coalesce(
+                func.sum(case((in_period(Disbursement.paid_on, f), Disbursement.award_amount))),
+                0,
+            ),
+            func.coalesce(func.sum(case((to_end, Disbursement.award_amount))), 0),
+        )
+        .select_from(Disbursement)
+        .join(scope, scope.c.id == Disbursement.award_id)
+        .join(Award, Award.id == Disbursement.award_id)
+        .group_by(Award.call_id, Disbursement.award_currency)
     )
 
 

@@ -15,12 +15,13 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 
 from portal.applications.models import Application
-from portal.awards.models import Award, CofinanceCommitment, Milestone
+from portal.awards.models import Award, Milestone
 from portal.core.db import db, now_utc
 from portal.finance import deadlines
 from portal.finance.constants import RequestStatus
 from portal.finance.figures import GrantFigures
-from portal.finance.models import CofinanceContribution, Disbursement, PaymentRequest
+from portal.finance.models import PaymentRequest
+from portal.finance.summaries import AwardFinanceSummary
 from portal.organisations.models import Organisation
 from portal.reporting.filters import ReportFilter, in_period
 
@@ -269,59 +270,33 @@ def _variances(scope, risks: dict[int, RiskItem], result: RiskList) -> None:
 
 
 def _shortfalls(scope):
-    """Grants whose verified cost share trails the disbursements. Each scoped award's three
-    sums are correlated subqueries answered from the ``award_id`` indexes: a plan that stays
-    fast before PostgreSQL has statistics (joined or unioned aggregates were planned as nested
-    loops over sequential scans and took seconds on freshly loaded tables)."""
-    d, k, c = Disbursement, CofinanceCommitment, CofinanceContribution
-
-    def total(column, *where):
-        return (
-            select(func.coalesce(func.sum(column), ZERO))
-            .where(*where)
-            .correlate(Award)
-            .scalar_subquery()
-        )
-
-    per_award = (
-        select(
-            Award.id,
-            Award.application_id,
-            Award.organisation_id,
-            Award.currency,
-            Award.amount,
-            total(d.award_amount, d.award_id == Award.id).label("paid"),
-            total(k.amount, k.award_id == Award.id, k.counts_as == "cost_share").label("committed"),
-            total(
-                c.amount,
-                c.award_id == Award.id,
-                c.status == "verified",
-                c.counts_as == "cost_share",
-            ).label("verified"),
-        )
-        .join(scope, scope.c.id == Award.id)
-        .cte("per_award")
-        # computed once, not again for the WHERE below (PostgreSQL inlines plain CTEs)
-        .prefix_with("MATERIALIZED", dialect="postgresql")
-    )
-    g = per_award.c
+    """Grants whose verified cost share trails the disbursements, read from the per-award
+    summaries (``portal.finance.summaries``, kept equal to the ledger): one pass over at most
+    one summary row per award in scope, no per-grant subquery."""
+    s = AwardFinanceSummary
     return db.session.execute(
         select(
-            g.id,
+            Award.id,
             Application.reference,
             Application.title,
             Organisation.legal_name.label("organisation"),
-            g.currency,
-            g.amount,
-            g.committed,
-            g.paid,
-            g.verified,
+            Award.currency,
+            Award.amount,
+            s.committed_cost_share.label("committed"),
+            s.disbursed.label("paid"),
+            s.cost_share_verified.label("verified"),
             func.count().over().label("total"),
         )
-        .select_from(per_award)
-        .join(Application, Application.id == g.application_id)
-        .join(Organisation, Organisation.id == g.organisation_id)
-        .where(g.committed > 0, g.amount > 0, g.verified * g.amount < g.paid * g.committed)
-        .order_by(Application.reference, g.id)
+        .select_from(s)
+        .join(Award, Award.id == s.award_id)
+        .join(scope, scope.c.id == Award.id)
+        .join(Application, Application.id == Award.application_id)
+        .join(Organisation, Organisation.id == Award.organisation_id)
+        .where(
+            s.committed_cost_share > 0,
+            Award.amount > 0,
+            s.cost_share_verified * Award.amount < s.disbursed * s.committed_cost_share,
+        )
+        .order_by(Application.reference, Award.id)
         .limit(LIST_LIMIT)
     ).all()

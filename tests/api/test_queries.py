@@ -11,10 +11,11 @@ from tests.finance import helpers as finance_helpers
 LISTS = ("/api/v1/calls", "/api/v1/awards", "/api/v1/disbursements", "/api/v1/cofinance")
 PERSONAS = ("applicant", "finance_officer", "grants_manager", "admin")
 # Token + roles, count + page, then: nothing (ledger, co-finance); the programme join (calls);
-# commitments + milestones + grant_figures' four statements (awards).
+# commitments + milestones + grant_figures' one statement (awards; it reads the per-award
+# finance summaries since issue 18, four aggregations before).
 EXPECTED = {
     "/api/v1/calls": 4,
-    "/api/v1/awards": 11,  # with each award's amendments
+    "/api/v1/awards": 8,  # with each award's amendments
     "/api/v1/disbursements": 4,
     "/api/v1/cofinance": 4,
 }
