@@ -5,7 +5,7 @@ committed and the contributions by kind and status; the finance operations keep 
 in the same transaction (``portal.finance.summaries``). The upgrade fills it from the ledger.
 
 Revision ID: 0027_finance_summaries
-Revises: 0025_account_security
+Revises: 0026_score_summaries
 Create Date: 2026-12-06 19:30:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0027_finance_summaries"
-down_revision = "0025_account_security"
+down_revision = "0026_score_summaries"
 branch_labels = None
 depends_on = None
 
