@@ -37,6 +37,7 @@ import os
 import random
 import secrets
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -376,6 +377,9 @@ def login(applicant: Applicant) -> None:
     import requests
 
     s = requests.Session()
+    # One connection per request, as gunicorn's sync workers answer: a kept-alive connection
+    # closed by the server at the wrong moment fails a POST here (a browser retries it).
+    s.headers["Connection"] = "close"
     page = s.get(f"{applicant.base}/login", timeout=TIMEOUT)
     token = form_fields(page.text, "")["csrf_token"]
     data = {"csrf_token": token, "email": f"solicitante{applicant.id}@surge.example",
@@ -510,6 +514,8 @@ def parse(argv: list[str]):
 
 def main(argv: list[str]) -> int:
     args = parse(argv)
+    # A TERM (timeout, Ctrl+C in a wrapper) still stops gunicorn, the worker and Redis.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     url, drop = scratch_database(args.database)
     storage = tempfile.mkdtemp(prefix="bench-surge-storage-")
     processes = []
@@ -583,7 +589,10 @@ def load(url: str, applicants: list[Applicant], args, baseline: dict) -> int:
 
 def report(url: str, applicants, tally: Tally, args, elapsed: float, baseline: dict) -> int:
     found = stored(url)
-    lost = [a.id for a in applicants if found[a.id][1] != a.acknowledged]
+    # Lost: the database holds an older value than the last acknowledged save. A save that
+    # timed out on the client may still have landed (newer than acknowledged): not lost.
+    lost = [a.id for a in applicants if int(found[a.id][1]) < int(a.acknowledged)]
+    landed = sum(int(found[a.id][1]) > int(a.acknowledged) for a in applicants)
     before = [a for a in applicants if a.submit_at is not None and a.sent_before_deadline]
     after = [a for a in applicants if a.submit_at is not None and a.sent_before_deadline is False]
     missing = [a.id for a in before if found[a.id][0] != "submitted"]
@@ -596,6 +605,7 @@ def report(url: str, applicants, tally: Tally, args, elapsed: float, baseline: d
     )
     print(
         f"saves        sent {tally.saves_sent}  acknowledged {tally.saves_acked}  lost {len(lost)}"
+        f"  (landed without an answer: {landed})"
     )
     print(
         f"submissions  before the deadline {len(before)}  accepted {tally.accepted}  "
