@@ -34,10 +34,11 @@ from portal.core.i18n import format_dt
 from portal.core.views import flash_errors, require, run_action
 
 
-def _editable(application_id: int):
+def _editable(application_id: int, budget: bool = True):
     """The draft for editing: 403 for members without edit rights; a submitted one shows
-    its status page instead."""
-    application = load_application(application_id, full=True)
+    its status page instead. ``budget``: with the budget rows (the answers page, which every
+    autosave posts to, needs none)."""
+    application = load_application(application_id, full=True, budget=budget)
     if not application.is_draft and application.membership(current_user) is not None:
         flash(_("This application has been submitted: its answers are locked."), "info")
         return application, redirect(url_for("applications.status", application_id=application.id))
@@ -80,7 +81,7 @@ def _upload_redirect(application, page: str, anchor: str):
 @bp.route("/applications/<int:application_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(application_id: int):
-    application, elsewhere = _editable(application_id)
+    application, elsewhere = _editable(application_id, budget=False)
     if elsewhere is not None:
         return elsewhere
     snapshot = application.snapshot()

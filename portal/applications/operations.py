@@ -13,7 +13,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defaultload, selectinload
 
 from portal.applications.budget import totals_of
 from portal.applications.constants import ApplicationStatus
@@ -28,6 +28,7 @@ from portal.applications.references import format_reference, next_number
 from portal.applications.states import APPLICATION, action_to
 from portal.applications.validation import Problem, checklist, deadline_problems
 from portal.audit.operations import diff, record
+from portal.calls.models import Call, Programme
 from portal.calls.rules import evaluate_eligibility, form_snapshot, visible_questions
 from portal.core.db import db, now_utc
 from portal.core.errors import InputError
@@ -45,12 +46,23 @@ class SubmissionRefusedError(Exception):
 
 
 # Loading ------------------------------------------------------------------------------------
-def load_full(application_id: int, lock: bool = False) -> Application | None:
-    """The application with its budget rows (``lock``: row lock until the transaction ends)."""
+def load_full(application_id: int, lock: bool = False, budget: bool = True) -> Application | None:
+    """The application with its budget rows (``lock``: row lock until the transaction ends;
+    ``budget=False``: without them, for the answers page that every autosave posts to).
+
+    The call comes with its form (questions, document slots, quiz: the snapshot and the
+    checklist need them); its notices and the programme's managers load only if used (two
+    statements fewer on every autosave and submission, issue 18)."""
+    call = defaultload(Application.call)
+    rows = (selectinload(Application.lines), selectinload(Application.sources)) if budget else ()
     stmt = (
         select(Application)
         .where(Application.id == application_id)
-        .options(selectinload(Application.lines), selectinload(Application.sources))
+        .options(
+            *rows,
+            call.lazyload(Call.notices),
+            call.defaultload(Call.programme).lazyload(Programme.managers),
+        )
         .execution_options(populate_existing=True)
     )
     if lock:

@@ -47,10 +47,11 @@ def _setup(state) -> None:
 
 
 # Loading -------------------------------------------------------------------------------------
-def load_application(application_id: int, full: bool = False) -> Application:
-    """The application if the current user may see it, else 404."""
+def load_application(application_id: int, full: bool = False, budget: bool = True) -> Application:
+    """The application if the current user may see it, else 404 (``full``: through
+    ``operations.load_full``, with the budget rows unless ``budget`` is false)."""
     if full:
-        application = operations.load_full(application_id)
+        application = operations.load_full(application_id, budget=budget)
     else:
         application = db.session.get(Application, application_id)
     if application is None or not application.can_view(current_user):

@@ -268,3 +268,26 @@ def test_eligibility_can_be_answered_again(as_user, personas, call):
     )
     assert "According to your answers you are eligible for this call." in text(response)
     assert helpers.reload(application.id).eligible is True
+
+
+def test_an_autosave_runs_a_fixed_number_of_statements(
+    as_user, personas, draft, count_queries, engine
+):
+    """Issue 18 (deadline surge): the answers page loads neither the budget rows nor the
+    call's notices or the programme's managers; whatever the number of answers saved."""
+    client = as_user(personas["applicant"])
+    url = f"/applications/{draft.id}/edit"
+    data = edit_data(client, draft.id, q_project_title="Primera versión")
+    data["csrf_token"] = csrf_token(client, url)
+    counts = []
+    for version, title in ((1, "Primera versión"), (2, "Segunda versión, más larga")):
+        data.update(version_id=str(version), q_project_title=title)
+        with count_queries() as counter:
+            response = client.post(url, data=data, headers={"X-Autosave": "1"})
+        assert response.status_code == 200 and response.json["version_id"] == version + 1
+        counts.append(counter.count)
+    # session, roles, application (call, programme, organisation joined), the call's
+    # questions, document slots and quiz, membership, UPDATE, audit chain (lock on
+    # PostgreSQL, last hash, INSERT)
+    expected = 11 if engine.dialect.name == "postgresql" else 10
+    assert counts == [expected, expected], counts
