@@ -80,7 +80,18 @@ def run(
         return _wrk(url, duration, connections, threads, headers or {}, warmup)
     if warmup:
         _python(url, warmup, connections, headers or {})
+        drain(url, headers or {})
     return _python(url, duration, connections, headers or {})
+
+
+def drain(url: str, headers: dict[str, str]) -> None:
+    """One request after the warm-up: it is answered once the requests the warm-up left
+    queued in the server are done, so they do not eat into the measured run."""
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=300)
+    conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers)
+    conn.getresponse().read()
+    conn.close()
 
 
 def _wrk(url, duration, connections, threads, headers, warmup) -> Load:
@@ -89,6 +100,7 @@ def _wrk(url, duration, connections, threads, headers, warmup) -> Load:
         base += ["-H", f"{name}: {value}"]
     if warmup:
         subprocess.run([*base, f"-d{warmup:g}s", url], capture_output=True, check=True)
+        drain(url, headers)
     done = subprocess.run(
         [*base, f"-d{duration:g}s", url], capture_output=True, text=True, check=True
     )

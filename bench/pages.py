@@ -37,6 +37,7 @@ PAGE_TARGET = 15.0
 RANKING_SQL_RATIO = 2.0
 GRANT_FINANCE_STATEMENTS = 15
 SQL_RUNS = 20
+SEQUENTIAL_RUNS = 5
 
 
 @dataclass(frozen=True)
@@ -318,6 +319,7 @@ def measure_pages(args, url: str, world: dict, pages, log: Path):
     env = server_env(url)
     hello_env = {"PORTAL_ENV": "production"}
     rows: list[Row] = []
+    ranking_alone = None
     with (
         _serve.served("wsgi:app", PORTAL_PORT, env, log),
         _serve.served("bench._hello:app", HELLO_PORT, hello_env, log),
@@ -348,6 +350,10 @@ def measure_pages(args, url: str, world: dict, pages, log: Path):
                     headers=headers,
                 )
             rows.append(Row(page, path, load, status, 0))
+            if page.name == "ranking" and status == 200:
+                ranking_alone = statistics.median(
+                    http_get(PORTAL_PORT, path, headers)[2] for _ in range(SEQUENTIAL_RUNS)
+                )
             shown = f"{load.requests_per_second:,.1f} req/s" if load else f"HTTP {status}"
             print(f"  {page.name:26} {shown}", flush=True)
         exports = []
@@ -359,10 +365,12 @@ def measure_pages(args, url: str, world: dict, pages, log: Path):
                 exports.append((path, status, seconds, len(body)))
         last = hello()
         print(f"hello world (end): {last.requests_per_second:,.0f} req/s", flush=True)
-    return rows, first, last, exports
+    return rows, first, last, exports, ranking_alone
 
 
-def report(rows, first, last, counts, ranking_sql, exports, world, seed_seconds, url) -> bool:
+def report(rows, first, last, counts, ranking, exports, world, seed_seconds, url) -> bool:
+    """Print the table; True when every target is met. ``ranking`` is (the ranking page's
+    median over sequential requests, the bare SQL's median), in seconds."""
     baseline = (first.requests_per_second + last.requests_per_second) / 2
     backend = "postgresql" if url.startswith("postgresql") else "sqlite"
     counted = world["counts"]
@@ -390,9 +398,10 @@ def report(rows, first, last, counts, ranking_sql, exports, world, seed_seconds,
     for row in rows:
         statements = counts.get(row.page.name, 0)
         role = row.page.role or "anonymous"
-        if row.load is None:
+        if row.load is None or not row.load.requests:
             ok = False
-            print(f"{row.page.name:26} {row.path[:44]:44} {role:16} HTTP {row.status}  MISS")
+            why = f"HTTP {row.status}" if row.load is None else "no request done in time"
+            print(f"{row.page.name:26} {row.path[:44]:44} {role:16} {why}  MISS")
             continue
         share = 100 * row.load.requests_per_second / baseline
         met = share >= row.page.target and row.load.errors == 0
@@ -406,16 +415,22 @@ def report(rows, first, last, counts, ranking_sql, exports, world, seed_seconds,
         )
     print()
     by_name = {row.page.name: row for row in rows}
-    ranking = by_name.get("ranking")
-    if ranking and ranking.load and ranking_sql:
-        ratio = ranking.load.p50_ms / (ranking_sql * 1000)
+    page_alone, sql = ranking
+    if page_alone and sql:
+        ratio = page_alone / sql
         met = ratio <= RANKING_SQL_RATIO
         ok &= met
         print(
-            f"ranking page p50 {ranking.load.p50_ms:.1f} ms / bare aggregation SQL median"
-            f" {ranking_sql * 1000:.1f} ms = {ratio:.1f}x (target <= {RANKING_SQL_RATIO:.0f}x)"
-            f"  {'OK' if met else 'MISS'}"
+            f"ranking page {page_alone * 1000:.1f} ms (median of {SEQUENTIAL_RUNS} sequential"
+            f" requests) / bare aggregation SQL {sql * 1000:.1f} ms (median of {SQL_RUNS})"
+            f" = {ratio:.1f}x (target <= {RANKING_SQL_RATIO:.0f}x)  {'OK' if met else 'MISS'}"
         )
+        loaded = by_name["ranking"].load
+        if loaded and loaded.requests:
+            print(
+                f"  (under load, {loaded.requests} requests in the run: p50"
+                f" {loaded.p50_ms:.1f} ms = {loaded.p50_ms / (sql * 1000):.1f}x the SQL)"
+            )
     if "grant-finance" in counts:
         statements = counts["grant-finance"]
         met = 0 <= statements <= GRANT_FINANCE_STATEMENTS
@@ -474,12 +489,13 @@ def main(argv: list[str] | None = None) -> int:
                 ranking_sql = bare_ranking_sql(url, call_id)
             log = Path(tmp) / "gunicorn.log"
             try:
-                rows, first, last, exports = measure_pages(args, url, world, pages, log)
+                rows, first, last, exports, alone = measure_pages(args, url, world, pages, log)
             except Exception:
                 if log.exists():
                     sys.stderr.write(log.read_text()[-5000:])
                 raise
-            ok = report(rows, first, last, counts, ranking_sql, exports, world, seed_seconds, url)
+            ranking = (alone, ranking_sql)
+            ok = report(rows, first, last, counts, ranking, exports, world, seed_seconds, url)
         finally:
             if not args.keep:
                 drop(url)
