@@ -85,16 +85,18 @@ EXPORTS = ("/reports/exports/disbursements.csv", "/reports/exports/disbursements
 
 # The baseline of the ranking page: for every application of the call, the mean score per
 # criterion over submitted reviews and the weighted total, in one GROUP BY pass over
-# scores ⋈ reviews ⋈ assignments (the total by a window over the grouped rows).
+# scores ⋈ reviews ⋈ assignments; the total on 100 (``scoring.weighted_total``: Σ weight ×
+# mean / Σ weight × maximum) by a window over the grouped rows.
 RANKING_SQL = """
 SELECT a.application_id, s.criterion_id, AVG(s.score) AS mean,
-       SUM(AVG(s.score) * c.weight / c.max_score) OVER (PARTITION BY a.application_id) AS total
+       100 * SUM(AVG(s.score) * c.weight) OVER w / SUM(c.weight * c.max_score) OVER w AS total
 FROM review_scores s
 JOIN reviews r ON r.id = s.review_id
 JOIN review_assignments a ON a.id = r.assignment_id
 JOIN review_criteria c ON c.id = s.criterion_id
 WHERE a.call_id = :call_id AND r.status = 'submitted' AND NOT a.conflict
 GROUP BY a.application_id, s.criterion_id, c.weight, c.max_score
+WINDOW w AS (PARTITION BY a.application_id)
 """
 
 
