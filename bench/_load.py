@@ -81,7 +81,7 @@ def run(
     if warmup:
         _python(url, warmup, connections, headers or {})
         drain(url, headers or {})
-    return _python(url, duration, connections, headers or {})
+    return _python(url, duration, connections, headers or {})  # its threads finish their requests
 
 
 def drain(url: str, headers: dict[str, str]) -> None:
@@ -104,6 +104,7 @@ def _wrk(url, duration, connections, threads, headers, warmup) -> Load:
     done = subprocess.run(
         [*base, f"-d{duration:g}s", url], capture_output=True, text=True, check=True
     )
+    drain(url, headers)  # nor into whatever is measured next
     return parse_wrk(done.stdout)
 
 

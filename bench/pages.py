@@ -352,7 +352,6 @@ def measure_pages(args, url: str, world: dict, pages, log: Path):
                 )
             rows.append(Row(page, path, load, status))
             if page.name == "ranking" and status == 200:
-                _load.drain(f"http://127.0.0.1:{PORTAL_PORT}{path}", headers)  # wrk's last
                 ranking_alone = statistics.median(
                     http_get(PORTAL_PORT, path, headers)[2] for _ in range(SEQUENTIAL_RUNS)
                 )
