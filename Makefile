@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # Two workers (the machine has two cores); each gets its own SQLite file or PostgreSQL database.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-browser test-postgres lint format translations extract-messages seed migrate bench clean
+.PHONY: run test test-browser test-postgres lint format translations extract-messages seed migrate bench bench-pages clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,10 @@ format: $(STAMP)
 
 bench: $(STAMP) $(MO)
 	$(BIN)/python -m bench
+
+# Every page next to a hello world at issue 18's scale (PostgreSQL on 127.0.0.1:5432; ~8 min).
+bench-pages: $(STAMP) $(MO)
+	$(BIN)/python -m bench pages $(ARGS)
 
 clean:
 	rm -rf instance/cofinancia.sqlite3* $(MO)
