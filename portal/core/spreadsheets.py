@@ -50,8 +50,9 @@ def count_rows(statement: Select) -> int:
     return db.session.scalar(counted)
 
 
-def csv_chunks(rows: Iterable[Iterable], flush_rows: int = FLUSH_ROWS) -> Iterator[bytes]:
+def csv_chunks(rows: Iterable[Iterable], flush_rows: int | None = None) -> Iterator[bytes]:
     """``rows`` as CSV, BOM first, in chunks of ``flush_rows`` rows (encoded UTF-8)."""
+    flush_rows = flush_rows or FLUSH_ROWS
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
