@@ -3,19 +3,25 @@
 Columns have stable, readable names; answers follow as ``answer:<question key>`` columns in
 the order of the call's form (keys of questions since removed come last). Text that a
 spreadsheet would run as a formula (=, +, -, @ at the start) is prefixed with an apostrophe.
+
+The files are streamed (``portal.core.spreadsheets``): one batched pass over the answers counts
+the rows and finds the answer columns before the view answers, and the rows themselves are read
+in batches while the file is sent.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from flask import Response
+from sqlalchemy import Select, select
 
 from portal.applications.answers import display_answer
 from portal.calls.constants import QuestionKind
 from portal.calls.rules import form_snapshot
+from portal.core import spreadsheets
+from portal.core.spreadsheets import batched
 
 BASE_COLUMNS = (
     "reference",
@@ -41,19 +47,40 @@ def safe_cell(value):
     return value
 
 
-def answer_keys(call, applications) -> list[str]:
+@dataclass(frozen=True)
+class Export:
+    """What a streamed export needs once the view has answered: the file name, the query of
+    its rows, the answer columns and the number of rows (for the audit entry)."""
+
+    code: str
+    statement: Select
+    keys: list[str]
+    count: int
+
+
+def prepare(call, statement: Select) -> Export:
+    """One batched pass over the answers only: the row count and the keys of answers to
+    questions since removed from the form (their columns come last, sorted)."""
+    answers = statement.subquery().c.answers
+    seen: set[str] = set()
+    count = 0
+    for (value,) in batched(select(answers)):
+        seen.update(value or {})
+        count += 1
+    return Export(call.code, statement, answer_keys(call, seen), count)
+
+
+def answer_keys(call, seen: Iterable[str]) -> list[str]:
     keys = [
         q["key"] for q in form_snapshot(call)["questions"] if q["kind"] != QuestionKind.DOCUMENT
     ]
-    extra = sorted({k for a in applications for k in (a.answers or {})} - set(keys))
-    return keys + extra
+    return keys + sorted(set(seen) - set(keys))
 
 
-def rows(call, applications: list) -> Iterable[list]:
-    keys = answer_keys(call, applications)
-    yield [*BASE_COLUMNS, *(f"answer:{k}" for k in keys)]
-    for application in applications:
-        yield [safe_cell(v) for v in _row(application, keys)]
+def rows(export: Export) -> Iterator[list]:
+    yield [*BASE_COLUMNS, *(f"answer:{k}" for k in export.keys)]
+    for (application,) in batched(export.statement):
+        yield [safe_cell(v) for v in _row(application, export.keys)]
 
 
 def _row(application, keys) -> list:
@@ -92,30 +119,15 @@ def _plain(value) -> str:
     return str(value)
 
 
-def csv_response(call, applications: list) -> Response:
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel opens UTF-8 correctly with a BOM
-    writer = csv.writer(out)
-    for row in rows(call, applications):
-        writer.writerow(["" if v is None else v for v in row])
-    return _attachment(out.getvalue().encode("utf-8"), f"{call.code}-applications.csv", "text/csv")
+def csv_response(export: Export) -> Response:
+    cells = (["" if v is None else v for v in row] for row in rows(export))
+    return spreadsheets.csv_response(cells, f"{export.code}-applications.csv")
 
 
-def xlsx_response(call, applications: list) -> Response:
-    from openpyxl import Workbook
+def xlsx_response(export: Export) -> Response:
+    def fill(book) -> None:
+        sheet = book.create_sheet(export.code[:31])
+        for row in rows(export):
+            sheet.append(row)  # Decimal amounts stay numbers in the sheet
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(call.code[:31])
-    for row in rows(call, applications):
-        sheet.append(row)  # Decimal amounts stay numbers in the sheet
-    out = io.BytesIO()
-    book.save(out)
-    mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _attachment(out.getvalue(), f"{call.code}-applications.xlsx", mime)
-
-
-def _attachment(body: bytes, filename: str, mime: str) -> Response:
-    response = Response(body, mimetype=mime)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return spreadsheets.xlsx_response(fill, f"{export.code}-applications.xlsx")

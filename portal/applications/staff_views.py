@@ -12,7 +12,6 @@ from portal.applications.queries import staff_list
 from portal.applications.views import bp
 from portal.audit.operations import record
 from portal.calls.loaders import load_call
-from portal.core.db import db
 from portal.core.pagination import paginate, requested_page
 from portal.core.unit_of_work import records_read
 
@@ -50,8 +49,8 @@ def call_applications(code: str):
 def call_applications_export(code: str, fmt: str):
     call = _staff_call(code)
     filters = StaffFilterForm.from_args(request.args).filters()
-    applications = db.session.scalars(staff_list(call, filters).limit(EXPORT_LIMIT)).all()
-    record("application.exported", call, changes={"format": fmt, "rows": len(applications)})
+    export = exports.prepare(call, staff_list(call, filters).limit(EXPORT_LIMIT))
+    record("application.exported", call, changes={"format": fmt, "rows": export.count})
     if fmt == "csv":
-        return exports.csv_response(call, applications)
-    return exports.xlsx_response(call, applications)
+        return exports.csv_response(export)
+    return exports.xlsx_response(export)

@@ -7,9 +7,8 @@ spreadsheet would run as a formula is neutralised with ``safe_cell``.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -19,12 +18,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_pgettext
 
 from portal.applications.exports import safe_cell
+from portal.core import spreadsheets
 from portal.organisations.mexican_states import BY_INEGI
 from portal.reporting.filters import ReportFilter
 
 TEXT, MONEY, RATE = "text", "money", "rate"
 FORMATS = ("csv", "xlsx")
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_MIME = spreadsheets.XLSX_MIME
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,11 @@ class Ledger:
     name: str  # file name stem
     title: object  # sheet title
     columns: tuple[Column, ...]
-    rows: list[list] = field(default_factory=list)
+    # A list, or a generator streaming from the database that appends to ``totals`` once it is
+    # exhausted: write the rows first, then the totals.
+    rows: Iterable[list] = field(default_factory=list)
     totals: list[list] = field(default_factory=list)
+    count: int | None = None  # the number of rows, counted before streaming (the audit entry)
 
     def blank(self) -> list:
         return [None] * len(self.columns)
@@ -64,64 +67,72 @@ def _csv_value(value, column: Column) -> str:
     return str(_safe_text(value))
 
 
-def csv_body(ledger: Ledger) -> bytes:
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel opens UTF-8 correctly with a BOM
-    writer = csv.writer(out)
-    writer.writerow([_safe_text(str(c.label)) for c in ledger.columns])
+def csv_rows(ledger: Ledger) -> Iterator[list]:
+    """The CSV file's rows: header, data, then (after an empty row) the totals, known once the
+    data rows are exhausted."""
+    yield [_safe_text(str(c.label)) for c in ledger.columns]
     for row in ledger.rows:
-        writer.writerow([_csv_value(v, c) for v, c in zip(row, ledger.columns, strict=True)])
+        yield [_csv_value(v, c) for v, c in zip(row, ledger.columns, strict=True)]
     if ledger.totals:
-        writer.writerow([])
+        yield []
     for row in ledger.totals:
-        writer.writerow([_csv_value(v, c) for v, c in zip(row, ledger.columns, strict=True)])
-    return out.getvalue().encode("utf-8")
+        yield [_csv_value(v, c) for v, c in zip(row, ledger.columns, strict=True)]
+
+
+def csv_body(ledger: Ledger) -> bytes:
+    """The whole CSV file at once (small ledgers, tests)."""
+    return b"".join(spreadsheets.csv_chunks(csv_rows(ledger)))
+
+
+def xlsx_filler(ledger: Ledger, filter_lines: list[tuple[str, str]]):
+    """Fills a write-only workbook with the ledger's sheet and the filter sheet, row by row."""
+
+    def fill(book) -> None:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+
+        sheet = book.create_sheet(_sheet_title(ledger.title))
+        for n, column in enumerate(ledger.columns, start=1):
+            sheet.column_dimensions[get_column_letter(n)].width = column.width
+        bold = Font(bold=True)
+
+        def cell(value, column: Column, font=None):
+            if isinstance(value, str):
+                value = safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
+                if font is None:
+                    return value
+            c = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, Decimal):
+                c.number_format = "#,##0.000000" if column.kind == RATE else "#,##0.00"
+            elif isinstance(value, date):
+                c.number_format = "yyyy-mm-dd"
+            if font is not None:
+                c.font = font
+            return c
+
+        sheet.append([cell(str(c.label), c, bold) for c in ledger.columns])
+        for row in ledger.rows:
+            sheet.append([cell(v, c) for v, c in zip(row, ledger.columns, strict=True)])
+        if ledger.totals:
+            sheet.append([])
+        for row in ledger.totals:
+            sheet.append([cell(v, c, bold) for v, c in zip(row, ledger.columns, strict=True)])
+
+        # The noun: the dashboard's button says "Filter" as a verb ("Filtrar" in Spanish).
+        about = book.create_sheet(_sheet_title(lazy_pgettext("spreadsheet sheet", "Filter")))
+        about.column_dimensions["A"].width = 24
+        about.column_dimensions["B"].width = 40
+        for label, value in filter_lines:
+            about.append([safe_cell(label), safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value))])
+
+    return fill
 
 
 def xlsx_body(ledger: Ledger, filter_lines: list[tuple[str, str]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_sheet_title(ledger.title))
-    for n, column in enumerate(ledger.columns, start=1):
-        sheet.column_dimensions[get_column_letter(n)].width = column.width
-    bold = Font(bold=True)
-
-    def cell(value, column: Column, font=None):
-        if isinstance(value, str):
-            value = safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
-            if font is None:
-                return value
-        c = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, Decimal):
-            c.number_format = "#,##0.000000" if column.kind == RATE else "#,##0.00"
-        elif isinstance(value, date):
-            c.number_format = "yyyy-mm-dd"
-        if font is not None:
-            c.font = font
-        return c
-
-    sheet.append([cell(str(c.label), c, bold) for c in ledger.columns])
-    for row in ledger.rows:
-        sheet.append([cell(v, c) for v, c in zip(row, ledger.columns, strict=True)])
-    if ledger.totals:
-        sheet.append([])
-    for row in ledger.totals:
-        sheet.append([cell(v, c, bold) for v, c in zip(row, ledger.columns, strict=True)])
-
-    # The noun: the dashboard's button says "Filter" as a verb ("Filtrar" in Spanish).
-    about = book.create_sheet(_sheet_title(lazy_pgettext("spreadsheet sheet", "Filter")))
-    about.column_dimensions["A"].width = 24
-    about.column_dimensions["B"].width = 40
-    for label, value in filter_lines:
-        about.append([safe_cell(label), safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value))])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """The whole XLSX file at once (small ledgers, tests)."""
+    return b"".join(spreadsheets.xlsx_chunks(xlsx_filler(ledger, filter_lines)))
 
 
 def _sheet_title(title) -> str:
@@ -165,12 +176,7 @@ def filename(name: str, f: ReportFilter, form, generated: date, fmt: str) -> str
 
 
 def response(ledger: Ledger, fmt: str, name: str, lines: list[tuple[str, str]]) -> Response:
+    """The file, streamed: rows are read from the database while it is sent."""
     if fmt == "csv":
-        body, mime = csv_body(ledger), "text/csv"
-    else:
-        body, mime = xlsx_body(ledger, lines), XLSX_MIME
-    result = Response(body, mimetype=mime)
-    result.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    result.headers["Cache-Control"] = "no-store"
-    result.headers["X-Content-Type-Options"] = "nosniff"
-    return result
+        return spreadsheets.csv_response(csv_rows(ledger), name)
+    return spreadsheets.xlsx_response(xlsx_filler(ledger, lines), name)

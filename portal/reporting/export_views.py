@@ -50,7 +50,7 @@ def _export(name: str, fmt: str):
         "finance.ledger_exported",
         object_type="ledger",
         object_id=name,
-        changes={"format": fmt, "rows": len(ledger.rows), "filter": report_filter.query_args()},
+        changes={"format": fmt, "rows": ledger.count, "filter": report_filter.query_args()},
     )
     generated = today()
     return exports.response(

@@ -12,7 +12,9 @@ its period, so a file holds exactly what the finance dashboard adds up for the s
 Bank data: the CLABE never leaves in full; only its last four digits are read from the
 database. The bank reference (the transfer's tracking key, which finance needs to reconcile
 with the bank statement) is given to finance officers and administrators; grants managers get
-its last four characters. Each file is read with one statement whatever its size.
+its last four characters. Each file is counted with one statement (the audit entry's number of
+rows) and read with one more whatever its size, in batches while the file is sent (constant
+memory: ``portal.core.spreadsheets``); the totals are added up on the way.
 
 Headers and labels follow the user's language; amounts are numbers (XLSX cells with a
 two-decimal format, CSV ``1234.50``), dates ISO. Text a spreadsheet would run as a formula is
@@ -35,8 +37,8 @@ from portal.applications.constants import ContributorType, CountsAs, Nature
 from portal.applications.models import Application
 from portal.awards.models import Award, CofinanceCommitment, Milestone
 from portal.calls.models import Call, Programme
-from portal.core.db import db
 from portal.core.i18n import current_language
+from portal.core.spreadsheets import batched, count_rows
 from portal.finance.constants import RATE_SOURCES, ContributionStatus, Kind
 from portal.finance.models import CofinanceContribution, Disbursement
 from portal.finance.reminders import milestone_numbers
@@ -186,34 +188,39 @@ def disbursement_query(f: ReportFilter, user):
 
 
 def disbursement_ledger(f: ReportFilter, user) -> Ledger:
-    full_reference = sees_everything(user)
+    query = disbursement_query(f, user)
     ledger = Ledger("disbursements", _l("Disbursements"), DISBURSEMENT_COLUMNS)
+    ledger.count = count_rows(query)
+    ledger.rows = _disbursement_rows(ledger, query, sees_everything(user))
+    return ledger
+
+
+def _disbursement_rows(ledger: Ledger, query, full_reference: bool):
+    """The ledger's rows, read in batches; the net totals are added up on the way."""
     net: dict[str, Decimal] = defaultdict(Decimal)
-    for row in db.session.execute(disbursement_query(f, user)):
+    for row in batched(query):
         milestone = ""
         if row.number is not None:
             milestone = f"{row.number}. {_short(row.deliverable)}"
         reference = row.bank_reference or ""
         if not full_reference:
             reference = masked_reference(reference)
-        ledger.rows.append(
-            [
-                row.id,
-                row.paid_on,
-                *_grant_values(row),
-                milestone,
-                str(Kind(row.kind).label),
-                row.amount,
-                row.currency,
-                row.exchange_rate,
-                str(RATE_SOURCES.get(row.rate_source, row.rate_source or "")),
-                row.award_amount,
-                row.award_currency,
-                row.reverses_id,
-                reference,
-                masked_clabe(row.clabe_tail),
-            ]
-        )
+        yield [
+            row.id,
+            row.paid_on,
+            *_grant_values(row),
+            milestone,
+            str(Kind(row.kind).label),
+            row.amount,
+            row.currency,
+            row.exchange_rate,
+            str(RATE_SOURCES.get(row.rate_source, row.rate_source or "")),
+            row.award_amount,
+            row.award_currency,
+            row.reverses_id,
+            reference,
+            masked_clabe(row.clabe_tail),
+        ]
         net[row.award_currency] += row.award_amount
     for currency in sorted(net):
         total = ledger.blank()
@@ -221,7 +228,6 @@ def disbursement_ledger(f: ReportFilter, user) -> Ledger:
         total[ledger.at(AWARD_AMOUNT)] = net[currency]
         total[ledger.at(AWARD_CURRENCY)] = currency
         ledger.totals.append(total)
-    return ledger
 
 
 def _short(text: str | None) -> str:
@@ -277,27 +283,33 @@ def cofinance_query(f: ReportFilter, user):
 
 
 def cofinance_ledger(f: ReportFilter, user) -> Ledger:
+    query = cofinance_query(f, user)
     ledger = Ledger("cofinance", _l("Co-finance"), COFINANCE_COLUMNS)
+    ledger.count = count_rows(query)
+    ledger.rows = _cofinance_rows(ledger, query)
+    return ledger
+
+
+def _cofinance_rows(ledger: Ledger, query):
+    """The contributions, read in batches; the totals per currency and status on the way."""
     sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for row in db.session.execute(cofinance_query(f, user)):
+    for row in batched(query):
         status = ContributionStatus(row.status)
-        ledger.rows.append(
-            [
-                row.id,
-                row.contributed_on,
-                *_grant_values(row),
-                row.contributor_name,
-                _contributor_type(row.contributor_type),
-                str(Nature(row.nature).label),
-                str(CountsAs(row.counts_as).label),
-                row.amount,
-                row.currency,
-                row.valuation_basis or "",
-                str(status.label),
-                row.reason or "",
-                _local_date(row.verified_dt),
-            ]
-        )
+        yield [
+            row.id,
+            row.contributed_on,
+            *_grant_values(row),
+            row.contributor_name,
+            _contributor_type(row.contributor_type),
+            str(Nature(row.nature).label),
+            str(CountsAs(row.counts_as).label),
+            row.amount,
+            row.currency,
+            row.valuation_basis or "",
+            str(status.label),
+            row.reason or "",
+            _local_date(row.verified_dt),
+        ]
         if status in TOTALLED:
             sums[(row.currency, status.value)] += row.amount
     for currency in sorted({currency for currency, _status in sums}):
@@ -310,7 +322,6 @@ def cofinance_ledger(f: ReportFilter, user) -> Ledger:
             total[ledger.at(CURRENCY)] = currency
             total[ledger.at(STATUS)] = str(status.label)
             ledger.totals.append(total)
-    return ledger
 
 
 def _contributor_type(value: str | None) -> str:

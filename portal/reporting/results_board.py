@@ -14,6 +14,7 @@ periods that have both). One query; aggregation in Python (a programme has tens 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -25,6 +26,7 @@ from portal.awards.models import Award
 from portal.calls.models import Call, Programme
 from portal.core.db import db
 from portal.core.i18n import current_language
+from portal.core.spreadsheets import batched
 from portal.organisations.mexican_states import BY_INEGI
 from portal.organisations.models import Organisation
 from portal.reporting.filters import ReportFilter, award_scope, in_period
@@ -129,8 +131,19 @@ def grantees(f: ReportFilter, user) -> list[tuple[int, str]]:
 
 
 def rows(f: ReportFilter, user, grantee_id: int | None = None) -> list[Row]:
+    return [_as_row(r, current_language()) for r in db.session.execute(query(f, user, grantee_id))]
+
+
+def stream(statement) -> Iterator[Row]:
+    """The rows of ``query(...)`` read in batches (the results export, streamed)."""
     lang = current_language()
-    query = (
+    for r in batched(statement):
+        yield _as_row(r, lang)
+
+
+def query(f: ReportFilter, user, grantee_id: int | None = None):
+    """One row per indicator, grant and progress report with a target or an actual."""
+    return (
         select(
             Award.id,
             Application.reference,
@@ -181,28 +194,26 @@ def rows(f: ReportFilter, user, grantee_id: int | None = None) -> list[Row]:
         )
         .order_by(Indicator.code, Application.reference, GrantReport.period_end)
     )
-    out = []
-    for r in db.session.execute(query):
-        out.append(
-            Row(
-                award_id=r.id,
-                reference=r.reference or "",
-                grantee=r.legal_name,
-                state_code=r.state_code,
-                programme=(r.name_en if lang == "en" else r.name_es) or r.name_es,
-                call=r.call_code,
-                indicator_id=r.indicator_id,
-                code=r.code,
-                name=(r.ind_en if lang == "en" else r.ind_es) or r.ind_es,
-                measure=r.measure,
-                period_start=r.period_start,
-                period_end=r.period_end,
-                target=r.target,
-                actual=r.actual,
-                status=r.status,
-            )
-        )
-    return out
+
+
+def _as_row(r, lang: str) -> Row:
+    return Row(
+        award_id=r.id,
+        reference=r.reference or "",
+        grantee=r.legal_name,
+        state_code=r.state_code,
+        programme=(r.name_en if lang == "en" else r.name_es) or r.name_es,
+        call=r.call_code,
+        indicator_id=r.indicator_id,
+        code=r.code,
+        name=(r.ind_en if lang == "en" else r.ind_es) or r.ind_es,
+        measure=r.measure,
+        period_start=r.period_start,
+        period_end=r.period_end,
+        target=r.target,
+        actual=r.actual,
+        status=r.status,
+    )
 
 
 def _key(row: Row, by: str) -> str:

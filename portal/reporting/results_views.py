@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from portal.audit.operations import record
 from portal.core.db import db
 from portal.core.i18n import format_number
+from portal.core.spreadsheets import count_rows
 from portal.core.text import as_id
 from portal.core.unit_of_work import records_read
 from portal.core.views import require
@@ -115,30 +116,34 @@ COLUMNS = (
 
 
 def results_ledger(f: ReportFilter, user, grantee_id: int | None = None) -> Ledger:
+    """The export's rows, counted now and read in batches while the file is sent."""
+    query = results_board.query(f, user, grantee_id)
+    return Ledger(
+        "results", _l("Results"), COLUMNS, rows=_ledger_rows(query), count=count_rows(query)
+    )
+
+
+def _ledger_rows(query):
     from portal.organisations.mexican_states import BY_INEGI
     from portal.results.constants import ActualStatus
 
-    ledger = Ledger("results", _l("Results"), COLUMNS)
-    for r in results_board.rows(f, user, grantee_id):
+    for r in results_board.stream(query):
         state = BY_INEGI.get(r.state_code)
-        ledger.rows.append(
-            [
-                r.programme,
-                r.call,
-                r.reference,
-                r.grantee,
-                state.name if state else "",
-                r.code,
-                r.name,
-                str(Measure(r.measure).label),
-                r.period_start,
-                r.period_end,
-                r.target,
-                r.actual,
-                str(ActualStatus(r.status).label) if r.status else "",
-            ]
-        )
-    return ledger
+        yield [
+            r.programme,
+            r.call,
+            r.reference,
+            r.grantee,
+            state.name if state else "",
+            r.code,
+            r.name,
+            str(Measure(r.measure).label),
+            r.period_start,
+            r.period_end,
+            r.target,
+            r.actual,
+            str(ActualStatus(r.status).label) if r.status else "",
+        ]
 
 
 @bp.get("/export.<fmt>")
@@ -163,7 +168,7 @@ def export(fmt: str):
         object_id="results",
         changes={
             "format": fmt,
-            "rows": len(ledger.rows),
+            "rows": ledger.count,
             "filter": {**report_filter.query_args(), "grantee": grantee_id},
         },
     )

@@ -4,18 +4,16 @@ One row per application: the ranked ones in order, then those failing a threshol
 those without a submitted review (``group`` column). Per criterion ``c<n>_mean`` (mean of
 the submitted reviews) and ``c<n>_consensus``, numbered in rubric order; the XLSX file has a
 second sheet naming them. Text a spreadsheet would run as a formula is prefixed with an
-apostrophe (``safe_cell``).
+apostrophe (``safe_cell``). Both files are written row by row while they are sent
+(``portal.core.spreadsheets``).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
-from flask import Response
-
 from portal.applications.exports import safe_cell
+from portal.core import spreadsheets
 from portal.core.i18n import localized
 from portal.reviews.scoring import rounded
 
@@ -90,32 +88,17 @@ def criteria_rows(result) -> Iterable[list]:
 
 
 def csv_response(call, result):
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    for row in rows(result):
-        writer.writerow(["" if v is None else v for v in row])
-    return _attachment(out.getvalue().encode("utf-8"), f"{call.code}-ranking.csv", "text/csv")
+    cells = (["" if v is None else v for v in row] for row in rows(result))
+    return spreadsheets.csv_response(cells, f"{call.code}-ranking.csv")
 
 
 def xlsx_response(call, result):
-    from openpyxl import Workbook
+    def fill(book) -> None:
+        sheet = book.create_sheet("ranking")
+        for row in rows(result):
+            sheet.append(row)
+        legend = book.create_sheet("criteria")
+        for row in criteria_rows(result):
+            legend.append(row)
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("ranking")
-    for row in rows(result):
-        sheet.append(row)
-    legend = book.create_sheet("criteria")
-    for row in criteria_rows(result):
-        legend.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _attachment(out.getvalue(), f"{call.code}-ranking.xlsx", mime)
-
-
-def _attachment(body: bytes, filename: str, mime: str) -> Response:
-    response = Response(body, mimetype=mime)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return spreadsheets.xlsx_response(fill, f"{call.code}-ranking.xlsx")

@@ -126,12 +126,12 @@ def test_the_page_runs_a_fixed_number_of_statements(app, as_user, personas, call
         response = client.get(url)
     assert len(listed(response)) == 25
     assert many.count == few.count, (few.statements, many.statements)
-    with count_queries() as export_few:
-        client.get(f"/calls/{call.code}/applications.csv")
+    with count_queries() as export_few:  # the file is streamed: read it inside the count
+        assert client.get(f"/calls/{call.code}/applications.csv").data.count(b"\n") == 31
     make_rows(app, call, personas, 10)
     with count_queries() as export_many:
-        client.get(f"/calls/{call.code}/applications.csv")
-    assert export_many.count == export_few.count
+        assert client.get(f"/calls/{call.code}/applications.csv").data.count(b"\n") == 41
+    assert export_many.count == export_few.count, (export_few.statements, export_many.statements)
 
 
 def test_csv_export_has_stable_columns_and_no_formulas(app, as_user, personas, call):
@@ -164,3 +164,31 @@ def test_xlsx_export(app, as_user, personas, call):
     assert values[0][0] == "reference" and len(values) == 4
     assert values[1][0] == "CONV-2026-05-0001"
     assert values[1][values[0].index("requested_total")] == 101000
+
+
+def test_answers_to_removed_questions_come_last_and_the_export_is_audited(
+    app, as_user, personas, call
+):
+    """The answer columns are found in a first pass over the answers (the rows are streamed
+    afterwards): keys no longer in the form follow the form's, sorted; the audit entry counts
+    the rows."""
+    from sqlalchemy import select
+
+    from portal.audit.models import AuditEntry
+
+    make_rows(app, call, personas, 2)
+    make_rows(app, call, personas, 1, answers={"zeta_old": "=1+1", "alpha_old": ["a", "b"]})
+    response = as_user(personas["grants_manager"]).get(
+        f"/calls/{call.code}/applications.csv?sort=reference"
+    )
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    rows = list(csv.reader(io.StringIO(text(response).lstrip("\ufeff"))))
+    header = rows[0]
+    assert header[-2:] == ["answer:alpha_old", "answer:zeta_old"]
+    assert header.index("answer:themes") < header.index("answer:alpha_old")
+    assert rows[3][-2:] == ["a; b", "'=1+1"]
+    assert rows[1][-2:] == ["", ""]
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "application.exported")
+    ).one()
+    assert entry.changes == {"format": "csv", "rows": 3}

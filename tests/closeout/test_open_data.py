@@ -96,7 +96,7 @@ def test_the_ledger_export_lists_the_refund(app, award, personas):
     operations.record_refund(award, officer, helpers.entry("250.00", "ref"))
     with app.test_request_context(), force_locale("en"):
         ledger = exports.disbursement_ledger(ReportFilter(), officer)
-    texts = [[str(v) for v in row] for row in ledger.rows]
+        texts = [[str(v) for v in row] for row in ledger.rows]  # streamed: read in the request
     refund = next(r for r in texts if "Refund" in r)
     assert "-250.00" in refund
     assert [str(v) for v in ledger.totals[0]].count("750.00") == 1  # the net total
