@@ -31,9 +31,10 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from portal.core import i18n, input_guard, nav, requests, security
+    from portal.core import assets, i18n, input_guard, nav, requests, security
     from portal.extensions import csrf, db, limiter, login_manager
 
+    assets.init_app(app)  # fingerprinted static files, answered before the app (WhiteNoise)
     db.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
