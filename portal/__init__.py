@@ -42,6 +42,7 @@ def _init_extensions(app: Flask) -> None:
     if app.config.get("REDIS_URL"):
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     limiter.init_app(app)
+    requests.limits_only_where_declared(app, limiter)
     login_manager.init_app(app)
     security.init_app(app)
     requests.init_app(app)

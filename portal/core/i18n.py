@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
 from babel.numbers import format_currency, format_decimal
@@ -87,9 +88,9 @@ def current_language() -> str:
     return locale.language if locale else "es"
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     if not has_request_context():
-        return LOCALES["es"]
+        return _locale("es")
     lang = normalise_language(request.args.get("lang"))
     if lang:
         session["lang"] = lang
@@ -99,7 +100,13 @@ def select_locale() -> str:
         lang = normalise_language(session.get("lang"))
     if not lang and current_user.is_authenticated:
         lang = normalise_language(current_user.locale)
-    return LOCALES[lang or "es"]
+    return _locale(lang or "es")
+
+
+@cache
+def _locale(language: str) -> Locale:
+    """One parsed Locale per language and process (Flask-Babel takes it as it is)."""
+    return Locale.parse(LOCALES[language])
 
 
 def select_timezone() -> str:
