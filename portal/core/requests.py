@@ -6,13 +6,28 @@ import re
 import uuid
 
 from flask import Flask, g, request
+from flask.sessions import SecureCookieSessionInterface
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 def init_app(app: Flask) -> None:
+    app.session_interface = SigningOnce()
     app.before_request(_assign_request_id)
     app.after_request(_echo_request_id)
+
+
+class SigningOnce(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, with its signer built once per secret key instead of on
+    every request (Flask builds it even when the request carries no cookie)."""
+
+    _signer: tuple | None = None
+
+    def get_signing_serializer(self, app: Flask):
+        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        if self._signer is None or self._signer[0] != key:
+            self._signer = (key, super().get_signing_serializer(app))
+        return self._signer[1]
 
 
 def limits_only_where_declared(app: Flask, limiter) -> None:
