@@ -6,11 +6,14 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 MO := portal/translations/es/LC_MESSAGES/messages.mo
+# Static files with content-hashed names and gzip copies (portal/core/assets.py), rebuilt when
+# any file under static/ changes.
+ASSETS := build/static-manifest.json
 PYTEST_ARGS ?=
 # Two workers (the machine has two cores); each gets its own SQLite file or PostgreSQL database.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-browser test-postgres lint format translations extract-messages seed migrate bench bench-pages clean
+.PHONY: run test test-browser test-postgres lint format translations assets extract-messages seed migrate bench bench-pages clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +23,11 @@ $(STAMP): requirements.txt
 
 $(MO): portal/translations/es/LC_MESSAGES/messages.po | $(STAMP)
 	$(BIN)/pybabel -q compile -d portal/translations -D messages
+
+$(ASSETS): $(shell find static -type f) | $(STAMP)
+	$(BIN)/python -m portal.core.assets static build/static
+
+assets: $(ASSETS)
 
 translations: $(STAMP)
 	$(BIN)/pybabel -q compile -d portal/translations -D messages
@@ -36,18 +44,18 @@ seed: migrate
 	$(BIN)/flask --app wsgi seed
 
 ## Serve the portal on the embedded defaults (SQLite under instance/, local storage).
-run: seed
+run: seed $(ASSETS)
 	@echo "Cofinancia on http://127.0.0.1:$(PORT)  (demo accounts: see README.md)"
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 ## The whole suite (SQLite by default; TEST_DATABASE_URL=postgresql+psycopg://... for PostgreSQL).
 ## A full run also fails if any route was never checked by an access-matrix test.
-test: $(STAMP) $(MO)
+test: $(STAMP) $(MO) $(ASSETS)
 	cd tests && HYPOTHESIS_STORAGE_DIRECTORY=../test-artifacts/hypothesis ROUTE_COVERAGE=$(if $(PYTEST_ARGS),report,enforce) \
 		../$(BIN)/python -m pytest -m "not browser" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## Browser walk-throughs in headless Chromium (Debian's package) driven by Playwright.
-test-browser: $(STAMP) $(MO)
+test-browser: $(STAMP) $(MO) $(ASSETS)
 	@command -v chromium >/dev/null || { echo "chromium is missing: apt-get install chromium"; exit 1; }
 	cd tests && ../$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
@@ -64,8 +72,8 @@ bench: $(STAMP) $(MO)
 	$(BIN)/python -m bench
 
 # Every page next to a hello world at issue 18's scale (PostgreSQL on 127.0.0.1:5432; ~8 min).
-bench-pages: $(STAMP) $(MO)
+bench-pages: $(STAMP) $(MO) assets
 	$(BIN)/python -m bench pages $(ARGS)
 
 clean:
-	rm -rf instance/cofinancia.sqlite3* $(MO)
+	rm -rf instance/cofinancia.sqlite3* $(MO) build/

@@ -170,6 +170,13 @@ class BaseConfig:
     IATI_REPORTING_ORG_TYPE = "60"
     GIVING360_PREFIX = "360G-cofinancia"
 
+    # Static files (issue 18): the folder built by ``python -m portal.core.assets`` (make run
+    # and make test build it). With it, pages link content-hashed names served with a year-long
+    # immutable cache and gzip; plain names get STATIC_MAX_AGE seconds. Empty or not built yet =
+    # plain names served by Flask.
+    STATIC_BUILD_DIR = str(ROOT / "build" / "static")
+    STATIC_MAX_AGE = 300
+
     # Trust X-Forwarded-* from this many proxies (0 = none).
     PROXY_FIX_HOPS = 0
 
@@ -194,6 +201,8 @@ class TestingConfig(BaseConfig):
     SERVER_NAME = "localhost"
     BASE_URL = "http://localhost"
     STORAGE_LOCAL_ROOT = ""
+    # Plain static names from Flask whatever is built; tests/core builds into a temporary folder.
+    STATIC_BUILD_DIR = ""
     # The suite's users sign in with a password only; tests of issue 17 set the roles they need.
     MFA_REQUIRED_ROLES = ""
     # Logged-in test clients outlive five minutes (the fuzz world is built once per module, a

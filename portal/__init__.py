@@ -31,9 +31,10 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from portal.core import i18n, input_guard, nav, requests, security
+    from portal.core import assets, i18n, input_guard, nav, requests, security
     from portal.extensions import csrf, db, limiter, login_manager
 
+    assets.init_app(app)  # fingerprinted static files, answered before the app (WhiteNoise)
     db.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
@@ -41,6 +42,7 @@ def _init_extensions(app: Flask) -> None:
     if app.config.get("REDIS_URL"):
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     limiter.init_app(app)
+    requests.limits_only_where_declared(app, limiter)
     login_manager.init_app(app)
     security.init_app(app)
     requests.init_app(app)

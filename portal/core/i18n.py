@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
 from babel.numbers import format_currency, format_decimal
-from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import get_locale, get_timezone
+from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
+from flask_babel import get_locale, get_timezone, get_translations
 from flask_login import current_user
 
 from config import ROOT
@@ -26,6 +27,7 @@ from portal.core.zones import zone_name
 LOCALES = {"es": "es_MX", "en": "en"}
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}
 DEFAULT_TIMEZONE = "America/Mexico_City"
+_G_TRANSLATIONS = "_portal_translations"
 
 
 def init_app(app: Flask) -> None:
@@ -36,6 +38,14 @@ def init_app(app: Flask) -> None:
         locale_selector=select_locale,
         timezone_selector=select_timezone,
         default_translation_directories=str(ROOT / "portal" / "translations"),
+    )
+    # Templates look a text up many times per page: the catalogue is found once per request.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
     )
     app.jinja_env.filters.update(
         money=format_money,
@@ -52,6 +62,19 @@ def init_app(app: Flask) -> None:
     )
 
 
+def _translations():
+    """Flask-Babel's catalogue for this request's locale, kept on ``g`` while the locale stays
+    the same object (``flask_babel.refresh()`` makes a new one, so a switch is seen at once)."""
+    if not has_app_context():
+        return get_translations()
+    locale = get_locale()
+    cached = g.get(_G_TRANSLATIONS)
+    if cached is None or cached[0] is not locale:
+        cached = (locale, get_translations())
+        setattr(g, _G_TRANSLATIONS, cached)
+    return cached[1]
+
+
 def normalise_language(value: str | None) -> str | None:
     if not value:
         return None
@@ -65,9 +88,9 @@ def current_language() -> str:
     return locale.language if locale else "es"
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     if not has_request_context():
-        return LOCALES["es"]
+        return _locale("es")
     lang = normalise_language(request.args.get("lang"))
     if lang:
         session["lang"] = lang
@@ -77,7 +100,13 @@ def select_locale() -> str:
         lang = normalise_language(session.get("lang"))
     if not lang and current_user.is_authenticated:
         lang = normalise_language(current_user.locale)
-    return LOCALES[lang or "es"]
+    return _locale(lang or "es")
+
+
+@cache
+def _locale(language: str) -> Locale:
+    """One parsed Locale per language and process (Flask-Babel takes it as it is)."""
+    return Locale.parse(LOCALES[language])
 
 
 def select_timezone() -> str:

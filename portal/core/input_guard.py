@@ -17,6 +17,8 @@ from werkzeug.exceptions import BadRequest, NotFound
 
 from portal.core.text import has_nul
 
+_FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+
 
 class UnreadableInput(BadRequest):
     """A query parameter or form field that carries a NUL byte; ``parameter`` names it."""
@@ -39,6 +41,8 @@ def refuse_nul() -> None:
     for name, value in request.args.items(multi=True):
         if has_nul(name) or has_nul(value):
             raise UnreadableInput(name.replace("\x00", ""))
+    if request.mimetype not in _FORM_TYPES:
+        return  # no form to read (Werkzeug parses only these two): skip building empty ones
     for name in request.form:
         if has_nul(name):
             raise UnreadableInput(name.replace("\x00", ""))

@@ -32,7 +32,8 @@ def register(app: Flask, *items: NavItem) -> None:
 
 def nav_items(group: str = "main") -> list[NavItem]:
     items = current_app.extensions.get(_ITEMS, ())
-    return [item for item in items if item.group == group and item.visible(current_user)]
+    user = current_user._get_current_object()  # once, not through the proxy per item
+    return [item for item in items if item.group == group and item.visible(user)]
 
 
 def init_app(app: Flask) -> None:

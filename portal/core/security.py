@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app
@@ -19,18 +20,32 @@ def init_app(app: Flask) -> None:
 
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", _csp())
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if current_app.config.get("SESSION_COOKIE_SECURE"):
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    config = current_app.config
+    wanted = security_headers(
+        config.get("CSP_CONNECT_EXTRA", ""), bool(config.get("SESSION_COOKIE_SECURE"))
+    )
+    for name, value in wanted:
+        if name not in headers:  # a view's own choice stands
+            headers.add(name, value)
     return response
 
 
-def _csp() -> str:
-    extra = current_app.config.get("CSP_CONNECT_EXTRA", "")
+@lru_cache(maxsize=8)
+def security_headers(connect_extra: str, https_only: bool) -> tuple[tuple[str, str], ...]:
+    """The headers every response carries, built once per configuration (not per request)."""
+    wanted = [
+        ("Content-Security-Policy", _csp(connect_extra)),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ]
+    if https_only:
+        wanted.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    return tuple(wanted)
+
+
+def _csp(extra: str) -> str:
     if extra:
         # Direct-to-S3 uploads need the bucket's origin in connect-src and form-action.
         return CSP.replace("connect-src 'self'", f"connect-src 'self' {extra}").replace(

@@ -115,12 +115,16 @@ def _start_of_request() -> None:
     """Writes are counted from here. A request starts with an empty session; only tests, which
     share the session with the requests they make, can bring uncommitted writes: they are
     committed first, as if the test had committed before making its request."""
+    if not db.session.registry.has():
+        return  # no session in this scope yet: nothing to bring (and none made for nothing)
     session = db.session()
     if session.info.get(_WROTE) or _pending_writes(session):
         commit()
 
 
 def _end_of_request(response):
+    if not db.session.registry.has():
+        return response  # the request never used the database: nothing to commit or discard
     session = db.session()
     recorded_read = g.get("unit_of_work_records_read", False)
     if request.method in SAFE_METHODS and not recorded_read:

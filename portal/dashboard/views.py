@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from babel.dates import format_timedelta
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,7 +15,7 @@ from portal.accounts.operations import update_preferences
 from portal.applications.models import Application
 from portal.calls.models import Call
 from portal.core.db import db, now_utc
-from portal.core.i18n import normalise_language
+from portal.core.i18n import current_language, normalise_language
 from portal.core.security import safe_next
 from portal.dashboard.tasks import tasks_for
 from portal.finance import deadlines
@@ -25,11 +25,27 @@ from portal.organisations.models import Membership, Organisation
 bp = Blueprint("dashboard", __name__)
 
 RECENT = 5
+_VISITOR_HOME = "dashboard.visitor_home"  # app.extensions key: {(language, root): html}
 
 
 @bp.get("/")
 def home():
-    return render_template("dashboard/home.html")
+    """The public home page. What a visitor sees here depends only on the language (no
+    message is waiting, no query parameter but ``lang``), so that page is rendered once per
+    language per process and served from memory: it is the busiest page and runs no query."""
+    if (
+        current_user.is_authenticated
+        or current_app.jinja_env.auto_reload  # templates being edited
+        or "_flashes" in session
+        or request.args.keys() - {"lang"}
+    ):
+        return render_template("dashboard/home.html")
+    pages = current_app.extensions.setdefault(_VISITOR_HOME, {})
+    key = (current_language(), request.script_root)
+    page = pages.get(key)
+    if page is None:
+        page = pages[key] = render_template("dashboard/home.html")
+    return page
 
 
 @bp.get("/dashboard")

@@ -57,11 +57,15 @@ class _ErrorCollector(logging.Handler):
 
 def _build_app(tmp: Path) -> Flask:
     from portal import create_app
+    from portal.core.assets import build
 
+    # The pages as in production: fingerprinted static names, gzip, the immutable cache.
+    build(ROOT / "static", tmp / "static")
     return create_app(
         "testing",
         {
             "DATABASE_URL": f"sqlite:///{tmp / 'live.sqlite3'}",
+            "STATIC_BUILD_DIR": str(tmp / "static"),
             "SERVER_NAME": None,
             "STORAGE_LOCAL_ROOT": str(tmp / "storage"),
             # Limits on, as in production, but high: the walk-throughs sign in often from one
