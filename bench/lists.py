@@ -30,7 +30,11 @@ def seed(conn, applications: int, grants: int, disbursements: int) -> dict:
     money = finance_dashboard.seed(conn, grants, disbursements, disbursements // 2)
     # finance_dashboard.seed makes its finance officer, then its programme's grants manager.
     fin_manager = {"id": money["officer"]["id"] + 1}
-    return {"manager": evaluation["manager"], "officer": money["officer"], "fin_manager": fin_manager}
+    return {
+        "manager": evaluation["manager"],
+        "officer": money["officer"],
+        "fin_manager": fin_manager,
+    }
 
 
 def _hello():
