@@ -16,7 +16,7 @@ tests/api/test_scopes.py checks each scope against its Python function, award by
 
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, false, func, or_, select, true
+from sqlalchemy import Select, and_, false, func, inspect, or_, select, true
 from sqlalchemy.orm import joinedload, raiseload, selectinload
 
 from portal.accounts.roles import Role
@@ -81,6 +81,12 @@ def page_of(stmt: Select, count_stmt: Select, number: int, per_page: int) -> Pag
 
 def _count(stmt: Select) -> Select:
     return select(func.count()).select_from(stmt.order_by(None).subquery())
+
+
+def _columns(entity) -> list:
+    """Every column attribute of ``entity``, labelled with its attribute name: a Core row then
+    reads like the object (``row.paid_on``) without the cost of building ORM objects."""
+    return [getattr(entity, column.key) for column in inspect(entity).column_attrs]
 
 
 # Calls ----------------------------------------------------------------------------------------
@@ -162,12 +168,11 @@ def disbursements(
     base = _joined(select(Disbursement.id).join(Award, Award.id == Disbursement.award_id))
     stmt = (
         _joined(
-            select(Disbursement, Application.reference).join(
+            select(*_columns(Disbursement), Application.reference).join(
                 Award, Award.id == Disbursement.award_id
             )
         )
         .where(*where)
-        .options(raiseload("*"))
         .order_by(Disbursement.id)
     )
     return page_of(stmt, _count(base.where(*where)), number, per_page)
@@ -184,9 +189,8 @@ def contributions(
         where.append(c.status == status)
     base = _joined(select(c.id).join(Award, Award.id == c.award_id))
     stmt = (
-        _joined(select(c, Application.reference).join(Award, Award.id == c.award_id))
+        _joined(select(*_columns(c), Application.reference).join(Award, Award.id == c.award_id))
         .where(*where)
-        .options(raiseload("*"))
         .order_by(c.id)
     )
     return page_of(stmt, _count(base.where(*where)), number, per_page)

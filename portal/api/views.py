@@ -188,7 +188,7 @@ def _disbursements(endpoint: str, award_id: int | None = None):
         since=params.day("since"),
         after_id=params.integer("after_id", minimum=0),
     )
-    data = [s.disbursement_shape(row.Disbursement, row.reference) for row in page.items]
+    data = [s.disbursement_shape(row, row.reference) for row in page.items]
     return listing(e.DisbursementList, page, data, endpoint, **_path_values(award_id))
 
 
@@ -213,7 +213,7 @@ def _cofinance(endpoint: str, award_id: int | None = None):
         award_id=award_id if award_id else params.integer("award"),
         status=params.choice("status", [st.value for st in ContributionStatus]),
     )
-    data = [s.contribution_shape(row.CofinanceContribution, row.reference) for row in page.items]
+    data = [s.contribution_shape(row, row.reference) for row in page.items]
     return listing(e.ContributionList, page, data, endpoint, **_path_values(award_id))
 
 
