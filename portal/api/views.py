@@ -151,13 +151,10 @@ def awards():
     status = params.choice("status", [st.value for st in AwardStatus])
     page = queries.awards(user(), page_number, per_page, status=status)
     rows = page.items
-    figures = _award_figures([row.Award for row in rows])
-    history = queries.amendments_by_award([row.Award.id for row in rows])
+    figures = _award_figures(rows)
+    history = queries.amendments_by_award([row.id for row in rows])
     data = [
-        s.award_shape(
-            row.Award, row._mapping, figures.get(row.Award.id), history.get(row.Award.id, ())
-        )
-        for row in rows
+        s.award_shape(row, vars(row), figures.get(row.id), history.get(row.id, ())) for row in rows
     ]
     return listing(e.AwardList, page, data, "api.awards")
 
