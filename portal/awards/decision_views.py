@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, lazyload, raiseload
+from sqlalchemy.orm import joinedload, lazyload, load_only, raiseload
 
 from portal.applications.models import Application
 from portal.awards import letters, operations
@@ -20,6 +20,19 @@ from portal.calls.loaders import load_call
 from portal.core.db import db
 from portal.core.unit_of_work import records_read
 from portal.core.views import run, run_action
+
+# The columns the decisions list shows (a call may have thousands of applications; their
+# answers and form snapshots are large JSON documents the list never reads).
+LISTED_APPLICATION = (
+    Application.call_id,
+    Application.organisation_id,
+    Application.number,
+    Application.reference,
+    Application.status,
+    Application.requested_total,
+    Application.currency,
+)
+LISTED_AWARD = (Award.application_id, Award.status, Award.amount, Award.currency)
 
 
 # Decisions ----------------------------------------------------------------------------------
@@ -36,6 +49,7 @@ def call_awards(code: str):
         select(Application)
         .where(Application.call_id == call.id, Application.submitted_dt.is_not(None))
         .options(
+            load_only(*LISTED_APPLICATION, raiseload=True),
             lazyload(Application.call),
             joinedload(Application.organisation).raiseload("*"),
             raiseload("*"),
@@ -47,7 +61,7 @@ def call_awards(code: str):
         for a in db.session.scalars(
             select(Award)
             .where(Award.call_id == call.id, Award.status != "rejected")
-            .options(raiseload("*"))
+            .options(load_only(*LISTED_AWARD, raiseload=True), raiseload("*"))
         )
     }
     return render_template(
