@@ -151,13 +151,10 @@ def awards():
     status = params.choice("status", [st.value for st in AwardStatus])
     page = queries.awards(user(), page_number, per_page, status=status)
     rows = page.items
-    figures = _award_figures([row.Award for row in rows])
-    history = queries.amendments_by_award([row.Award.id for row in rows])
+    figures = _award_figures(rows)
+    history = queries.amendments_by_award([row.id for row in rows])
     data = [
-        s.award_shape(
-            row.Award, row._mapping, figures.get(row.Award.id), history.get(row.Award.id, ())
-        )
-        for row in rows
+        s.award_shape(row, vars(row), figures.get(row.id), history.get(row.id, ())) for row in rows
     ]
     return listing(e.AwardList, page, data, "api.awards")
 
@@ -188,7 +185,7 @@ def _disbursements(endpoint: str, award_id: int | None = None):
         since=params.day("since"),
         after_id=params.integer("after_id", minimum=0),
     )
-    data = [s.disbursement_shape(row.Disbursement, row.reference) for row in page.items]
+    data = [s.disbursement_shape(row, row.reference) for row in page.items]
     return listing(e.DisbursementList, page, data, endpoint, **_path_values(award_id))
 
 
@@ -213,7 +210,7 @@ def _cofinance(endpoint: str, award_id: int | None = None):
         award_id=award_id if award_id else params.integer("award"),
         status=params.choice("status", [st.value for st in ContributionStatus]),
     )
-    data = [s.contribution_shape(row.CofinanceContribution, row.reference) for row in page.items]
+    data = [s.contribution_shape(row, row.reference) for row in page.items]
     return listing(e.ContributionList, page, data, endpoint, **_path_values(award_id))
 
 

@@ -19,17 +19,17 @@ PER_PAGE = 25
 EXPORT_LIMIT = 10_000
 
 
-def _staff_call(code: str):
+def _staff_call(code: str, *, form: bool = True):
     """The call, for grants managers and administrators only (404 for everyone else)."""
     if not current_user.has_role(Role.GRANTS_MANAGER, Role.ADMIN):
         abort(404)
-    return load_call(code)
+    return load_call(code, form=form)
 
 
 @bp.get("/calls/<code>/applications")
 @login_required
 def call_applications(code: str):
-    call = _staff_call(code)
+    call = _staff_call(code, form=False)
     form = StaffFilterForm.from_args(request.args)
     filters = form.filters()
     page = paginate(staff_list(call, filters), requested_page(), PER_PAGE, scalars=True)

@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, lazyload, load_only, raiseload
 
 from portal.applications.models import Application
 from portal.awards import letters, operations
@@ -20,23 +21,47 @@ from portal.core.db import db
 from portal.core.unit_of_work import records_read
 from portal.core.views import run, run_action
 
+# The columns the decisions list shows (a call may have thousands of applications; their
+# answers and form snapshots are large JSON documents the list never reads).
+LISTED_APPLICATION = (
+    Application.call_id,
+    Application.organisation_id,
+    Application.number,
+    Application.reference,
+    Application.status,
+    Application.requested_total,
+    Application.currency,
+)
+LISTED_AWARD = (Award.application_id, Award.status, Award.amount, Award.currency)
+
 
 # Decisions ----------------------------------------------------------------------------------
 @bp.get("/awards/calls/<code>")
 @login_required
 def call_awards(code: str):
-    call = load_call(code)
+    call = load_call(code, form=False)
     if not can_manage(call, current_user):
         abort(404 if not current_user.is_staff else 403)
+    # Only what the rows show: each application's call is ``call`` (found in the identity map,
+    # no statement), its organisation joined; the awards' columns alone (their eager
+    # relationships would reload the call, its form and the users' roles for every list).
     applications = db.session.scalars(
         select(Application)
         .where(Application.call_id == call.id, Application.submitted_dt.is_not(None))
+        .options(
+            load_only(*LISTED_APPLICATION, raiseload=True),
+            lazyload(Application.call),
+            joinedload(Application.organisation).raiseload("*"),
+            raiseload("*"),
+        )
         .order_by(Application.number)
     ).all()
     awards = {
         a.application_id: a
         for a in db.session.scalars(
-            select(Award).where(Award.call_id == call.id, Award.status != "rejected")
+            select(Award)
+            .where(Award.call_id == call.id, Award.status != "rejected")
+            .options(load_only(*LISTED_AWARD, raiseload=True), raiseload("*"))
         )
     }
     return render_template(

@@ -6,7 +6,7 @@ from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from portal.applications.models import Application
 from portal.core.db import db
@@ -20,11 +20,11 @@ from portal.reviews.views import application_in, bp, managed_call
 @bp.get("/calls/<code>/screening")
 @login_required
 def screening_list(code: str):
-    call = managed_call(code)
+    call = managed_call(code, form=False)
     applications = db.session.scalars(
         select(Application)
         .where(Application.call_id == call.id, Application.submitted_dt.is_not(None))
-        .options(joinedload(Application.organisation))
+        .options(joinedload(Application.organisation), lazyload(Application.call))
         .order_by(Application.number, Application.id)
     ).all()
     waiting = [a for a in applications if a.status in SCREENING_STATUSES]

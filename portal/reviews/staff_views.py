@@ -205,7 +205,7 @@ def per_reviewer(items: list[Coverage]) -> list[ReviewerProgress]:
 @bp.get("/calls/<code>/progress")
 @login_required
 def progress(code: str):
-    call = managed_call(code)
+    call = managed_call(code, form=False)
     panel = operations.panel_of(call)
     items = coverage(call)
     return render_template(

@@ -31,11 +31,12 @@ def _setup(state) -> None:
 
 
 # Loaders -----------------------------------------------------------------------------------------
-def managed_call(code: str):
-    """The call for its programme's grants managers and administrators (others: 403/404)."""
+def managed_call(code: str, *, form: bool = True):
+    """The call for its programme's grants managers and administrators (others: 403/404);
+    ``form=False``: without its form collections (see ``portal.calls.loaders``)."""
     if not current_user.is_authenticated or not current_user.is_staff:
         abort(404)
-    call = load_call(code)
+    call = load_call(code, form=form)
     if not can_manage_reviews(call, current_user):
         abort(403)
     return call
