@@ -179,6 +179,12 @@ class BaseConfig:
 
     # Trust X-Forwarded-* from this many proxies (0 = none).
     PROXY_FIX_HOPS = 0
+    # Behind such a proxy, the header in which it stamps when a request arrived ("t=<epoch
+    # seconds>", e.g. nginx: proxy_set_header X-Request-Start "t=${msec}";). A submission that
+    # arrived before a deadline is accepted even if a busy worker reaches it just after; the
+    # stamp is believed at most RECEIVED_AT_MAX_WAIT seconds back.
+    REQUEST_START_HEADER = "X-Request-Start"
+    RECEIVED_AT_MAX_WAIT = 60
 
     @classmethod
     def check(cls, values: dict) -> None:

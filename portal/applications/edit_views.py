@@ -31,6 +31,7 @@ from portal.core import unit_of_work
 from portal.core.db import db, now_utc
 from portal.core.errors import InputError
 from portal.core.i18n import format_dt
+from portal.core.requests import received_at
 from portal.core.views import flash_errors, require, run_action
 
 
@@ -273,7 +274,7 @@ def submit(application_id: int):
 
 def _try_submit(application):
     try:
-        submitted = operations.submit(application, current_user)
+        submitted = operations.submit(application, current_user, received_at())
         db.session.flush()  # a concurrent submission or withdrawal shows here
     except SubmissionRefusedError as refused:
         unit_of_work.discard()

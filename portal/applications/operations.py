@@ -9,8 +9,9 @@ lock) or ``SubmissionRefusedError`` (the checklist), and change nothing.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import defaultload, selectinload
@@ -232,17 +233,20 @@ def save_answers(application: Application, title: str, answers: dict, actor, exp
 
 
 # Submission ---------------------------------------------------------------------------------
-def submit(application: Application, actor) -> Application:
+def submit(application: Application, actor, received_at: datetime | None = None) -> Application:
     """Check everything again and submit, or raise ``SubmissionRefusedError``.
 
     The deadline is checked against the clock at the moment of submission (twice: before the
     checklist, and again just before the change is written), never against a time computed
-    when the page was shown.
+    when the page was shown. ``received_at`` (``portal.core.requests.received_at``) is when the
+    request reached the portal: a submission that arrived before the deadline is accepted even
+    if, in the last-minute rush, a worker reaches it or a lock frees just after — but only
+    within ``RECEIVED_AT_MAX_WAIT`` seconds, so a request trickled in slowly buys no time.
     """
     locked = load_full(application.id, lock=True)
     if locked is None or not locked.is_draft:
         raise InputError({"": [_("This application has already been submitted or withdrawn.")]})
-    problems = checklist(locked, now_utc(), current_documents(locked))
+    problems = checklist(locked, _deadline_clock(received_at), current_documents(locked))
     if problems:
         raise SubmissionRefusedError(problems)
     snapshot = form_snapshot(locked.call)
@@ -252,7 +256,7 @@ def submit(application: Application, actor) -> Application:
     locked.form_version = locked.call.form_version
     refresh_totals(locked)
     now = now_utc()
-    late = deadline_problems(locked.call, now)
+    late = deadline_problems(locked.call, _deadline_clock(received_at, now))
     if late:
         raise SubmissionRefusedError(late)
     locked.number = next_number(locked.call_id)
@@ -276,6 +280,16 @@ def submit(application: Application, actor) -> Application:
 
     notify_submitted(locked, actor)
     return locked
+
+
+def _deadline_clock(received_at: datetime | None, now: datetime | None = None) -> datetime:
+    """The time a submission is judged at: when it arrived, if that was at most
+    ``RECEIVED_AT_MAX_WAIT`` seconds ago; otherwise now."""
+    now = now or now_utc()
+    if received_at is None or received_at > now:
+        return now
+    limit = timedelta(seconds=current_app.config.get("RECEIVED_AT_MAX_WAIT", 60))
+    return received_at if now - received_at <= limit else now
 
 
 def refresh_totals(application: Application):

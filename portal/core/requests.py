@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import UTC, datetime, timedelta
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask.sessions import SecureCookieSessionInterface
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -62,6 +63,7 @@ def limits_only_where_declared(app: Flask, limiter) -> None:
 
 
 def _assign_request_id() -> None:
+    g.received_at = datetime.now(UTC)
     incoming = request.headers.get("X-Request-ID", "")
     g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
 
@@ -70,6 +72,39 @@ def _echo_request_id(response):
     if getattr(g, "request_id", None):
         response.headers["X-Request-ID"] = g.request_id
     return response
+
+
+def received_at() -> datetime | None:
+    """When this request reached the portal: the earlier of this worker's first look at it and,
+    behind a trusted proxy (``PROXY_FIX_HOPS``) that stamps ``REQUEST_START_HEADER`` (nginx:
+    ``proxy_set_header X-Request-Start "t=${msec}";``), the proxy's stamp — so time spent queued
+    for a busy worker counts as before a deadline. Never earlier than ``RECEIVED_AT_MAX_WAIT``
+    seconds before now: a client cannot buy itself more time. None outside a request."""
+    try:
+        seen = g.get("received_at")
+    except RuntimeError:
+        return None
+    if seen is None:
+        return None
+    config = current_app.config
+    stamped = _proxy_stamp(config) if config.get("PROXY_FIX_HOPS") else None
+    earliest = seen - timedelta(seconds=config.get("RECEIVED_AT_MAX_WAIT", 60))
+    if stamped is not None and earliest <= stamped < seen:
+        return stamped
+    return seen
+
+
+def _proxy_stamp(config) -> datetime | None:
+    """``t=<seconds since the epoch>`` (fractions allowed; milli- and microseconds too)."""
+    header = config.get("REQUEST_START_HEADER") or ""
+    raw = request.headers.get(header, "") if header else ""
+    match = re.fullmatch(r"t=(\d{1,17})(?:\.(\d{1,6}))?", raw.strip())
+    if not match:
+        return None
+    value = float(f"{match[1]}.{match[2] or 0}")
+    while value > 1e11:  # milliseconds or microseconds
+        value /= 1000
+    return datetime.fromtimestamp(value, UTC)
 
 
 def client_ip() -> str | None:

@@ -90,6 +90,90 @@ def test_deadline_passing_during_the_submission_is_refused(app, personas, ready,
     assert helpers.reload(ready.id).reference is None
 
 
+def test_a_submission_that_arrived_before_the_deadline_is_accepted_when_reached_after(
+    app, personas, ready, monkeypatch
+):
+    """In the last-minute rush a worker or a lock may reach a submission after the deadline:
+    what counts is when it arrived (``received_at``), not when its turn came."""
+    call = db.session.get(Call, ready.call_id)
+    monkeypatch.setattr(operations, "now_utc", lambda: call.closes_dt + timedelta(seconds=5))
+    with helpers.request_context(app):
+        submitted = operations.submit(
+            operations.load_full(ready.id),
+            personas["applicant"],
+            received_at=call.closes_dt - timedelta(seconds=1),
+        )
+        assert submitted.reference
+        assert submitted.submitted_dt == call.closes_dt + timedelta(seconds=5)  # the real time
+        db.session.rollback()
+
+
+@pytest.mark.parametrize("arrived", [timedelta(seconds=1), -timedelta(seconds=61)])
+def test_arrival_after_the_deadline_or_too_long_ago_is_refused(
+    app, personas, ready, monkeypatch, arrived
+):
+    """Arriving after the deadline is late; an arrival more than ``RECEIVED_AT_MAX_WAIT`` (60 s)
+    before the commit is not believed (a request trickled in slowly buys no time)."""
+    call = db.session.get(Call, ready.call_id)
+    monkeypatch.setattr(operations, "now_utc", lambda: call.closes_dt + timedelta(seconds=2))
+    with helpers.request_context(app):
+        with pytest.raises(operations.SubmissionRefusedError) as refused:
+            operations.submit(
+                operations.load_full(ready.id),
+                personas["applicant"],
+                received_at=call.closes_dt + arrived,
+            )
+        db.session.rollback()
+    assert "deadline" in refused.value.problems[0].message
+    assert helpers.reload(ready.id).reference is None
+
+
+def _closed_seconds_ago(ready, seconds: int) -> None:
+    call = db.session.get(Call, ready.call_id)
+    call.closes_dt = now_utc() - timedelta(seconds=seconds)
+    db.session.commit()
+
+
+def _stamp(seconds_ago: float) -> dict:
+    return {"X-Request-Start": f"t={now_utc().timestamp() - seconds_ago:.3f}"}
+
+
+def test_a_trusted_proxy_stamp_of_arrival_before_the_deadline_is_honoured(
+    app, as_user, personas, ready
+):
+    """Behind a trusted proxy (PROXY_FIX_HOPS) its X-Request-Start stamp says when the request
+    arrived, so time queued for a busy worker counts as before the deadline."""
+    _closed_seconds_ago(ready, 3)
+    client = as_user(personas["applicant"])
+    url = f"/applications/{ready.id}/submit"
+    app.config["PROXY_FIX_HOPS"] = 1
+    try:
+        response = post_form(client, url, {"confirm": "y"}, form_url=url, headers=_stamp(5))
+    finally:
+        app.config["PROXY_FIX_HOPS"] = 0
+    assert response.status_code == 302, text(response)
+    assert helpers.reload(ready.id).reference
+
+
+@pytest.mark.parametrize("hops, seconds_ago", [(0, 5), (1, 90)])
+def test_an_untrusted_or_too_old_stamp_is_ignored(app, as_user, personas, ready, hops, seconds_ago):
+    """Without a trusted proxy the header is the client's word; and no stamp is believed more
+    than RECEIVED_AT_MAX_WAIT seconds back."""
+    _closed_seconds_ago(ready, 3)
+    client = as_user(personas["applicant"])
+    url = f"/applications/{ready.id}/submit"
+    app.config["PROXY_FIX_HOPS"] = hops
+    try:
+        response = post_form(
+            client, url, {"confirm": "y"}, form_url=url, headers=_stamp(seconds_ago)
+        )
+    finally:
+        app.config["PROXY_FIX_HOPS"] = 0
+    assert response.status_code == 422
+    assert "deadline" in text(response)
+    assert helpers.reload(ready.id).reference is None
+
+
 def test_over_the_maximum_award_is_refused(app, as_user, personas, call):
     application = helpers.complete(app, call, personas["org_a"], personas["applicant"])
     lines = [dict(helpers.LINES[0], requested=Decimal("600000.00"))]
