@@ -132,7 +132,18 @@ def _sqlite_on_connect(dbapi_conn, _record):
 
 
 def _sqlite_begin(conn):
-    conn.exec_driver_sql("BEGIN")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if _writing_request() else "BEGIN")
+
+
+def _writing_request() -> bool:
+    """True inside a POST/PUT/PATCH/DELETE request. SQLite (WAL) lets a transaction that began
+    by reading upgrade to writing only if no other connection wrote meanwhile; otherwise it
+    fails at once ("database is locked", whatever the busy timeout), which concurrent sign-ins
+    on the embedded default showed. Such requests take the write lock when they begin instead,
+    so they queue behind each other (up to the busy timeout) and readers are not blocked."""
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 db = Database()

@@ -10,9 +10,9 @@ _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 def csrf_token(client, url: str = "/") -> str:
     page = client.get(url)
     match = _TOKEN.search(page.get_data(as_text=True))
-    if not match and url == "/":
-        # A visitor's home page carries no form (no session opened just to show it): any page
-        # with a form gives this browser's token.
+    if not match and (url == "/" or page.status_code >= 400):
+        # A visitor's home page and error pages carry no form (no session opened just to show
+        # them): any page with a form gives this browser's token.
         page = client.get("/login")
         match = _TOKEN.search(page.get_data(as_text=True))
     assert match, f"no csrf_token on {url} (status {page.status_code})"
