@@ -18,7 +18,7 @@ from portal.awards.permissions import can_manage
 from portal.awards.views import bp, managed_application, managed_award, to_award
 from portal.calls.loaders import load_call
 from portal.core.db import db
-from portal.core.pagination import paginate, requested_page
+from portal.core.pagination import DEFAULT_PER_PAGE, paginate, requested_page
 from portal.core.unit_of_work import records_read
 from portal.core.views import run, run_action
 
@@ -34,6 +34,7 @@ LISTED_APPLICATION = (
     Application.currency,
 )
 LISTED_AWARD = (Award.application_id, Award.status, Award.amount, Award.currency)
+PER_PAGE = DEFAULT_PER_PAGE
 
 
 # Decisions ----------------------------------------------------------------------------------
@@ -58,6 +59,7 @@ def call_awards(code: str):
         )
         .order_by(Application.number, Application.id),
         requested_page(),
+        PER_PAGE,
         scalars=True,
     )
     ids = [a.id for a in applications.items]

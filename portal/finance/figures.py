@@ -116,8 +116,8 @@ def grant_figures(award_ids=None) -> dict[int, GrantFigures]:
     return figures
 
 
-def grant_figures_page(award_ids, number: int) -> Page:
+def grant_figures_page(award_ids, number: int, per_page: int) -> Page:
     """One page of ``grant_figures`` (by reference) in two statements, for the finance index:
     a list of every grant in force (thousands) is too long to render and to read."""
-    page = paginate(_query(award_ids), number)
+    page = paginate(_query(award_ids), number, per_page)
     return replace(page, items=[_figures(r) for r in page.items])

@@ -19,7 +19,7 @@ from portal.awards.constants import MONEY_STATUSES
 from portal.awards.models import Award
 from portal.core.db import db
 from portal.core.forms import choice_list
-from portal.core.pagination import paginate, requested_page
+from portal.core.pagination import DEFAULT_PER_PAGE, paginate, requested_page
 from portal.core.text import as_id
 from portal.core.views import require
 from portal.finance import figures, forms, gates, grant_page, operations, permissions
@@ -98,6 +98,7 @@ def _visible_award_ids(user):
     )
 
 
+PER_PAGE = DEFAULT_PER_PAGE  # each list of the index
 WAITING = (
     RequestStatus.SUBMITTED.value,
     RequestStatus.DELIVERABLE_APPROVED.value,
@@ -121,9 +122,10 @@ def index():
         .options(*grant_page.queue_options())
         .order_by(PaymentRequest.certified_dt, PaymentRequest.id),
         as_id(http_request.args.get("queue")) or 1,
+        PER_PAGE,
         scalars=True,
     )
-    grants = figures.grant_figures_page(visible, requested_page())
+    grants = figures.grant_figures_page(visible, requested_page(), PER_PAGE)
     return render_template("finance/index.html", grants=grants, queue=queue)
 
 
