@@ -18,6 +18,7 @@ from portal.awards.permissions import can_manage
 from portal.awards.views import bp, managed_application, managed_award, to_award
 from portal.calls.loaders import load_call
 from portal.core.db import db
+from portal.core.pagination import DEFAULT_PER_PAGE, paginate, requested_page
 from portal.core.unit_of_work import records_read
 from portal.core.views import run, run_action
 
@@ -33,6 +34,7 @@ LISTED_APPLICATION = (
     Application.currency,
 )
 LISTED_AWARD = (Award.application_id, Award.status, Award.amount, Award.currency)
+PER_PAGE = DEFAULT_PER_PAGE
 
 
 # Decisions ----------------------------------------------------------------------------------
@@ -45,7 +47,8 @@ def call_awards(code: str):
     # Only what the rows show: each application's call is ``call`` (found in the identity map,
     # no statement), its organisation joined; the awards' columns alone (their eager
     # relationships would reload the call, its form and the users' roles for every list).
-    applications = db.session.scalars(
+    # A call may have thousands of submitted applications: one page of them, by number.
+    applications = paginate(
         select(Application)
         .where(Application.call_id == call.id, Application.submitted_dt.is_not(None))
         .options(
@@ -54,13 +57,21 @@ def call_awards(code: str):
             joinedload(Application.organisation).raiseload("*"),
             raiseload("*"),
         )
-        .order_by(Application.number)
-    ).all()
+        .order_by(Application.number, Application.id),
+        requested_page(),
+        PER_PAGE,
+        scalars=True,
+    )
+    ids = [a.id for a in applications.items]
     awards = {
         a.application_id: a
         for a in db.session.scalars(
             select(Award)
-            .where(Award.call_id == call.id, Award.status != "rejected")
+            .where(
+                Award.call_id == call.id,
+                Award.status != "rejected",
+                Award.application_id.in_(ids),
+            )
             .options(load_only(*LISTED_AWARD, raiseload=True), raiseload("*"))
         )
     }
@@ -70,21 +81,21 @@ def call_awards(code: str):
         applications=applications,
         awards=awards,
         room=headroom(db.session, call),
-        ranking=ranking_positions(call),
+        ranking=ranking_positions(call, ids),
         decidable=operations.DECIDABLE,
     )
 
 
-def ranking_positions(call) -> dict[int, int]:
-    """Application id → rank from the reviews package's ranking (empty when unavailable)."""
+def ranking_positions(call, ids=None) -> dict[int, int]:
+    """Application id → rank in the call's ranking, for the applications ``ids`` (None: all),
+    read from the maintained score summaries; empty when unavailable."""
     try:
         from portal.reviews import operations as review_ops
-        from portal.reviews.ranking import build
+        from portal.reviews.ranking_read import positions
 
-        ranking = build(call, review_ops.rubric_of(call), review_ops.panel_of(call))
+        return positions(call, review_ops.rubric_of(call), ids)
     except Exception:
         return {}
-    return {row.id: row.rank for row in ranking.ranked}
 
 
 @bp.route("/awards/applications/<int:application_id>/decide", methods=["GET", "POST"])

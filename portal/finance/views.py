@@ -9,14 +9,18 @@ on requests are in ``request_views.py``, ledger and co-finance actions in ``ledg
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, render_template
+from flask import request as http_request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from portal.applications.constants import BudgetCategory
 from portal.awards.amendments import operations as amendment_operations
+from portal.awards.constants import MONEY_STATUSES
 from portal.awards.models import Award
 from portal.core.db import db
 from portal.core.forms import choice_list
+from portal.core.pagination import DEFAULT_PER_PAGE, paginate, requested_page
+from portal.core.text import as_id
 from portal.core.views import require
 from portal.finance import figures, forms, gates, grant_page, operations, permissions
 from portal.finance.constants import Kind, RequestStatus
@@ -79,42 +83,49 @@ def flash_refusal(form) -> None:
 
 
 # Index --------------------------------------------------------------------------------------
-def _visible_award_ids(user) -> list[int] | None:
-    """Finance officers and administrators see every grant; managers their programmes'."""
+def _visible_award_ids(user):
+    """Finance officers and administrators see every grant (None); managers their
+    programmes' (a SELECT of ids, so that no list of thousands is sent back to the database)."""
     from portal.accounts.roles import Role
     from portal.calls.models import programme_managers
 
     if user.has_role(Role.FINANCE_OFFICER, Role.ADMIN):
         return None
-    return list(
-        db.session.scalars(
-            select(Award.id)
-            .join(programme_managers, programme_managers.c.programme_id == Award.programme_id)
-            .where(programme_managers.c.user_id == user.id)
-        )
+    return (
+        select(Award.id)
+        .join(programme_managers, programme_managers.c.programme_id == Award.programme_id)
+        .where(programme_managers.c.user_id == user.id)
     )
+
+
+PER_PAGE = DEFAULT_PER_PAGE  # each list of the index
+WAITING = (
+    RequestStatus.SUBMITTED.value,
+    RequestStatus.DELIVERABLE_APPROVED.value,
+    RequestStatus.PAYMENT_APPROVED.value,
+)
 
 
 @bp.route("/")
 @login_required
 def index():
+    """The payment requests waiting and the grants in force, each list paged (``?queue=``,
+    ``?page=``): at scale there are hundreds of requests and thousands of grants."""
     require(permissions.sees_index(current_user))
-    grants = list(figures.grant_figures(_visible_award_ids(current_user)).values())
-    queue = db.session.scalars(
+    visible = _visible_award_ids(current_user)
+    in_force = select(Award.id).where(Award.status.in_(MONEY_STATUSES))
+    if visible is not None:
+        in_force = in_force.where(Award.id.in_(visible))
+    queue = paginate(
         select(PaymentRequest)
-        .where(
-            PaymentRequest.status.in_(
-                (
-                    RequestStatus.SUBMITTED.value,
-                    RequestStatus.DELIVERABLE_APPROVED.value,
-                    RequestStatus.PAYMENT_APPROVED.value,
-                )
-            ),
-            PaymentRequest.award_id.in_([g.award_id for g in grants]),
-        )
+        .where(PaymentRequest.status.in_(WAITING), PaymentRequest.award_id.in_(in_force))
         .options(*grant_page.queue_options())
-        .order_by(PaymentRequest.certified_dt)
-    ).all()
+        .order_by(PaymentRequest.certified_dt, PaymentRequest.id),
+        as_id(http_request.args.get("queue")) or 1,
+        PER_PAGE,
+        scalars=True,
+    )
+    grants = figures.grant_figures_page(visible, requested_page(), PER_PAGE)
     return render_template("finance/index.html", grants=grants, queue=queue)
 
 

@@ -318,3 +318,31 @@ def _light(item: scoring.Rankable) -> Row:
         committee_position=item.committee_position,
         score=item.score,
     )
+
+
+def positions(call, rubric, ids=None) -> dict[int, int]:
+    """Rank in the call's ranking (the ranked group only, as ``build(...).ranked``) of the
+    applications ``ids``, in one statement: a window over the ranked rows' order, so a page
+    of a list (the awards' decisions) shows ranks without building the whole ranking.
+    ``ids`` None: every ranked application."""
+    conn = db.session.connection()
+    tie = rubric.tie_criterion if rubric is not None else None
+    use_cofinance = bool(rubric.tie_use_cofinance) if rubric is not None else False
+    ranked = (
+        select(
+            Application.id,
+            func.row_number().over(order_by=_order(conn, tie, use_cofinance)).label("rank"),
+        )
+        .outerjoin(CommitteeOrder, CommitteeOrder.application_id == Application.id)
+        .join(ScoreSummary, ScoreSummary.application_id == Application.id)
+        .where(
+            Application.call_id == call.id,
+            Application.status.in_(RANKED_STATUSES),
+            ScoreSummary.grp == RANKED,
+        )
+        .subquery()
+    )
+    wanted = select(ranked.c.id, ranked.c.rank)
+    if ids is not None:
+        wanted = wanted.where(ranked.c.id.in_(sorted(ids)))
+    return {application_id: rank for application_id, rank in conn.execute(wanted)}

@@ -37,6 +37,8 @@ PAGES = (
     ("award decisions of a call", "fin_manager", f"/awards/calls/{GRANTS_CALL}"),
     ("home page (grants manager)", "fin_manager", "/dashboard"),
     ("home page (finance officer)", "officer", "/dashboard"),
+    ("finance index", "officer", "/finance/"),
+    ("finance index (grants manager)", "fin_manager", "/finance/"),
     ("public calls list", "anonymous", "/calls/"),
     ("users list", "admin", "/admin/users"),
     ("audit trail", "admin", "/audit/"),

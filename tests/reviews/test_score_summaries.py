@@ -120,6 +120,11 @@ def assert_same_ranking(call, rubric_id: int, panel_id: int, per_pages=(3, 4)) -
     for name in ("ranked", "failing", "unscored"):
         assert _rows(getattr(got, name)) == _rows(getattr(want, name)), name
     assert got.normalised == want.normalised
+    # The awards' decisions page reads ranks of a page of applications with ``positions``.
+    ranks = {r.id: r.rank for r in want.ranked}
+    assert ranking_read.positions(call, rubric) == ranks
+    some = [r.id for r in (*want.ranked, *want.failing, *want.unscored)][::2]
+    assert ranking_read.positions(call, rubric, some) == {i: ranks[i] for i in some if i in ranks}
     flat = [
         *(("ranked", r) for r in want.ranked),
         *(("failing", r) for r in want.failing),
