@@ -22,8 +22,8 @@ from portal.core.views import run
 from portal.documents.models import Document
 from portal.documents.operations import record_download, storage_for
 from portal.reviews import operations, presenter, review_operations
-from portal.reviews.forms import DeclarationForm, review_form_class
 from portal.reviews.constants import ReviewStatus
+from portal.reviews.forms import DeclarationForm, review_form_class
 from portal.reviews.models import Assignment, Panel, Review
 from portal.reviews.permissions import can_open_application, is_reviewer
 from portal.reviews.views import bp, my_assignment
@@ -37,9 +37,8 @@ def my_assignments():
     chaired = db.session.scalars(
         select(Call).join(Panel, Panel.call_id == Call.id).where(Panel.chair_id == current_user.id)
     ).all()
-    return render_template(
-        "reviews/my_assignments.html", assignments=_assignment_rows(current_user.id), chaired=chaired
-    )
+    rows = _assignment_rows(current_user.id)
+    return render_template("reviews/my_assignments.html", assignments=rows, chaired=chaired)
 
 
 def _assignment_rows(user_id: int) -> list:
