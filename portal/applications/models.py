@@ -69,6 +69,9 @@ class Application(Base):
         CheckConstraint("cofinance_pct >= 0 AND cofinance_pct <= 100", name="cofinance_pct_range"),
         UniqueConstraint("call_id", "number"),
         Index("ix_applications_call_status", "call_id", "status"),
+        # The home pages count applications in one status across all calls (to screen,
+        # under review without consensus): migration 0028.
+        Index("ix_applications_status_call", "status", "call_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

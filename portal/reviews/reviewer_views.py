@@ -12,7 +12,7 @@ from decimal import Decimal
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from portal.applications.models import Application
 from portal.calls.models import Call
@@ -22,10 +22,11 @@ from portal.core.views import run
 from portal.documents.models import Document
 from portal.documents.operations import record_download, storage_for
 from portal.reviews import operations, presenter, review_operations
+from portal.reviews.constants import ReviewStatus
 from portal.reviews.forms import DeclarationForm, review_form_class
-from portal.reviews.models import Panel, Review
+from portal.reviews.models import Assignment, Panel, Review
 from portal.reviews.permissions import can_open_application, is_reviewer
-from portal.reviews.views import assignments_of, bp, my_assignment
+from portal.reviews.views import bp, my_assignment
 
 
 @bp.get("/reviews/")
@@ -33,32 +34,35 @@ from portal.reviews.views import assignments_of, bp, my_assignment
 def my_assignments():
     if not is_reviewer(current_user):
         abort(404)
-    assignments = assignments_of(current_user.id)
-    application_ids = {a.application_id for a in assignments}
-    applications = (
-        {
-            a.id: a
-            for a in db.session.scalars(
-                select(Application).where(Application.id.in_(application_ids))
-            )
-        }
-        if application_ids
-        else {}
-    )
-    reviews = {
-        r.assignment_id: r
-        for r in db.session.scalars(select(Review).where(Review.reviewer_id == current_user.id))
-    }
     chaired = db.session.scalars(
         select(Call).join(Panel, Panel.call_id == Call.id).where(Panel.chair_id == current_user.id)
     ).all()
-    return render_template(
-        "reviews/my_assignments.html",
-        assignments=assignments,
-        applications=applications,
-        reviews=reviews,
-        chaired=chaired,
-    )
+    rows = _assignment_rows(current_user.id)
+    return render_template("reviews/my_assignments.html", assignments=rows, chaired=chaired)
+
+
+def _assignment_rows(user_id: int) -> list:
+    """One row per assignment with only what the list shows, in one statement: loading whole
+    applications (answers) and reviews (with their scores) cost ~100 ms for 200 assignments."""
+    submitted = Review.status == ReviewStatus.SUBMITTED.value
+    return db.session.execute(
+        select(
+            Assignment.id,
+            Assignment.conflict,
+            Application.reference,
+            Application.title,
+            Call.code,
+            Review.id.label("review_id"),
+            submitted.label("submitted"),
+        )
+        .join(Application, Application.id == Assignment.application_id)
+        .join(Call, Call.id == Application.call_id)
+        .outerjoin(
+            Review, and_(Review.assignment_id == Assignment.id, Review.reviewer_id == user_id)
+        )
+        .where(Assignment.reviewer_id == user_id)
+        .order_by(Assignment.assigned_dt.desc(), Assignment.id.desc())
+    ).all()
 
 
 def _context(assignment):

@@ -181,6 +181,11 @@ def advances_to_settle() -> TaskGroup:
         .where(
             Award.status == "active",
             Award.end_date < literal(checklist.today()),
+            # Only a grant that received an advance can owe one (a refund names its advance):
+            # this filter changes no result but lets PostgreSQL estimate the per-grant sums on
+            # those few grants instead of all of them, which kept the plan's cost above the
+            # JIT threshold (~50 ms of compilation for a query that runs in under 1 ms).
+            Award.id.in_(select(Disbursement.award_id).where(Disbursement.kind == "advance")),
             outstanding > 0,
         )
         .order_by(Award.end_date, Award.id)

@@ -16,7 +16,7 @@ from portal.awards.models import Award
 from portal.core.db import db
 from portal.core.i18n import format_day, format_money
 from portal.dashboard.tasks import closeout
-from portal.dashboard.tasks.base import Task, TaskGroup, first_rows
+from portal.dashboard.tasks.base import SHOWN, Task, TaskGroup, first_rows
 from portal.finance import deadlines
 from portal.finance.models import CofinanceContribution, PaymentRequest
 from portal.reporting.models import ExchangeRate
@@ -62,13 +62,29 @@ def _requests(status: str, key: str, title: str, action: str) -> TaskGroup:
 def _cofinance() -> TaskGroup:
     group = TaskGroup("verify", _("Co-finance to verify"))
     c = CofinanceContribution
-    rows, group.total = first_rows(
-        select(c.award_id, c.amount, c.currency, c.contributor_name, Application.reference)
-        .join(Award, Award.id == c.award_id)
-        .join(Application, Application.id == Award.application_id)
+    # Thousands of contributions can wait: count and pick the first ones on their own table,
+    # then join only those to their grant's reference (every contribution has one).
+    first = (
+        select(
+            c.id,
+            c.award_id,
+            c.amount,
+            c.currency,
+            c.contributor_name,
+            func.count().over().label("total_rows"),
+        )
         .where(c.status == "reported")
         .order_by(c.id)
+        .limit(SHOWN)
+        .subquery()
     )
+    rows = db.session.execute(
+        select(first, Application.reference)
+        .join(Award, Award.id == first.c.award_id)
+        .join(Application, Application.id == Award.application_id)
+        .order_by(first.c.id)
+    ).all()
+    group.total = rows[0].total_rows if rows else 0
     group.tasks = [
         Task(
             subject=r.reference or "",
