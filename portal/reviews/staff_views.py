@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import raiseload, selectinload
 
 from portal.applications.models import Application
 from portal.core.db import db
@@ -64,7 +64,10 @@ def coverage(call) -> list[Coverage]:
     ).all()
     reviews = {
         r.assignment_id: r
-        for r in db.session.scalars(select(Review).where(Review.call_id == call.id))
+        # Only their status is shown: not their scores (selectin, six per review).
+        for r in db.session.scalars(
+            select(Review).where(Review.call_id == call.id).options(raiseload(Review.scores))
+        )
     }
     for row in rows:
         item = by_id.get(row.application_id)
