@@ -4,16 +4,64 @@ own operation and thread). Only applications that pass go to review."""
 
 from __future__ import annotations
 
+from math import ceil
+
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from portal.applications.constants import ApplicationStatus
+from portal.applications.models import Application
 from portal.applications.operations import move, request_information
 from portal.audit.operations import record
 from portal.core.db import db, now_utc
 from portal.core.errors import InputError
-from portal.reviews.constants import SCREENING_REASONS, ScreeningOutcome
+from portal.core.pagination import DEFAULT_PER_PAGE, Page
+from portal.organisations.models import Organisation
+from portal.reviews.constants import SCREENING_REASONS, SCREENING_STATUSES, ScreeningOutcome
 from portal.reviews.models import ScreeningDecision
+
+PER_PAGE = DEFAULT_PER_PAGE
+# What the screening lists show of each application: its columns, not the whole row (the
+# answers and the form snapshot are large) nor the call it belongs to.
+_LISTED = (
+    Application.id,
+    Application.reference,
+    Application.title,
+    Organisation.legal_name,
+    Application.requested_total,
+    Application.currency,
+    Application.cofinance_pct,
+    Application.eligible,
+    Application.status,
+)
+
+
+def queues(call, waiting_page: int, done_page: int) -> tuple[Page, Page]:
+    """A page of the submitted applications waiting for screening and one of those screened,
+    each by number (three statements: both totals, then each page). A page past the end
+    shows the last page."""
+    per_page = PER_PAGE
+    submitted = (Application.call_id == call.id, Application.submitted_dt.is_not(None))
+    waiting = Application.status.in_(SCREENING_STATUSES)
+    totals = db.session.execute(
+        select(func.count(case((waiting, 1))), func.count(case((~waiting, 1)))).where(*submitted)
+    ).one()
+    pages = []
+    for condition, number, total in (
+        (waiting, waiting_page, totals[0]),
+        (~waiting, done_page, totals[1]),
+    ):
+        number = min(number, max(1, ceil(total / per_page)))
+        rows = db.session.execute(
+            select(*_LISTED)
+            .join(Organisation, Organisation.id == Application.organisation_id)
+            .where(*submitted, condition)
+            .order_by(Application.number, Application.id)
+            .limit(per_page)
+            .offset((number - 1) * per_page)
+        ).all()
+        pages.append(Page(items=rows, number=number, per_page=per_page, total=total))
+    return pages[0], pages[1]
 
 
 def decisions(application) -> list[ScreeningDecision]:

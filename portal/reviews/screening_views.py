@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, lazyload
 
 from portal.applications.models import Application
 from portal.core.db import db
+from portal.core.pagination import requested_page
+from portal.core.text import as_id
 from portal.core.views import run
 from portal.reviews import screening
-from portal.reviews.constants import SCREENING_REASONS, SCREENING_STATUSES
+from portal.reviews.constants import SCREENING_REASONS
 from portal.reviews.forms import ScreeningForm
 from portal.reviews.views import application_in, bp, managed_call
 
@@ -20,15 +20,11 @@ from portal.reviews.views import application_in, bp, managed_call
 @bp.get("/calls/<code>/screening")
 @login_required
 def screening_list(code: str):
+    """Both queues a page at a time (``?page=`` waiting, ``?done_page=`` screened)."""
     call = managed_call(code, form=False)
-    applications = db.session.scalars(
-        select(Application)
-        .where(Application.call_id == call.id, Application.submitted_dt.is_not(None))
-        .options(joinedload(Application.organisation), lazyload(Application.call))
-        .order_by(Application.number, Application.id)
-    ).all()
-    waiting = [a for a in applications if a.status in SCREENING_STATUSES]
-    done = [a for a in applications if a.status not in SCREENING_STATUSES]
+    waiting, done = screening.queues(
+        call, requested_page(), as_id(request.args.get("done_page")) or 1
+    )
     return render_template("reviews/screening_list.html", call=call, waiting=waiting, done=done)
 
 

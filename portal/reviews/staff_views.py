@@ -8,14 +8,16 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import raiseload, selectinload
 
 from portal.applications.models import Application
 from portal.core.db import db
 from portal.core.forms import choice_list
+from portal.core.pagination import requested_page
 from portal.core.views import run_action
 from portal.reviews import assignment as assigning
 from portal.reviews import operations
+from portal.reviews import progress as call_progress
 from portal.reviews.constants import AssignmentState
 from portal.reviews.forms import ActionForm, AssignForm
 from portal.reviews.models import Assignment, Review
@@ -62,7 +64,10 @@ def coverage(call) -> list[Coverage]:
     ).all()
     reviews = {
         r.assignment_id: r
-        for r in db.session.scalars(select(Review).where(Review.call_id == call.id))
+        # Only their status is shown: not their scores (selectin, six per review).
+        for r in db.session.scalars(
+            select(Review).where(Review.call_id == call.id).options(raiseload(Review.scores))
+        )
     }
     for row in rows:
         item = by_id.get(row.application_id)
@@ -169,52 +174,18 @@ def unassign(code: str, assignment_id: int):
 
 
 # Progress ----------------------------------------------------------------------------------------
-@dataclass
-class ReviewerProgress:
-    name: str
-    email: str
-    assigned: int = 0
-    undeclared: int = 0
-    recused: int = 0
-    drafts: int = 0
-    submitted: int = 0
-
-    @property
-    def pending(self) -> int:
-        return self.assigned - self.submitted
-
-
-def per_reviewer(items: list[Coverage]) -> list[ReviewerProgress]:
-    found: dict[int, ReviewerProgress] = {}
-    for item in items:
-        for a in item.assignments:
-            p = found.setdefault(
-                a.reviewer_id, ReviewerProgress(a.reviewer.full_name, a.reviewer.email)
-            )
-            if not a.is_active:
-                p.recused += 1
-                continue
-            p.assigned += 1
-            p.undeclared += a.conflict is None
-            status = item._status(a)
-            p.drafts += status == "draft"
-            p.submitted += status == "submitted"
-    return sorted(found.values(), key=lambda p: (p.name, p.email))
-
-
 @bp.get("/calls/<code>/progress")
 @login_required
 def progress(code: str):
+    """Counts per reviewer (all of them) and per application (a page of them), by the
+    database: see ``portal.reviews.progress``."""
     call = managed_call(code, form=False)
-    panel = operations.panel_of(call)
-    items = coverage(call)
     return render_template(
         "reviews/progress.html",
         call=call,
-        panel=panel,
-        items=items,
-        reviewers=per_reviewer(items),
-        expected=panel.reviewers_per_application if panel else 0,
+        reviewers=call_progress.per_reviewer(call),
+        page=call_progress.per_application(call, requested_page()),
+        expected=call_progress.expected_reviewers(call),
         action_form=ActionForm(),
     )
 
