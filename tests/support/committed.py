@@ -90,4 +90,16 @@ def remove_committed_call(engine, world: dict, *first) -> None:
         s.execute(delete(Programme).where(Programme.id == world["programme"]))
         s.execute(delete(Organisation).where(Organisation.id == world["org"]))
         s.execute(delete(User).where(User.id == world["user"]))
+        # The replica role skips the foreign keys' ON DELETE CASCADE: drop the summaries too.
+        s.execute(
+            text(
+                "DELETE FROM award_finance_summaries WHERE award_id NOT IN (SELECT id FROM awards)"
+            )
+        )
+        s.execute(
+            text(
+                "DELETE FROM application_score_summaries"
+                " WHERE application_id NOT IN (SELECT id FROM applications)"
+            )
+        )
         s.commit()
