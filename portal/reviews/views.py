@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort
 from flask_login import current_user
-from sqlalchemy import select
 
 from portal.applications.models import Application
 from portal.calls.loaders import load_call
@@ -64,16 +63,6 @@ def my_assignment(assignment_id: int) -> Assignment:
     if assignment is None or not owns_assignment(assignment, current_user):
         abort(404)
     return assignment
-
-
-def assignments_of(user_id: int) -> list[Assignment]:
-    return list(
-        db.session.scalars(
-            select(Assignment)
-            .where(Assignment.reviewer_id == user_id)
-            .order_by(Assignment.assigned_dt.desc(), Assignment.id.desc())
-        )
-    )
 
 
 # The routes register themselves on ``bp``.
