@@ -78,18 +78,20 @@ def plan(
 
 
 # Loading -----------------------------------------------------------------------------------------
-def reviewable(call) -> list[Application]:
+def reviewable_query(call):
     """Applications of the call that passed screening and are under review, by number."""
-    return list(
-        db.session.scalars(
-            select(Application)
-            .where(
-                Application.call_id == call.id,
-                Application.status == ApplicationStatus.UNDER_REVIEW.value,
-            )
-            .order_by(Application.number, Application.id)
+    return (
+        select(Application)
+        .where(
+            Application.call_id == call.id,
+            Application.status == ApplicationStatus.UNDER_REVIEW.value,
         )
+        .order_by(Application.number, Application.id)
     )
+
+
+def reviewable(call) -> list[Application]:
+    return list(db.session.scalars(reviewable_query(call)))
 
 
 def existing_assignments(call) -> list[Assignment]:

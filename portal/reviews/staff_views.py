@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import raiseload, selectinload
 
 from portal.applications.models import Application
 from portal.core.db import db
 from portal.core.forms import choice_list
-from portal.core.pagination import requested_page
+from portal.core.pagination import DEFAULT_PER_PAGE, Page, paginate, requested_page
 from portal.core.views import run_action
 from portal.reviews import assignment as assigning
 from portal.reviews import operations
@@ -23,6 +23,8 @@ from portal.reviews.forms import ActionForm, AssignForm
 from portal.reviews.models import Assignment, Review
 from portal.reviews.review_operations import send_reminders
 from portal.reviews.views import application_in, bp, managed_call
+
+PER_PAGE = DEFAULT_PER_PAGE
 
 
 @dataclass
@@ -52,13 +54,16 @@ class Coverage:
         return review.status if review else None
 
 
-def coverage(call) -> list[Coverage]:
-    """Every application under review with its assignments and reviews (three queries)."""
-    applications = assigning.reviewable(call)
-    by_id = {a.id: Coverage(a) for a in applications}
+def coverage(call, number: int) -> Page:
+    """One page of the applications under review, each with its assignments and reviews
+    (four statements whatever the size of the call)."""
+    page = paginate(assigning.reviewable_query(call), number, PER_PAGE, scalars=True)
+    by_id = {a.id: Coverage(a) for a in page.items}
+    if not by_id:
+        return page
     rows = db.session.scalars(
         select(Assignment)
-        .where(Assignment.call_id == call.id)
+        .where(Assignment.call_id == call.id, Assignment.application_id.in_(list(by_id)))
         .options(selectinload(Assignment.reviewer))
         .order_by(Assignment.id)
     ).all()
@@ -66,28 +71,45 @@ def coverage(call) -> list[Coverage]:
         r.assignment_id: r
         # Only their status is shown: not their scores (selectin, six per review).
         for r in db.session.scalars(
-            select(Review).where(Review.call_id == call.id).options(raiseload(Review.scores))
+            select(Review)
+            .where(Review.call_id == call.id, Review.application_id.in_(list(by_id)))
+            .options(raiseload(Review.scores))
         )
     }
     for row in rows:
-        item = by_id.get(row.application_id)
-        if item is not None:
-            item.assignments.append(row)
-            if row.id in reviews:
-                item.reviews[row.id] = reviews[row.id]
-    return list(by_id.values())
+        item = by_id[row.application_id]
+        item.assignments.append(row)
+        if row.id in reviews:
+            item.reviews[row.id] = reviews[row.id]
+    return Page(list(by_id.values()), page.number, page.per_page, page.total)
+
+
+def page_of(call, application) -> int:
+    """The page of the assignments list that shows ``application``."""
+    before = db.session.scalar(
+        select(func.count()).select_from(
+            assigning.reviewable_query(call)
+            .where(
+                tuple_(Application.number, Application.id)
+                < tuple_(application.number, application.id)
+            )
+            .order_by(None)
+            .subquery()
+        )
+    )
+    return before // PER_PAGE + 1
 
 
 # Assignments -------------------------------------------------------------------------------------
 @bp.get("/calls/<code>/assignments")
 @login_required
 def assignments(code: str):
-    call = managed_call(code)
+    call = managed_call(code, form=False)
     panel = operations.panel_of(call)
-    items = coverage(call)
+    page = coverage(call, requested_page())
     members = panel.members if panel else []
     forms = {}
-    for item in items:
+    for item in page.items:
         taken = {a.reviewer_id for a in item.assignments}
         form = AssignForm()
         form.reviewer_id.choices = choice_list(
@@ -98,7 +120,7 @@ def assignments(code: str):
         "reviews/assignments.html",
         call=call,
         panel=panel,
-        items=items,
+        page=page,
         forms=forms,
         action_form=ActionForm(),
         AssignmentState=AssignmentState,
@@ -152,7 +174,11 @@ def assign_one(code: str, application_id: int):
         )
     else:
         flash(_("Choose a member of the panel."), "danger")
-    return redirect(url_for("reviews.assignments", code=call.code) + f"#app-{application.id}")
+    page = page_of(call, application)
+    return redirect(
+        url_for("reviews.assignments", code=call.code, page=page if page > 1 else None)
+        + f"#app-{application.id}"
+    )
 
 
 @bp.post("/calls/<code>/assignments/remove/<int:assignment_id>")

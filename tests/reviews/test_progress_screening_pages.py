@@ -8,6 +8,7 @@ import re
 import pytest
 
 from tests.reviews import helpers
+from tests.support.forms import csrf_token
 from tests.support.matrix import login
 
 
@@ -98,3 +99,28 @@ def test_screening_queues_page_separately(client, call, applications, personas, 
     assert f'href="{url}?page=2&amp;done_page=1#done"' in both
     waiting_only = client.get(f"{url}?done_page=9").get_data(as_text=True)
     assert f"Screen {b1.reference}" in waiting_only and a2.title in waiting_only
+
+
+def test_assignments_page_pages_applications(client, call, evaluation, personas, monkeypatch):
+    """Issue 18: the assignments page shows one page of applications; assigning from a later
+    page comes back to that page."""
+    from portal.reviews import staff_views
+
+    monkeypatch.setattr(staff_views, "PER_PAGE", 1)
+    login(client, personas["grants_manager"].email)
+    a1, a2 = evaluation["a1"], evaluation["a2"]
+    url = f"/calls/{call.code}/assignments"
+    first = client.get(url).get_data(as_text=True)
+    assert a1.title in first and a2.title not in first
+    assert "Page 1 of 2" in first and f'href="{url}?page=2"' in first
+    assert "Ya decidida" not in first
+    later = client.get(f"{url}?page=2").get_data(as_text=True)
+    assert a2.title in later and a1.title not in later
+    # Both reviewers are on a2 already (one recused): a third member is needed to add one.
+    assert "Rita Revisora" in later and "Sergio Segundo" in later
+    response = client.post(
+        f"{url}/{a2.id}",
+        data={"reviewer_id": personas["reviewer"].id, "csrf_token": csrf_token(client, url)},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"{url}?page=2#app-{a2.id}")
