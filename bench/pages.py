@@ -65,6 +65,7 @@ PAGES = (
     Page("ranking", "/calls/{evaluation_code}/ranking", "grants_manager"),
     Page("screening", "/calls/{evaluation_code}/screening", "grants_manager"),
     Page("progress", "/calls/{evaluation_code}/progress", "grants_manager"),
+    Page("assignments", "/calls/{evaluation_code}/assignments", "grants_manager"),
     Page("call-awards", "/awards/calls/{evaluation_code}", "grants_manager"),
     Page("programmes", "/programmes/", "grants_manager"),
     Page("organisations", "/organisations/all", "grants_manager"),
