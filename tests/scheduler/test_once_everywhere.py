@@ -92,6 +92,8 @@ def test_with_redis_the_run_is_queued_once_and_the_worker_records_it(
         queued = db.session.scalars(select(ScheduledRun).order_by(ScheduledRun.id)).all()
         assert {r.status for r in queued} == {"queued"}
         assert all(r.job_id for r in queued)
+        timeouts = {queue.fetch_job(r.job_id).timeout for r in queued}
+    assert timeouts == {app.config["SCHEDULER_JOB_TIMEOUT"]}  # not RQ's 180 s
     assert [o.action for o in first] == ["enqueued", "enqueued"]
     assert [o.action for o in second] == ["taken", "taken"]
     assert queue.count == 2 and helpers.CALLS == []  # nothing ran in the scheduler
