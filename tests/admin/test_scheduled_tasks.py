@@ -4,7 +4,7 @@ task with its schedule and the latest runs with status and error, in Spanish too
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from portal.core.db import db
 from portal.scheduler import runner
@@ -57,3 +57,17 @@ def test_without_any_run_it_says_how_to_start_the_scheduler(matrix, monkeypatch,
     helpers.CALLS.clear()
     page = matrix.client("admin").get("/admin/scheduled-tasks").get_data(as_text=True)
     assert "No scheduled task has run yet" in page and "scheduler run" in page
+
+
+def test_the_home_page_shows_a_task_whose_latest_run_failed(app, matrix, monkeypatch):
+    use_tasks(monkeypatch, app, {FAIL: "hourly"})
+    runner.tick(NOON)
+    admin = matrix.client("admin")
+    home = admin.get("/dashboard").get_data(as_text=True)
+    assert "Scheduled tasks that failed" in home
+    assert "Failing" in home and "RuntimeError: the storage bucket is unreachable" in home
+
+    monkeypatch.setattr(helpers, "failing_job", lambda: "fixed")  # the next hour succeeds
+    runner.tick(NOON + timedelta(hours=1))
+    home = admin.get("/dashboard").get_data(as_text=True)
+    assert "Scheduled tasks that failed" not in home
