@@ -6,8 +6,9 @@ from tests.support.context import factory_context
 
 
 @pytest.fixture(autouse=True)
-def _app_context(app):
-    """Factories and operations need an application context (see tests/admin/context.py)."""
+def _app_context(app, connection):
+    """Factories and operations need an application context (see tests/admin/context.py),
+    inside the rolled-back transaction: a test that commits must never leave rows behind."""
     with factory_context(app):
         yield
 
