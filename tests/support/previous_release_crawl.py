@@ -14,6 +14,8 @@ import re
 import sys
 from collections import deque
 
+from werkzeug.exceptions import HTTPException
+
 from portal import create_app
 
 PASSWORD = "Cofinancia-Demo-2026"
@@ -36,20 +38,24 @@ HREF = re.compile(r'href="(/[^"#]*)"')
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
-def log_in(client, email: str) -> None:
+def log_in(client, email: str) -> list:
+    """[url, status] of the log-in POST; a refused log-in ends that persona's crawl."""
     page = client.get("/login").get_data(as_text=True)
     token = TOKEN.search(page).group(1)
     answer = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
-    if answer.status_code != 302 or "/login" in answer.headers.get("Location", ""):
-        raise SystemExit(f"log-in refused for {email}: {answer.status_code}")
+    refused = answer.status_code != 302 or "/login" in answer.headers.get("Location", "")
+    return ["POST /login", answer.status_code if not refused or answer.status_code >= 500 else 401]
 
 
 def crawl(app, persona: str, email: str | None, limit: int) -> list:
     client = app.test_client()
+    visits = []
     if email:
-        log_in(client, email)
-    queue, seen, visits = deque(START[persona]), set(), []
-    while queue and len(visits) < limit:
+        visits.append(log_in(client, email))
+        if visits[0][1] != 302:
+            return visits
+    queue, seen = deque(START[persona]), set()
+    while queue and len(visits) <= limit:
         url = queue.popleft().replace("&amp;", "&")
         if url in seen or SKIP.search(url):
             continue
@@ -72,7 +78,7 @@ def main() -> None:
 
         from flask import request
 
-        if getattr(error, "code", None):
+        if isinstance(error, HTTPException):
             return error
         errors[request.full_path] = traceback.format_exc()[-1500:]
         return "server error", 500
