@@ -193,3 +193,42 @@ def test_the_drill_refuses_the_live_database_and_bucket(world):
     )
     assert "REFUSED" in out and "live bucket" in out
     assert scalar(world["source"], "SELECT count(*) FROM users") >= 9
+
+
+def test_local_disk_storage_is_backed_up_as_a_tarball_and_restored_to_a_folder(world, tmp_path):
+    """The local-disk path: a tarball of STORAGE_LOCAL_ROOT, restored into a temporary folder
+    (no document refers to S3 here: a database of its own, migrated and empty)."""
+    root = tmp_path / "storage"
+    (root / "documents").mkdir(parents=True)
+    (root / "documents" / "kept").write_bytes(b"a stored object")
+    source = make_url(world["source"]).set(database=scratch_name(world, "localsrc"))
+    source_url = source.render_as_string(hide_password=False)
+    admin(source_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)", "CREATE DATABASE {}")
+    env = {**world["env"], "DATABASE_URL": source_url, "STORAGE_BACKEND": "local"}
+    env["STORAGE_LOCAL_ROOT"] = str(root)
+    drill_db = scratch_name(world, "local")
+    try:
+        flask(env, "db", "upgrade")
+        backups = tmp_path / "backups"
+        sh(env, str(ROOT / "deploy" / "backup.sh"), str(backups))
+        [backup] = list(backups.iterdir())
+        assert (backup / "storage.tar.gz").exists()
+        out = sh(
+            env,
+            sys.executable,
+            "-m",
+            "deploy.restore_drill",
+            str(backup),
+            "--keep",
+            "--scratch-db",
+            drill_db,
+        )
+        assert "restore drill passed" in out, out
+        _, _, kept_folder = out.split("kept: ")[1].splitlines()[0].partition(" and ")
+        assert (Path(kept_folder) / "documents" / "kept").read_bytes() == b"a stored object"
+        assert kept_folder != str(root)
+    finally:
+        for name in (source.database, drill_db):
+            drop = source.set(database=name).render_as_string(hide_password=False)
+            admin(drop, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+    subprocess.run(["rm", "-rf", kept_folder], check=True)

@@ -25,7 +25,7 @@ from tests.support.database import is_postgres
 pytestmark = pytest.mark.slow
 
 CRAWL = Path(__file__).resolve().parents[1] / "support" / "previous_release_crawl.py"
-PAGES_PER_PERSONA = 30
+PAGES_PER_PERSONA = 20
 
 SEED_WITH_NEW_CODE = """
 from portal import create_app
