@@ -34,8 +34,18 @@ out="$dest/$stamp"
 umask 077  # the dump holds personal data and bank details
 mkdir -p "$out"
 
-# SQLAlchemy's "postgresql+psycopg://" → libpq's "postgresql://".
-libpq_url="$(printf '%s' "$DATABASE_URL" | sed -E 's#^postgresql\+[a-z0-9]+://#postgresql://#')"
+# SQLAlchemy's "postgresql+psycopg://user:pass@…" → libpq's "postgresql://user@…", the password
+# in PGPASSWORD (not on pg_dump's command line, which other users of the machine can read).
+url_part() {
+  "$python" -c 'import os, sys
+from sqlalchemy.engine import make_url
+url = make_url(os.environ["DATABASE_URL"])
+plain = url._replace(password=None).set(drivername="postgresql").render_as_string(hide_password=False)
+sys.stdout.write(url.password or "" if sys.argv[1] == "password" else plain)' "$1"
+}
+libpq_url="$(url_part url)"
+db_password="$(url_part password)"
+if [ -n "$db_password" ]; then export PGPASSWORD="$db_password"; fi
 
 echo "database → $out/database.dump"
 pg_dump --format=custom --no-owner --no-privileges --file "$out/database.dump" "$libpq_url"

@@ -106,8 +106,13 @@ def drop_database(url: str) -> None:
         engine.dispose()
 
 
-def libpq(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+def libpq(url: str) -> tuple[str, dict]:
+    """libpq's form of a SQLAlchemy URL, and the environment carrying its password (never on
+    a command line, which other users of the machine can read)."""
+    parsed = make_url(url)
+    plain = parsed._replace(password=None).set(drivername="postgresql")
+    env = dict(os.environ, PGPASSWORD=parsed.password) if parsed.password else None
+    return plain.render_as_string(hide_password=False), env
 
 
 # Restore -------------------------------------------------------------------------------------
@@ -139,6 +144,7 @@ def restore(backup: Path, *, scratch_db=None, scratch_bucket=None, storage_copy=
 
 
 def _pg_restore(dump: Path, url: str) -> None:
+    target, env = libpq(url)
     subprocess.run(
         [
             "pg_restore",
@@ -146,10 +152,11 @@ def _pg_restore(dump: Path, url: str) -> None:
             "--no-privileges",
             "--exit-on-error",
             "--dbname",
-            libpq(url),
+            target,
             str(dump),
         ],
         check=True,
+        env=env,
     )
 
 
