@@ -62,10 +62,12 @@ def safe_path(folder: Path, key: str) -> Path:
 
 def copy(source: str, target: str, s3=None) -> int:
     """Copy every object or file from ``source`` to ``target``; returns how many were copied."""
-    s3 = s3 or client()
     src_bucket, dst_bucket = bucket_of(source), bucket_of(target)
+    if not (src_bucket or dst_bucket):
+        raise ValueError("one side must be a bucket (s3://name); copy folders with rsync")
     if src_bucket and src_bucket == dst_bucket:
         raise ValueError("source and target are the same bucket")
+    s3 = s3 or client()
     if dst_bucket:
         present = dict(objects(s3, dst_bucket))
     else:
