@@ -11,6 +11,7 @@ may be a server error.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -25,6 +26,7 @@ from tests.support.database import is_postgres
 pytestmark = pytest.mark.slow
 
 CRAWL = Path(__file__).resolve().parents[1] / "support" / "previous_release_crawl.py"
+ARTIFACT = Path(__file__).resolve().parents[2] / "test-artifacts" / "previous-release.json"
 PAGES_PER_PERSONA = 20
 
 SEED_WITH_NEW_CODE = """
@@ -107,6 +109,8 @@ def test_previous_release_reads_the_new_schema(scratch_url, tmp_path):
     )
     report = json.loads(out.strip().splitlines()[-1])
     visits, errors = report["visits"], report["errors"]
+    ARTIFACT.parent.mkdir(exist_ok=True)
+    ARTIFACT.write_text(json.dumps(report, indent=1), encoding="utf-8")  # what was read
     failed = {p: [v for v in seen if v[1] >= 500] for p, seen in visits.items()}
     failed = {p: v for p, v in failed.items() if v}
     assert not failed, f"the previous release fails on the new schema: {failed}\n" + "\n".join(
@@ -117,3 +121,7 @@ def test_previous_release_reads_the_new_schema(scratch_url, tmp_path):
         ok = [url for url, status in visits[persona] if status == 200]
         assert len(ok) >= 10, (persona, visits[persona])
     assert all(status == 200 for _, status in visits["api"]), visits["api"]
+    read = {p: {url for url, status in seen if status == 200} for p, seen in visits.items()}
+    assert any(re.fullmatch(r"/applications/\d+", url) for url in read["applicant"])
+    assert "/calls/CONV-2026-01/applications" in read["grants_manager"]
+    assert "/reports/finance" in read["finance_officer"]

@@ -28,12 +28,26 @@ PERSONAS = {
 START = {
     "anonymous": ["/", "/calls/", "/login"],
     "applicant": ["/", "/applications/", "/finance/mine", "/account"],
-    "grants_manager": ["/", "/calls/", "/programmes/", "/awards/clauses"],
+    "grants_manager": [
+        "/",
+        "/calls/CONV-2026-01/applications",
+        "/calls/CONV-2026-01/screening",
+        "/calls/CONV-2026-01/progress",
+        "/calls/CONV-2026-01/ranking",
+        "/awards/calls/CONV-2026-01",
+        "/calls/CONV-2025-01/applications",
+        "/awards/calls/CONV-2025-01",
+        "/programmes/",
+    ],
     "finance_officer": ["/", "/reports/finance", "/finance/", "/reports/open-data/"],
 }
 API = ["/api/v1/me", "/api/v1/calls", "/api/v1/awards", "/api/v1/disbursements"]
 API += ["/api/v1/cofinance", "/api/v1/results", "/api/v1/openapi.json"]
-SKIP = re.compile(r"logout|sign-out|/static/|/download|\.(pdf|csv|xlsx|xml|json)(\?|$)")
+# Not followed: signing out, files, the same page in the other language, and the account pages
+# (read once from START) so that the budget goes to the grant cycle's pages.
+SKIP = re.compile(
+    r"logout|sign-out|/static/|/download|\.(pdf|csv|xlsx|xml|json)(\?|$)|[?&]lang=|/account/"
+)
 HREF = re.compile(r'href="(/[^"#]*)"')
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
