@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
@@ -10,10 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.roles import STAFF_ROLES, Role
 from portal.core.db import Base, now_utc
-
-
-def new_session_token() -> str:
-    return secrets.token_urlsafe(24)
 
 
 class User(Base):
@@ -32,9 +27,9 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str] = mapped_column(String(2), default="es")
     timezone: Mapped[str] = mapped_column(String(64), default="America/Mexico_City")
-    # Unused since issue 17 (server-side sessions, portal/accounts/sessions.py); a later
-    # migration drops it.
-    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # ``users.session_token`` is no longer mapped (unused since issue 17: sessions live in
+    # ``user_sessions``); the column stays, nullable, until the next release drops it
+    # (expand/contract: docs/migrations.md).
     # The WebAuthn user handle: random, never the e-mail address or the id (set at the first
     # passkey registration).
     webauthn_handle: Mapped[str | None] = mapped_column(String(86), unique=True)

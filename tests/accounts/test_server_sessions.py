@@ -5,6 +5,7 @@ sessions" lists and ends them."""
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import timedelta
 
 import pytest
@@ -110,7 +111,8 @@ def test_an_expired_row_is_refused(client, user):
 
 
 def test_a_cookie_of_the_old_format_or_a_made_up_key_is_refused(app, user):
-    for value in (f"{user.id}:{user.session_token}", f"{user.id}:made-up", "x:y", ""):
+    old_format = f"{user.id}:{secrets.token_urlsafe(24)}"  # id + a users.session_token-like key
+    for value in (old_format, f"{user.id}:made-up", "x:y", ""):
         client = app.test_client()
         with client.session_transaction() as cookie:
             cookie["_user_id"] = value

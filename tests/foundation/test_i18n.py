@@ -145,7 +145,6 @@ def logged_in(app, timezone: str, lang: str = "es"):
         locale=lang,
         timezone=timezone,
         is_active=True,
-        session_token="token",
     )
     with app.test_request_context(f"/?lang={lang}"):
         login_user(user, force=True)
