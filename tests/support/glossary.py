@@ -164,7 +164,9 @@ def template_texts(path: Path, msgids: frozenset[str]) -> Iterator[tuple[str, st
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
-    nodes = [n for n in ast.walk(tree) if isinstance(n, ast.Module | ast.ClassDef | ast.FunctionDef)]
+    nodes = [
+        n for n in ast.walk(tree) if isinstance(n, ast.Module | ast.ClassDef | ast.FunctionDef)
+    ]
     return {id(n.body[0].value) for n in nodes if n.body and ast.get_docstring(n) is not None}
 
 
@@ -209,9 +211,7 @@ def readme_texts(path: Path) -> Iterator[tuple[str, str]]:
                 yield where, label
 
 
-def scan(
-    texts: Iterable[tuple[str, str]], *, catalogue: bool = False
-) -> list[Hit]:
+def scan(texts: Iterable[tuple[str, str]], *, catalogue: bool = False) -> list[Hit]:
     rules, allowed = load_rules(), load_exceptions()
     hits: list[Hit] = []
     for where, text in texts:
