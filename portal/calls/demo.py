@@ -147,7 +147,9 @@ QUIZ = (
         label_es="¿Algún integrante del órgano de gobierno ocupa un cargo de elección popular?",
         label_en="Does any board member hold elected office?",
         ineligible_answers=["yes"],
-        reason_es="Las personas integrantes del órgano de gobierno no pueden ocupar cargos de elección.",
+        reason_es=(
+            "Las personas integrantes del órgano de gobierno no pueden ocupar cargos de elección."
+        ),
         reason_en="Board members cannot hold elected office.",
     ),
 )

@@ -101,8 +101,36 @@ def find(
 # Which text is Spanish ---------------------------------------------------------------------
 
 _MARKERS = frozenset(
-    "de del la las los el en y para por con una su sus al que se le es son sin sobre cada "
-    "este esta lo como ante".split()
+    [
+        "de",
+        "del",
+        "la",
+        "las",
+        "los",
+        "el",
+        "en",
+        "y",
+        "para",
+        "por",
+        "con",
+        "una",
+        "su",
+        "sus",
+        "al",
+        "que",
+        "se",
+        "le",
+        "es",
+        "son",
+        "sin",
+        "sobre",
+        "cada",
+        "este",
+        "esta",
+        "lo",
+        "como",
+        "ante",
+    ]
 )
 
 
