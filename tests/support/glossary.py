@@ -134,12 +134,16 @@ _MARKERS = frozenset(
 )
 
 
+# Words that English text does not use: one is enough.
+_STRONG = frozenset(["de", "del", "los", "las", "el", "una", "para", "por", "con", "sus", "hora"])
+
+
 def looks_spanish(text: str) -> bool:
     """Accented letters or two Spanish function words: enough to tell a label from English."""
     if re.search(r"[áéíóúñ¿¡]", text, re.IGNORECASE):
         return True
     words = set(re.findall(r"[a-z]+", text.lower()))
-    return len(words & _MARKERS) >= 2
+    return len(words & _MARKERS) >= 2 or bool(words & _STRONG)
 
 
 # Extractors: (where, Spanish text) ----------------------------------------------------------
@@ -225,18 +229,20 @@ def python_texts(path: Path) -> Iterator[tuple[str, str]]:
 
 
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
-_LABEL = re.compile(r"\"([^\"\n]+)\"|“([^”\n]+)”|\*\*([^*\n]+)\*\*|\*([^*\n]+)\*")
+_LABEL = re.compile(r"\"([^\"]+?)\"|“([^”]+?)”|\*\*([^*]+?)\*\*|\*([^*\s][^*]*?)\*")
 
 
 def readme_texts(path: Path) -> Iterator[tuple[str, str]]:
-    """Quoted and emphasised labels of the README that are Spanish (code spans skipped)."""
+    """Quoted and emphasised labels of the README that are Spanish (code spans skipped).
+
+    A label may run over a line break, never over a blank line.
+    """
     rel = path.relative_to(ROOT).as_posix()
     source = _CODE.sub(_blank, path.read_text(encoding="utf-8"))
-    for where, line in _lines(rel, source):
-        for match in _LABEL.finditer(line):
-            label = next(g for g in match.groups() if g)
-            if looks_spanish(label):
-                yield where, label
+    for match in _LABEL.finditer(source):
+        label = next(g for g in match.groups() if g)
+        if "\n\n" not in label and looks_spanish(label):
+            yield f"{rel}:{source.count(chr(10), 0, match.start()) + 1}", " ".join(label.split())
 
 
 def scan(texts: Iterable[tuple[str, str]], *, catalogue: bool = False) -> list[Hit]:
