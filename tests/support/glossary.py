@@ -161,6 +161,12 @@ def catalogue_texts(path: Path = CATALOGUE) -> Iterator[tuple[str, str]]:
             yield f"{CATALOGUE_WHERE} msgid “{msgid}”", string or ""
 
 
+def catalogue_msgids(path: Path = CATALOGUE) -> frozenset[str]:
+    with path.open("rb") as fh:
+        catalogue = read_po(fh, locale="es")
+    return frozenset(m.id[0] if isinstance(m.id, tuple) else m.id for m in catalogue if m.id)
+
+
 _JINJA = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 _MARKUP = re.compile(
     r"<script\b.*?</script>|<style\b.*?</style>|<!--.*?-->|<[^>]*>", re.DOTALL | re.IGNORECASE
