@@ -175,6 +175,12 @@ def _demo_sources() -> list:
     return sorted(demo)
 
 
+def _other_python_sources() -> list:
+    """The rest of the portal's modules: their Spanish literals (``*_es`` values, defaults)."""
+    skip = {*_demo_sources(), ROOT / "portal" / "awards" / "clauses.py"}
+    return sorted(set(ROOT.glob("portal/**/*.py")) - skip)
+
+
 CLAUSES = ROOT / "portal" / "awards" / "clauses.py"
 
 
@@ -205,6 +211,11 @@ def test_the_agreement_pdfs_and_standard_clauses_have_no_retired_variant(msgids)
 
 def test_demo_data_users_read_has_no_retired_variant():
     hits = g.scan(pair for path in _demo_sources() for pair in g.python_texts(path))
+    assert not hits, _report(hits)
+
+
+def test_spanish_literals_in_the_portal_code_have_no_retired_variant():
+    hits = g.scan(pair for path in _other_python_sources() for pair in g.python_texts(path))
     assert not hits, _report(hits)
 
 
