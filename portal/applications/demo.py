@@ -34,7 +34,7 @@ SUBMITTED = {
         "has_partners": "no",
     },
     "lines": [
-        ("personnel", "Coordinación y mediadores (12 meses)", "420000.00", "60000.00"),
+        ("personnel", "Coordinación y personas mediadoras (12 meses)", "420000.00", "60000.00"),
         ("services", "Capacitación en mediación", "80000.00", "0.00"),
         ("equipment", "Uso de salones comunitarios", "0.00", "90000.00"),
     ],

@@ -27,11 +27,14 @@ def format_percent(value) -> str:
 
 
 def share_percent(share) -> str:
-    """A ratio (``portal.applications.budget.ratio``) as a percentage: "25.50 %" ("—")."""
+    """A ratio (``portal.applications.budget.ratio``) as a percentage: "25.50 %" ("—").
+
+    A non-breaking space separates the sign (the glossary's rule), so it never wraps alone.
+    """
     from portal.applications.budget import as_percent
     from portal.core.i18n import format_number
 
-    return f"{format_number(as_percent(share))} %" if share is not None else "—"
+    return f"{format_number(as_percent(share))}\u00a0%" if share is not None else "—"
 
 
 def call_apply_box(call) -> dict:

@@ -86,7 +86,7 @@ def _award(application, call, manager) -> Award:
         start_date=start,
         end_date=date(2028, 1, 31),
         special_conditions="Informe trimestral de avance.",
-        justification="Primer lugar del ranking de la convocatoria.",
+        justification="Primer lugar de la clasificación de la convocatoria.",
         proposed_dt=now_utc(),
     )
     prefill_commitments(award, application)

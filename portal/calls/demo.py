@@ -82,7 +82,7 @@ QUESTIONS = (
     dict(
         key="beneficiaries",
         kind="number",
-        label_es="Personas beneficiarias (estimado)",
+        label_es="Personas beneficiarias (estimación)",
         label_en="People served (estimate)",
         required=True,
         min_value=1,
@@ -138,7 +138,7 @@ QUIZ = (
         label_es="¿Su organización está legalmente constituida en México?",
         label_en="Is your organisation legally constituted in Mexico?",
         ineligible_answers=["no"],
-        reason_es="Sólo pueden participar organizaciones legalmente constituidas en México.",
+        reason_es="Solo pueden participar organizaciones legalmente constituidas en México.",
         reason_en="Only organisations legally constituted in Mexico can apply.",
     ),
     dict(
@@ -147,7 +147,9 @@ QUIZ = (
         label_es="¿Algún integrante del órgano de gobierno ocupa un cargo de elección popular?",
         label_en="Does any board member hold elected office?",
         ineligible_answers=["yes"],
-        reason_es="Los integrantes del órgano de gobierno no pueden ocupar cargos de elección.",
+        reason_es=(
+            "Las personas integrantes del órgano de gobierno no pueden ocupar cargos de elección."
+        ),
         reason_en="Board members cannot hold elected office.",
     ),
 )
@@ -164,7 +166,7 @@ CALLS = (
         description_es=(
             "Cofinanciamos proyectos de organizaciones civiles e instituciones "
             "académicas que acerquen la justicia cotidiana a las comunidades.\n\n"
-            "Se requiere una aportación mínima del 20 % del costo total."
+            "Se requiere una aportación mínima del 20\u00a0% del costo total."
         ),
         description_en=(
             "We co-finance projects by civil-society organisations and academic "

@@ -41,9 +41,9 @@ ANSWERS = {
     "con apoyo del municipio para los salones.",
     "results": "312 personas recibieron asesoría; 41 casos se canalizaron a mediación.",
     "difficulties": "Dos sesiones se reprogramaron por lluvias; se avisó por WhatsApp.",
-    "next_period": "Capacitar a 20 servidores públicos de la fiscalía en mediación.",
+    "next_period": "Capacitar a 20 personas servidoras públicas de la fiscalía en mediación.",
     "expenditure": "Honorarios de dos abogadas y materiales de difusión, según el presupuesto.",
-    "variances": "Viáticos 12 % por debajo de lo previsto: se usaron salones cercanos.",
+    "variances": "Viáticos 12\u00a0% por debajo de lo previsto: se usaron salones cercanos.",
     "lessons": "La difusión con líderes vecinales duplicó la asistencia.",
     "sustainability": "El municipio mantendrá los salones y una abogada de planta.",
 }

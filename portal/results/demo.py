@@ -85,12 +85,12 @@ INDICATORS = (
     ),
     dict(
         code="JC-03",
-        name_es="Servidores públicos capacitados",
+        name_es="Personas servidoras públicas capacitadas",
         name_en="Public servants trained",
         definition_es=(
-            "Número de servidoras y servidores públicos de instituciones de justicia que "
+            "Número de personas servidoras públicas de instituciones de justicia que "
             "concluyeron una capacitación de al menos 8 horas impartida o financiada por el "
-            "proyecto, con asistencia mínima del 80 %. Fuente: listas de asistencia y "
+            "proyecto, con asistencia mínima del 80\u00a0%. Fuente: listas de asistencia y "
             "constancias."
         ),
         definition_en=(

@@ -114,7 +114,7 @@ AGREED = {
         (("4", ""), ("4", ""), ("3.5", ""), ("4", "")),
     ),
     "consensus": ("4.5", "4", "4", "4"),
-    "summary": "El panel valora la cobertura en centros comunitarios y la articulación con la "
+    "summary": "El comité valora la cobertura en centros comunitarios y la articulación con la "
     "defensoría pública; recomienda precisar los indicadores de seguimiento.",
 }
 

@@ -50,7 +50,7 @@ def test_apply_fill_budget_checklist_submit(page, shot, es, tmp_path, mail_to):
     _answer(page, legal, es("No"))
     _answer(page, office, es("No"))
     page.get_by_role("button", name=es("Check eligibility and start")).click()
-    reason = "Sólo pueden participar organizaciones legalmente constituidas en México."
+    reason = "Solo pueden participar organizaciones legalmente constituidas en México."
     expect(page.get_by_text(reason)).to_be_visible()
     shot(page, "not-eligible")
     _answer(page, legal, es("Yes"))
@@ -72,7 +72,7 @@ def test_apply_fill_budget_checklist_submit(page, shot, es, tmp_path, mail_to):
     page.get_by_label("Título del proyecto").fill("Mediación en colonias de Apodaca")
     page.get_by_label("Resumen del proyecto").fill("Mediación vecinal con apoyo jurídico.")
     page.get_by_label("Mediación comunitaria").check()
-    page.get_by_label("Personas beneficiarias (estimado)").fill("300")
+    page.get_by_label("Personas beneficiarias (estimación)").fill("300")
     page.get_by_label("Fecha de inicio prevista").fill("2027-03-01")
     _answer(page, "¿Trabajará con instituciones públicas?", es("Yes"))
     expect(page.get_by_label("Instituciones y su papel")).to_be_visible()  # shown live

@@ -50,7 +50,7 @@ ANSWERS = {
     "Nicolás: 18 sesiones con estudiantes, madres, padres y docentes.",
     "Resultados alcanzados": "Más personas atendidas.",  # too vague: the manager returns it
     "Dificultades y cómo se atendieron": "Dos escuelas cambiaron de horario; se reprogramó.",
-    "Plan para el siguiente periodo": "Capacitar a 20 servidores públicos de la fiscalía.",
+    "Plan para el siguiente periodo": "Capacitar a 20 personas servidoras públicas de la fiscalía.",
 }
 FIXED_RESULTS = (
     "135 personas recibieron asesoría (80 mujeres, 55 hombres); 34 casos se canalizaron a "
