@@ -1,0 +1,115 @@
+"""Checks of the background work: an agreement rendered once by the RQ worker, and two
+scheduler ticks at the same moment sending each reminder once."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from datetime import UTC, datetime
+
+from cluster.browser import Browser
+from cluster.processes import ROOT
+from cluster.report import Report
+from cluster.stack import BUCKET, Cluster, s3_client
+
+MANAGER = "gestor@cofinancia.example"
+AWARD_REFERENCE = "CONV-2026-01-0002"  # issued, unsigned: a new version may be issued
+
+
+def agreement_rendered_once(cluster: Cluster, report: Report) -> None:
+    browser = Browser(cluster.proxy_url)
+    response = browser.login(MANAGER)
+    report.expect(response.status_code == 302, f"{MANAGER} signs in (no second factor here)")
+    [(award_id,)] = cluster.sql(
+        "SELECT a.id FROM awards a JOIN applications ap ON ap.id = a.application_id "
+        "WHERE ap.reference = %s",
+        (AWARD_REFERENCE,),
+    )
+    [(before,)] = cluster.sql("SELECT coalesce(max(id), 0) FROM agreements")
+    worker_log = cluster.processes.log("worker")
+    renders_before = worker_log.read_text(errors="replace").count("render_job")
+    issued = browser.submit(f"/awards/{award_id}", {}, f"/awards/{award_id}/issue")
+    report.expect(
+        issued.status_code == 302,
+        f"agreement issued on instance {browser.served_by[-1]} ({issued.status_code})",
+    )
+    agreement = _wait_rendered(cluster, before)
+    if agreement is None:
+        report.fail("no agreement PDF after 90 s")
+        return
+    agreement_id, number, document_id = agreement
+    cluster.wait_for_worker()
+    rendered = cluster.sql(
+        "SELECT count(*) FROM audit_entries WHERE action = 'agreement.rendered' "
+        "AND object_type = 'agreement' AND object_id = %s",
+        (str(agreement_id),),
+    )[0][0]
+    documents = cluster.sql(
+        "SELECT d.id, d.storage_key FROM documents d WHERE d.original_name LIKE %s",
+        (f"{number}%",),
+    )
+    renders = worker_log.read_text(errors="replace").count("render_job") - renders_before
+    report.expect(
+        rendered == 1 and len(documents) == 1 and documents[0][0] == document_id,
+        f"agreement {number} rendered once: {rendered} 'agreement.rendered' entry, "
+        f"{len(documents)} stored PDF",
+    )
+    report.expect(renders >= 1, f"the render ran in the RQ worker ({renders} log lines)")
+    web_logs = "".join(cluster.processes.log(f"web-{n}").read_text(errors="replace") for n in "ab")
+    report.expect("weasyprint" not in web_logs.lower(), "no web instance rendered it")
+    if documents:
+        head = s3_client(cluster.s3_url).head_object(Bucket=BUCKET, Key=documents[0][1])
+        report.expect(head["ContentLength"] > 1000, f"its PDF is in S3 ({head['ContentLength']} B)")
+
+
+def _wait_rendered(cluster: Cluster, before: int, timeout: float = 90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        rows = cluster.sql(
+            "SELECT id, number, document_id FROM agreements WHERE id > %s ORDER BY id", (before,)
+        )
+        if rows and rows[-1][2] is not None:
+            return rows[-1]
+        time.sleep(0.5)
+    return None
+
+
+def scheduler_once(cluster: Cluster, report: Report) -> None:
+    """Two ``scheduler tick`` processes at the same moment (and the running scheduler, if it
+    got there first): each reminder e-mail is written once."""
+    if not cluster.has_scheduler():
+        report.fail("no scheduler in this tree (portal/scheduler: branch sched not merged)")
+        return
+    at = datetime.now(UTC).replace(microsecond=0).isoformat()
+    env = cluster.env()
+    ticks = [
+        subprocess.Popen(
+            cluster.flask("scheduler", "tick", "--at", at),
+            cwd=ROOT,
+            env=env,
+            stdout=(cluster.processes.log_dir / f"tick-{n}.log").open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        for n in (1, 2)
+    ]
+    codes = [tick.wait(timeout=120) for tick in ticks]
+    report.expect(codes == [0, 0], f"two concurrent ticks at {at} exit cleanly ({codes})")
+    time.sleep(1)
+    cluster.wait_for_worker(timeout=120)
+    per_recipient = cluster.sql(
+        "SELECT recipient, count(*) FROM outbox_messages WHERE template LIKE %s "
+        "GROUP BY recipient ORDER BY recipient",
+        ("%reminder%",),
+    )
+    twice = [row for row in per_recipient if row[1] != 1]
+    report.expect(
+        per_recipient and not twice,
+        f"each reminder e-mail written once: {len(per_recipient)} recipients, one each",
+        f"{per_recipient}",
+    )
+    runs = cluster.sql(
+        "SELECT task, period_start, count(*) FROM scheduled_runs GROUP BY task, period_start "
+        "HAVING count(*) > 1"
+    )
+    report.expect(not runs, "every (task, period) claimed once in scheduled_runs", str(runs))

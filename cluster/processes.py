@@ -1,0 +1,105 @@
+"""Child processes of the cluster test: each in its own process group (so a gunicorn master
+dies with its workers), its output in a log file, all of them stopped at the end."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Processes:
+    def __init__(self, log_dir: Path) -> None:
+        self.log_dir = log_dir
+        self.children: dict[str, subprocess.Popen] = {}
+
+    def log(self, name: str) -> Path:
+        return self.log_dir / f"{name}.log"
+
+    def start(self, name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen:
+        with self.log(name).open("ab") as out:
+            process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        self.children[name] = process
+        return process
+
+    def run(self, name: str, command: list[str], env: dict[str, str], timeout: float) -> None:
+        """Run a one-off command to completion; raise with its log's tail if it fails."""
+        process = self.start(name, command, env)
+        try:
+            code = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill(name)
+            raise RuntimeError(f"{name} took more than {timeout:.0f} s") from None
+        if code != 0:
+            raise RuntimeError(f"{name} exited with {code}:\n{self.tail(name)}")
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        """Send ``sig`` to the whole process group of ``name`` (master and workers)."""
+        process = self.children.get(name)
+        if process is None or process.poll() is not None:
+            return
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        if sig == signal.SIGKILL:
+            process.wait(timeout=10)
+
+    def stop_all(self) -> None:
+        """SIGTERM every group, wait a little, then SIGKILL what is left (and the groups'
+        orphans: a gunicorn worker outliving its master is still in the group)."""
+        for process in self.children.values():
+            if process.poll() is None:
+                _signal_group(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 8
+        for process in self.children.values():
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        for process in self.children.values():
+            _signal_group(process.pid, signal.SIGKILL)
+            if process.poll() is None:
+                process.wait(timeout=10)
+
+    def tail(self, name: str, lines: int = 40) -> str:
+        path = self.log(name)
+        if not path.exists():
+            return "(no log)"
+        text = path.read_text(errors="replace").splitlines()
+        return "\n".join(text[-lines:])
+
+    def print_tails(self, lines: int = 40) -> None:
+        for path in sorted(self.log_dir.glob("*.log")):
+            print(f"\n----- {path} (last {lines} lines) -----")
+            print(self.tail(path.stem, lines))
+
+
+def _signal_group(pgid: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)
+
+
+def wait_for_port(port: int, process: subprocess.Popen | None = None, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the process for port {port} exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on port {port} after {timeout:.0f} s")
