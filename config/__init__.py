@@ -170,6 +170,25 @@ class BaseConfig:
     IATI_REPORTING_ORG_TYPE = "60"
     GIVING360_PREFIX = "360G-cofinancia"
 
+    # Scheduled tasks (issue 19, ``flask --app wsgi scheduler run``): each schedule is
+    # "every N minutes", "every N hours", "hourly", "daily HH:MM" (programme time, the zone
+    # above) or "off". Every run is claimed once in ``scheduled_runs`` whatever the number of
+    # scheduler processes; with REDIS_URL it is queued for the RQ worker, else run inline.
+    SCHEDULER_INTERVAL = 30  # seconds between passes
+    SCHEDULER_KEEP_DAYS = 90  # history kept in scheduled_runs
+    SCHEDULE_REMINDERS = "daily 07:00"
+    SCHEDULE_OPENDATA = "daily 03:30"  # needs OPENDATA_DIR
+    SCHEDULE_DOCUMENTS_CHECK = "daily 02:30"
+    SCHEDULE_AUDIT_VERIFY = "hourly"
+    SCHEDULE_SESSIONS_PRUNE = "daily 03:00"
+    # Retries of e-mails whose delivery failed (only when some are pending); a message is
+    # given up after 5 attempts, so this spaces them over about 40 minutes.
+    SCHEDULE_MAIL_RETRY = "every 10 minutes"
+    SCHEDULE_SCHEDULER_PRUNE = "daily 04:00"
+    # Folder where the scheduler writes iati-activities.xml and 360giving.json (the open-data
+    # files, for a web server to publish); empty = not written.
+    OPENDATA_DIR = ""
+
     # Static files (issue 18): the folder built by ``python -m portal.core.assets`` (make run
     # and make test build it). With it, pages link content-hashed names served with a year-long
     # immutable cache and gzip; plain names get STATIC_MAX_AGE seconds. Empty or not built yet =

@@ -12,9 +12,11 @@ def register(app: Flask) -> None:
     from portal.finance.cli import reminders_cli
     from portal.mail.cli import mail_cli
     from portal.opendata.cli import opendata_cli
+    from portal.scheduler.cli import scheduler_cli
 
     for command in (db_cli, audit_cli, mail_cli, seed_cmd, documents_cli):
         app.cli.add_command(command)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(opendata_cli)
     app.cli.add_command(sessions_cli)
+    app.cli.add_command(scheduler_cli)

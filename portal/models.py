@@ -74,6 +74,7 @@ from portal.reviews.models import (
     Rubric,
     ScreeningDecision,
 )
+from portal.scheduler.models import ScheduledRun
 
 __all__ = [
     "AdvanceLiquidation",
@@ -137,6 +138,7 @@ __all__ = [
     "ReviewScore",
     "RiskAssessment",
     "Rubric",
+    "ScheduledRun",
     "ScreeningDecision",
     "Signature",
     "StatusChange",

@@ -4,7 +4,6 @@ import click
 from flask.cli import AppGroup
 
 from portal.accounts import sessions
-from portal.core.db import db
 
 sessions_cli = AppGroup("sessions", help="Server-side sessions.")
 
@@ -13,6 +12,4 @@ sessions_cli = AppGroup("sessions", help="Server-side sessions.")
 @click.option("--keep-days", default=90, show_default=True, help="Keep ended rows this long.")
 def prune_cmd(keep_days: int) -> None:
     """Delete session rows that expired or were revoked more than KEEP_DAYS ago."""
-    removed = sessions.prune(keep_days=keep_days)
-    db.session.commit()
-    click.echo(f"{removed} ended session(s) deleted.")
+    click.echo(sessions.prune_job(keep_days=keep_days))

@@ -186,3 +186,12 @@ def prune(*, keep_days: int = 90, now: datetime | None = None) -> int:
     result = db.session.execute(delete(UserSession).where(ended))
     db.session.flush()
     return result.rowcount or 0
+
+
+def prune_job(keep_days: int = 90) -> str:
+    """Job (CLI ``sessions prune`` and the scheduler): prune and commit."""
+    from portal.core.unit_of_work import commit
+
+    removed = prune(keep_days=keep_days)
+    commit()
+    return f"{removed} ended session(s) deleted."

@@ -45,5 +45,21 @@ def verify_job(user_id: int | None = None) -> None:
     commit()
 
 
+def scheduled_verify_job() -> str:
+    """Job (CLI ``audit verify`` and the scheduler): verify, commit the result, and raise
+    :class:`ChainBrokenError` when the chain does not hold, so that the run counts as failed."""
+    from portal.core.unit_of_work import commit
+
+    check = verify()
+    commit()
+    if not check.ok:
+        raise ChainBrokenError(f"Audit chain broken at {check.problem}")
+    return f"Audit chain intact: {check.entries} entries, last hash {check.last_hash or '-'}."
+
+
+class ChainBrokenError(RuntimeError):
+    """The hash chain does not verify (the message names the first bad entry)."""
+
+
 def latest() -> AuditCheck | None:
     return db.session.scalar(select(AuditCheck).order_by(AuditCheck.id.desc()).limit(1))

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import sys
-from datetime import timedelta
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
-from portal.core import unit_of_work
-from portal.documents.housekeeping import find_problems, purge_quarantine
+from portal.documents.housekeeping import find_problems, purge
 
 documents_cli = AppGroup("documents", help="Stored documents: integrity checks and clean-up.")
 
@@ -23,13 +20,7 @@ _hours = click.option(
 
 
 def _purge(hours: int | None) -> None:
-    hours = hours or current_app.config["DOCUMENT_QUARANTINE_HOURS"]
-    report = purge_quarantine(timedelta(hours=hours))
-    unit_of_work.commit()  # a CLI command is its own unit of work
-    click.echo(
-        f"Quarantine: removed {len(report.removed_objects)} object(s) older than {hours} h; "
-        f"expired {len(report.expired_documents)} unfinished upload(s)."
-    )
+    click.echo(purge(hours))  # its own unit of work (committed)
 
 
 @documents_cli.command("check")

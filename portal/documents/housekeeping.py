@@ -80,3 +80,36 @@ def _check(document: Document) -> str | None:
     if sha256 != document.sha256:
         return "sha256 mismatch"
     return None
+
+
+class DocumentProblemsError(RuntimeError):
+    """Stored documents are missing or altered (each one is logged)."""
+
+
+def purge(hours: int | None = None) -> str:
+    """Purge the quarantine (default age ``DOCUMENT_QUARANTINE_HOURS``) and commit."""
+    from portal.core.unit_of_work import commit
+
+    hours = hours or current_app.config["DOCUMENT_QUARANTINE_HOURS"]
+    report = purge_quarantine(timedelta(hours=hours))
+    commit()
+    return (
+        f"Quarantine: removed {len(report.removed_objects)} object(s) older than {hours} h; "
+        f"expired {len(report.expired_documents)} unfinished upload(s)."
+    )
+
+
+def check_job(purge_first: bool = True, hours: int | None = None) -> str:
+    """Job (the scheduler; the CLI prints each problem): purge, then verify every stored
+    document; raises :class:`DocumentProblemsError` when any is missing or altered."""
+    import logging
+
+    log = logging.getLogger("portal.documents")
+    purged = purge(hours) if purge_first else ""
+    problems = 0
+    for problem in find_problems():
+        problems += 1
+        log.warning("document %s (%s): %s", problem.document_id, problem.key, problem.problem)
+    if problems:
+        raise DocumentProblemsError(f"{problems} document(s) with problems.")
+    return f"{purged} All stored documents present and intact.".strip()

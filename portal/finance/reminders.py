@@ -291,3 +291,14 @@ def send(on: date | None = None, *, dry_run: bool = False) -> Summary:
             for_grantee=bool(as_grantee.get(user_id)),
         )
     return summary
+
+
+def send_job(on: str | None = None) -> str:
+    """Job (the scheduler; the CLI adds ``--dry-run``): send the reminders of ``on`` (ISO
+    date; default today in the programme's zone) and commit. A second run of the same day
+    sends nothing new: every reminder is claimed in its log table first (see above)."""
+    from portal.core.unit_of_work import commit
+
+    summary = send(date.fromisoformat(on) if on else None)
+    commit()  # the log rows and the outbox together; the e-mails are delivered after it
+    return " ".join(summary.lines()[:2])

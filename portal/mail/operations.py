@@ -16,7 +16,7 @@ from email.utils import make_msgid
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import event, select
+from sqlalchemy import event, exists, select
 from sqlalchemy.orm import Session
 
 from portal.core.db import db, now_utc, savepoint_of
@@ -143,6 +143,17 @@ def deliver_pending(limit: int = 200) -> int:
         .limit(limit)
     ).all()
     return deliver(list(ids)) if ids else 0
+
+
+def retry_job() -> str:
+    """Scheduled job: another attempt at every pending message."""
+    return f"{deliver_pending()} message(s) processed."
+
+
+def has_pending() -> bool:
+    """Whether any message waits for (another) delivery attempt: the scheduler retries only
+    then."""
+    return bool(db.session.scalar(select(exists().where(OutboxMessage.status == "pending"))))
 
 
 def _deliver_one(message: OutboxMessage) -> None:

@@ -1,30 +1,19 @@
 """``flask --app wsgi opendata iati|360giving --output FILE``: write an open-data file of every
-active grant, for publication from cron.
+active grant (the scheduler writes both daily into ``OPENDATA_DIR``: portal/opendata/publish.py).
 
-The file is validated against the shipped schema first; an invalid file (or no grant at all:
-an IATI file needs one activity) is not written and the command exits 1. The file is written
-to a temporary name beside FILE and renamed, so a web server never serves half a file.
+An invalid file (or no grant at all) is not written and the command exits 1.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
-from portal.core.db import db
-from portal.opendata import giving360, grants, iati, validation
-from portal.reporting.filters import ReportFilter
+from portal.opendata.publish import PublishError, write_file
 
 opendata_cli = AppGroup("opendata", help="Open-data files (IATI 2.03, 360Giving).")
-
-KINDS = {
-    "iati": (iati.build, validation.iati_errors),
-    "360giving": (giving360.build, validation.giving360_errors),
-}
 
 
 @opendata_cli.command("iati")
@@ -42,26 +31,7 @@ def giving360_cmd(output: Path) -> None:
 
 
 def _publish(kind: str, output: Path) -> None:
-    build, errors_of = KINDS[kind]
-    directory = output.parent if str(output.parent) else Path(".")
-    if not directory.is_dir():
-        raise click.ClickException(f"The directory {directory} does not exist: nothing written.")
-    published = grants.load(ReportFilter(), grants.Publisher(), db.session)
-    if not published:
-        raise click.ClickException("No active grant to publish: nothing written.")
-    data = build(published)
-    errors = errors_of(data)
-    if errors:
-        raise click.ClickException(
-            "The file does not validate, nothing written:\n  " + "\n  ".join(errors[:20])
-        )
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.")
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, output)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    click.echo(f"{output}: {len(published)} grant(s), {len(data)} bytes, valid.")
+        click.echo(write_file(kind, output))
+    except PublishError as exc:
+        raise click.ClickException(str(exc)) from None
