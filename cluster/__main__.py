@@ -68,8 +68,7 @@ def main() -> int:
             cluster.start()
             report.ok(
                 f"cluster up in {time.monotonic() - started:.0f} s: HAProxy {cluster.proxy_url} "
-                f"-> a {cluster.web_url('a')}, b {cluster.web_url('b')}; worker"
-                + ("; scheduler" if cluster.has_scheduler() else "")
+                f"-> a {cluster.web_url('a')}, b {cluster.web_url('b')}; RQ worker"
             )
         if not report.failures:
             run_checks(cluster, report)

@@ -20,6 +20,21 @@ LOAD_PATHS = ("/", "/calls/", "/login", "/healthz")
 def database_lost(cluster: Cluster, report: Report) -> None:
     """Instance b reaches PostgreSQL through the relay: cut it, b is unready, only a serves."""
     cluster.relay.stop()
+    try:
+        _without_database(cluster, report)
+    finally:
+        cluster.relay.start()
+    cluster.wait_proxy_states({"b": "UP"}, timeout=30)
+    session = requests.Session()
+    answers = [session.get(f"{cluster.proxy_url}/calls/", timeout=15) for _ in range(6)]
+    served = Counter(a.headers.get("X-Served-By", "?") for a in answers)
+    report.expect(
+        set(served) == {"a", "b"} and all(a.status_code == 200 for a in answers),
+        f"database back: b rejoins the rotation ({dict(served)})",
+    )
+
+
+def _without_database(cluster: Cluster, report: Report) -> None:
     started = time.monotonic()
     answer = requests.get(f"{cluster.web_url('b')}/readyz", timeout=10)
     elapsed = time.monotonic() - started
@@ -39,14 +54,6 @@ def database_lost(cluster: Cluster, report: Report) -> None:
         served == Counter({"a": 20}) and statuses == Counter({200: 20}),
         f"20 requests through the proxy all land on a and succeed ({dict(served)}, "
         f"{dict(statuses)})",
-    )
-    cluster.relay.start()
-    cluster.wait_proxy_states({"b": "UP"}, timeout=30)
-    answers = [session.get(f"{cluster.proxy_url}/calls/", timeout=15) for _ in range(6)]
-    served = Counter(a.headers.get("X-Served-By", "?") for a in answers)
-    report.expect(
-        set(served) == {"a", "b"} and all(a.status_code == 200 for a in answers),
-        f"database back: b rejoins the rotation ({dict(served)})",
     )
 
 

@@ -75,41 +75,81 @@ def _wait_rendered(cluster: Cluster, before: int, timeout: float = 90):
 
 
 def scheduler_once(cluster: Cluster, report: Report) -> None:
-    """Two ``scheduler tick`` processes at the same moment (and the running scheduler, if it
-    got there first): each reminder e-mail is written once."""
+    """Two ``scheduler tick`` processes at the same moment: each task's period is claimed by
+    one of them, and each reminder e-mail is written once. Then the long-running scheduler
+    starts (a third contender) and adds nothing for the same periods."""
     if not cluster.has_scheduler():
         report.fail("no scheduler in this tree (portal/scheduler: branch sched not merged)")
         return
     at = datetime.now(UTC).replace(microsecond=0).isoformat()
-    env = cluster.env()
-    ticks = [
-        subprocess.Popen(
-            cluster.flask("scheduler", "tick", "--at", at),
-            cwd=ROOT,
-            env=env,
-            stdout=(cluster.processes.log_dir / f"tick-{n}.log").open("wb"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        for n in (1, 2)
-    ]
+    logs = [cluster.processes.log_dir / f"tick-{n}.log" for n in (1, 2)]
+    ticks = []
+    for log in logs:
+        with log.open("wb") as out:
+            ticks.append(
+                subprocess.Popen(
+                    cluster.flask("scheduler", "tick", "--at", at),
+                    cwd=ROOT,
+                    env=cluster.env(),
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
     codes = [tick.wait(timeout=120) for tick in ticks]
+    outputs = [log.read_text(errors="replace") for log in logs]
     report.expect(codes == [0, 0], f"two concurrent ticks at {at} exit cleanly ({codes})")
-    time.sleep(1)
-    cluster.wait_for_worker(timeout=120)
-    per_recipient = cluster.sql(
+    enqueued = sum(
+        1
+        for text in outputs
+        for line in text.splitlines()
+        if line.startswith("reminders.send") and " enqueued" in line
+    )
+    report.expect(
+        enqueued == 1,
+        f"reminders.send enqueued by exactly one of the two ticks ({enqueued})",
+        " | ".join(outputs),
+    )
+    _wait_run_finished(cluster, "reminders.send")
+    first = _reminders_per_recipient(cluster)
+    twice = [row for row in first if row[1] != 1]
+    report.expect(
+        bool(first) and not twice,
+        f"each reminder e-mail written once: {len(first)} recipients, one message each",
+        str(first),
+    )
+    cluster.start_scheduler()
+    cluster.processes.wait_for_log("scheduler", "scheduler started")
+    time.sleep(3)  # its first pass, right after that line
+    report.expect(
+        _reminders_per_recipient(cluster) == first,
+        "the running scheduler then sends no reminder again",
+    )
+    runs = cluster.sql(
+        "SELECT task, period_start_dt, count(*) FROM scheduled_runs "
+        "GROUP BY task, period_start_dt HAVING count(*) > 1"
+    )
+    claimed = cluster.sql("SELECT count(*) FROM scheduled_runs")[0][0]
+    report.expect(
+        not runs, f"{claimed} scheduled runs, each (task, period) claimed once", str(runs)
+    )
+
+
+def _reminders_per_recipient(cluster: Cluster) -> list[tuple]:
+    return cluster.sql(
         "SELECT recipient, count(*) FROM outbox_messages WHERE template LIKE %s "
         "GROUP BY recipient ORDER BY recipient",
         ("%reminder%",),
     )
-    twice = [row for row in per_recipient if row[1] != 1]
-    report.expect(
-        per_recipient and not twice,
-        f"each reminder e-mail written once: {len(per_recipient)} recipients, one each",
-        f"{per_recipient}",
-    )
-    runs = cluster.sql(
-        "SELECT task, period_start, count(*) FROM scheduled_runs GROUP BY task, period_start "
-        "HAVING count(*) > 1"
-    )
-    report.expect(not runs, "every (task, period) claimed once in scheduled_runs", str(runs))
+
+
+def _wait_run_finished(cluster: Cluster, task: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        rows = cluster.sql("SELECT status, error FROM scheduled_runs WHERE task = %s", (task,))
+        if rows and all(status in ("succeeded", "failed") for status, _ in rows):
+            if any(status == "failed" for status, _ in rows):
+                raise RuntimeError(f"{task} failed: {rows}")
+            return
+        time.sleep(0.5)
+    raise RuntimeError(f"{task} did not finish in {timeout:.0f} s")

@@ -151,7 +151,7 @@ def login_throttle(cluster: Cluster, report: Report, limit: int) -> None:
 def presigned_upload(cluster: Cluster, report: Report, browser: Browser, pdf: bytes) -> None:
     """Intent on one instance, the file straight to S3, finalize on the other."""
     [(org_id,)] = cluster.sql(
-        "SELECT id FROM organisations WHERE name LIKE %s", ("Justicia Cercana%",)
+        "SELECT id FROM organisations WHERE legal_name LIKE %s", ("Justicia Cercana%",)
     )
     [(before,)] = cluster.sql("SELECT coalesce(max(id), 0) FROM documents")
     upload_page = f"/documents/organisation/{org_id}/other/upload"

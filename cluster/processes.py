@@ -74,6 +74,14 @@ class Processes:
             if process.poll() is None:
                 process.wait(timeout=10)
 
+    def wait_for_log(self, name: str, text: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.log(name).exists() and text in self.log(name).read_text(errors="replace"):
+                return
+            time.sleep(0.3)
+        raise RuntimeError(f"{name} did not log {text!r} in {timeout:.0f} s")
+
     def tail(self, name: str, lines: int = 40) -> str:
         path = self.log(name)
         if not path.exists():

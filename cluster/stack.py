@@ -118,6 +118,8 @@ class Cluster:
 
     # --- start-up -----------------------------------------------------------------------
     def start(self) -> None:
+        """Migrate first; the seed then runs while the instances, the worker and the proxy
+        boot (the proxy's health checks hold traffic until each instance is ready)."""
         self._flush_redis()
         self._start_s3()
         self._create_database()
@@ -127,22 +129,20 @@ class Cluster:
         self._start_proxy()
         self.processes.start(
             "worker",
-            [
-                str(BIN / "rq"),
-                "worker",
-                "--url",
-                self.redis_url,
-                "--name",
-                f"cluster-{os.getpid()}",
-                "cofinancia",
-            ],
+            [str(BIN / "rq"), "worker", "--url", self.redis_url, "--name",
+             f"cluster-{os.getpid()}", "cofinancia"],
             self.env(),
-        )
-        if self.has_scheduler():
-            self.processes.start("scheduler", self.flask("scheduler", "run"), self.env())
+        )  # fmt: skip
+        # The seed refuses production; the same database, secret and bucket otherwise.
+        seed_env = self.env(PORTAL_ENV="development", REDIS_URL="")
+        self.processes.run("seed", self.flask("seed"), seed_env, timeout=300)
         for name in ("a", "b"):
             wait_for_port(self.ports.web(name), self.processes.children[f"web-{name}"], 90)
         self.wait_proxy_states({"a": "UP", "b": "UP"}, timeout=60)
+
+    def start_scheduler(self) -> None:
+        """Started by the scheduler check, after its two concurrent ticks."""
+        self.processes.start("scheduler", self.flask("scheduler", "run"), self.env())
 
     def flask(self, *args: str) -> list[str]:
         return [str(BIN / "flask"), "--app", "wsgi", *args]
@@ -168,9 +168,6 @@ class Cluster:
         with psycopg.connect(dbname="postgres", autocommit=True, **PG) as conn:
             conn.execute(f'CREATE DATABASE "{self.database}"')
         self.processes.run("migrate", self.flask("db", "upgrade"), self.env(), timeout=180)
-        # The seed refuses production; the same database, secret and bucket otherwise.
-        seed_env = self.env(PORTAL_ENV="development", REDIS_URL="")
-        self.processes.run("seed", self.flask("seed"), seed_env, timeout=300)
 
     def start_web(self, name: str) -> subprocess.Popen:
         """Instance b reaches PostgreSQL through the relay, so the test can cut it off."""
@@ -187,6 +184,7 @@ class Cluster:
             "--timeout", "120",
             "--graceful-timeout", "5",
             "--name", f"cofinancia-{name}",
+            "--control-socket", str(self.work / f"gunicorn-{name}.ctl"),
             "wsgi:app",
         ]  # fmt: skip
         return self.processes.start(f"web-{name}", command, env)
