@@ -44,7 +44,7 @@ frontend portal
 
 backend web
     balance roundrobin
-    option httpchk GET /login
+    option httpchk GET /readyz
     http-check expect status 200
     default-server inter 500ms fastinter 250ms downinter 500ms fall 2 rise 2
     default-server on-marked-down shutdown-sessions
