@@ -39,7 +39,7 @@ _PATTERNS = (
     (
         re.compile(
             r"(?i)\b((?:new_|current_|confirm_)?(?:password|passwd|token|secret|clabe|"
-            r"csrf_token|api_key)\b['\"]?\s*[=:]\s*['\"]?)[^\s'\"&,;}]+"
+            r"csrf_token|api_key)\b['\"]?[ \t]*[=:][ \t]*['\"]?)[^\s'\"&,;}]+"
         ),
         r"\1" + REDACTED,
     ),
