@@ -61,7 +61,9 @@ class Processes:
 
     def stop_all(self) -> None:
         """SIGTERM every group, wait a little, then SIGKILL what is left (and the groups'
-        orphans: a gunicorn worker outliving its master is still in the group)."""
+        orphans: a gunicorn worker outliving its master is still in the group). RQ's work
+        horses start sessions of their own: they are found as descendants and killed too."""
+        descendants = {pid for p in self.children.values() for pid in _descendants(p.pid)}
         for process in self.children.values():
             if process.poll() is None:
                 _signal_group(process.pid, signal.SIGTERM)
@@ -73,6 +75,9 @@ class Processes:
             _signal_group(process.pid, signal.SIGKILL)
             if process.poll() is None:
                 process.wait(timeout=10)
+        for pid in descendants:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
 
     def wait_for_log(self, name: str, text: str, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
@@ -98,6 +103,20 @@ class Processes:
 def _signal_group(pgid: int, sig: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (Linux: parent ids read from /proc)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
 
 
 def wait_for_port(port: int, process: subprocess.Popen | None = None, timeout: float = 60) -> None:
