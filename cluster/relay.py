@@ -36,6 +36,8 @@ class Relay:
                 self.stop()
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=5)
+        if not self._loop.is_running() and not self._loop.is_closed():
+            self._loop.close()
 
     # --- inside the loop -------------------------------------------------------------------
     async def _open(self) -> None:
