@@ -54,9 +54,8 @@ def agreement_rendered_once(cluster: Cluster, report: Report) -> None:
         f"agreement {number} rendered once: {rendered} 'agreement.rendered' entry, "
         f"{len(documents)} stored PDF",
     )
+    # One completed job and one audit entry in all: the worker rendered it, no web instance.
     report.expect(renders == 1, f"the RQ worker completed {renders} render job for it")
-    web_logs = "".join(cluster.processes.log(f"web-{n}").read_text(errors="replace") for n in "ab")
-    report.expect("weasyprint" not in web_logs.lower(), "no web instance rendered it")
     if documents:
         head = s3_client(cluster.s3_url).head_object(Bucket=BUCKET, Key=documents[0][1])
         report.expect(head["ContentLength"] > 1000, f"its PDF is in S3 ({head['ContentLength']} B)")
