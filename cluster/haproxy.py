@@ -36,6 +36,8 @@ defaults
 
 frontend portal
     bind 127.0.0.1:{port}
+    # Bodies through the portal are capped at 30 MiB (MAX_CONTENT_LENGTH): refused here first.
+    http-request deny deny_status 413 if {{ req.hdr_val(content-length) gt 31457280 }}
     unique-id-format %[uuid()]
     http-request set-header X-Request-ID %[unique-id] unless {{ req.hdr(X-Request-ID) -m found }}
     http-request set-header X-Request-Start t=%Ts.%ms
