@@ -176,6 +176,7 @@ class BaseConfig:
     # scheduler processes; with REDIS_URL it is queued for the RQ worker, else run inline.
     SCHEDULER_INTERVAL = 30  # seconds between passes
     SCHEDULER_KEEP_DAYS = 90  # history kept in scheduled_runs
+    SCHEDULER_JOB_TIMEOUT = 3600  # seconds a scheduled task may run on the worker
     SCHEDULE_REMINDERS = "daily 07:00"
     SCHEDULE_OPENDATA = "daily 03:30"  # needs OPENDATA_DIR
     SCHEDULE_DOCUMENTS_CHECK = "daily 02:30"

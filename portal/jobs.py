@@ -25,8 +25,10 @@ def resolve(path: str):
     return getattr(importlib.import_module(module), name)
 
 
-def enqueue(path: str, *args, **kwargs):
-    """Run ``path(*args, **kwargs)`` on the queue, or now when no Redis is configured."""
+def enqueue(path: str, *args, job_timeout: int | None = None, **kwargs):
+    """Run ``path(*args, **kwargs)`` on the queue, or now when no Redis is configured.
+
+    ``job_timeout``: seconds the worker lets the job run (RQ's default is 180)."""
     url = current_app.config.get("REDIS_URL")
     if not url:
         return resolve(path)(*args, **kwargs)
@@ -34,7 +36,9 @@ def enqueue(path: str, *args, **kwargs):
     from rq import Queue
 
     queue = Queue(QUEUE_NAME, connection=Redis.from_url(url))
-    return queue.enqueue(run_in_app, path, args, kwargs, meta={"request_id": current_request_id()})
+    options = {"job_timeout": job_timeout} if job_timeout else {}
+    meta = {"request_id": current_request_id()}
+    return queue.enqueue(run_in_app, path, args, kwargs, meta=meta, **options)
 
 
 def run_in_app(path: str, args, kwargs):

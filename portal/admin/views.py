@@ -212,4 +212,4 @@ def _mail_server() -> str:
 
 
 # More routes register themselves on ``bp``.
-from portal.admin import jobs_views, session_views  # noqa: E402, F401
+from portal.admin import jobs_views, schedule_views, session_views  # noqa: E402, F401

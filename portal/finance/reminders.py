@@ -301,4 +301,5 @@ def send_job(on: str | None = None) -> str:
 
     summary = send(date.fromisoformat(on) if on else None)
     commit()  # the log rows and the outbox together; the e-mails are delivered after it
-    return " ".join(summary.lines()[:2])
+    lines = summary.lines()
+    return " ".join(lines[: 2 if summary.skipped else 1])  # not the per-address lines

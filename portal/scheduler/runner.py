@@ -99,7 +99,8 @@ def _start(run: ScheduledRun, period: datetime) -> Outcome:
             return Outcome(run.task, "failed", period, _one_line(exc))
         return Outcome(run.task, "ran", period, summary or "")
     try:
-        job = enqueue("portal.scheduler.runner:execute", run_id)
+        timeout = current_app.config["SCHEDULER_JOB_TIMEOUT"]
+        job = enqueue("portal.scheduler.runner:execute", run_id, job_timeout=timeout)
     except Exception as exc:
         # The queue is unreachable: give the period back so the next tick tries again.
         log.exception("could not enqueue scheduled task %s", run.task)

@@ -26,6 +26,7 @@ def test_scheduled_reminders_go_out_once_a_day(app, award, personas, outbox, mon
         [again] = runner.tick(EIGHT_AM + timedelta(hours=1))
     assert sent.action == "ran" and "sent 1 reminder(s) (0 due soon, 1 overdue)" in sent.detail
     assert again.action == "taken"
+    assert "@" not in sent.detail  # the run's summary (shown to administrators) names nobody
     mails = reminder_mails(outbox)
     assert {m.recipient for m in mails} == {
         personas["applicant"].email,

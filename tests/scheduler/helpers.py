@@ -21,10 +21,11 @@ def has_work() -> bool:
     return PENDING["value"]
 
 
-COUNT = Task("test.count", "SCHEDULE_TEST_COUNT", "tests.scheduler.helpers:count_job")
-FAIL = Task("test.fail", "SCHEDULE_TEST_FAIL", "tests.scheduler.helpers:failing_job")
+COUNT = Task("test.count", "Counting", "SCHEDULE_TEST_COUNT", "tests.scheduler.helpers:count_job")
+FAIL = Task("test.fail", "Failing", "SCHEDULE_TEST_FAIL", "tests.scheduler.helpers:failing_job")
 WHEN = Task(
     "test.when",
+    "Counting when there is work",
     "SCHEDULE_TEST_WHEN",
     "tests.scheduler.helpers:count_job",
     when="tests.scheduler.helpers:has_work",

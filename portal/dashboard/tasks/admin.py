@@ -1,5 +1,6 @@
-"""An administrator's tasks: e-mails that were not delivered, failed background jobs and
-the audit trail's last check (missing, older than a week, or broken)."""
+"""An administrator's tasks: e-mails that were not delivered, failed background jobs,
+scheduled tasks whose latest run failed and the audit trail's last check (missing, older than
+a week, or broken)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from portal import jobs
 from portal.audit.models import AuditCheck
@@ -15,6 +16,8 @@ from portal.core.db import db, now_utc
 from portal.core.i18n import format_dt
 from portal.dashboard.tasks.base import SHOWN, Task, TaskGroup, first_rows
 from portal.mail.models import OutboxMessage
+from portal.scheduler import tasks as scheduled
+from portal.scheduler.models import FAILED, ScheduledRun
 
 # A pending message older than this is stuck (the delivery job retries within minutes).
 STUCK_AFTER = timedelta(minutes=30)
@@ -22,7 +25,7 @@ CHECK_EVERY = timedelta(days=7)
 
 
 def groups(user) -> list[TaskGroup]:
-    return [_undelivered(), _failed_jobs(), _audit_chain()]
+    return [_undelivered(), _failed_jobs(), _failed_schedules(), _audit_chain()]
 
 
 def _undelivered() -> TaskGroup:
@@ -71,6 +74,36 @@ def _failed_jobs() -> TaskGroup:
         for job in failed
     ]
     return group
+
+
+def _failed_schedules() -> TaskGroup:
+    """Scheduled tasks whose latest run failed (a later success clears them)."""
+    group = TaskGroup("scheduled", _("Scheduled tasks that failed"))
+    r = ScheduledRun
+    latest = select(func.max(r.id)).group_by(r.task).scalar_subquery()
+    rows, group.total = first_rows(
+        select(r.task, r.error, r.claimed_dt)
+        .where(r.id.in_(latest), r.status == FAILED)
+        .order_by(r.claimed_dt.desc(), r.id.desc())
+    )
+    group.more_url = url_for("admin.scheduled_tasks")
+    group.tasks = [
+        Task(
+            subject=_label(row.task),
+            detail=row.error or "",
+            url=url_for("admin.scheduled_tasks"),
+            action=_("See the runs"),
+            due=row.claimed_dt,
+            overdue=True,
+        )
+        for row in rows
+    ]
+    return group
+
+
+def _label(name: str) -> str:
+    task = scheduled.by_name(name)
+    return str(task.label) if task else name
 
 
 def _audit_chain() -> TaskGroup:
