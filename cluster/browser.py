@@ -19,9 +19,10 @@ class Browser:
         self.session = requests.Session()
         self.served_by: list[str] = []
         self.request_ids: dict[str, str] = {}  # request id -> instance
+        self.last_request_id = ""
 
     def request(self, method: str, path: str, **kwargs) -> requests.Response:
-        request_id = uuid.uuid4().hex
+        request_id = self.last_request_id = uuid.uuid4().hex
         headers = {"X-Request-ID": request_id, **kwargs.pop("headers", {})}
         kwargs.setdefault("allow_redirects", False)
         kwargs.setdefault("timeout", 30)

@@ -29,6 +29,7 @@ def agreement_rendered_once(cluster: Cluster, report: Report) -> None:
     worker_log = cluster.processes.log("worker")
     renders_before = _completed_renders(worker_log.read_text(errors="replace"))
     issued = browser.submit(f"/awards/{award_id}", {}, f"/awards/{award_id}/issue")
+    issue_request = browser.last_request_id
     report.expect(
         issued.status_code == 302,
         f"agreement issued on instance {browser.served_by[-1]} ({issued.status_code})",
@@ -39,11 +40,12 @@ def agreement_rendered_once(cluster: Cluster, report: Report) -> None:
         return
     agreement_id, number, document_id = agreement
     cluster.wait_for_worker()
-    rendered = cluster.sql(
-        "SELECT count(*) FROM audit_entries WHERE action = 'agreement.rendered' "
+    entries = cluster.sql(
+        "SELECT request_id FROM audit_entries WHERE action = 'agreement.rendered' "
         "AND object_type = 'agreement' AND object_id = %s",
         (str(agreement_id),),
-    )[0][0]
+    )
+    rendered = len(entries)
     documents = cluster.sql(
         "SELECT d.id, d.storage_key FROM documents d WHERE d.original_name LIKE %s",
         (f"{number}%",),
@@ -56,6 +58,11 @@ def agreement_rendered_once(cluster: Cluster, report: Report) -> None:
     )
     # One completed job and one audit entry in all: the worker rendered it, no web instance.
     report.expect(renders == 1, f"the RQ worker completed {renders} render job for it")
+    report.expect(
+        entries[:1] == [(issue_request,)] and issue_request in worker_log.read_text(),
+        "the job ran under the issuing request's X-Request-ID (audit entry and worker log)",
+        f"{entries} vs {issue_request}",
+    )
     if documents:
         head = s3_client(cluster.s3_url).head_object(Bucket=BUCKET, Key=documents[0][1])
         report.expect(head["ContentLength"] > 1000, f"its PDF is in S3 ({head['ContentLength']} B)")
