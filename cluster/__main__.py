@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -53,7 +54,12 @@ def run_checks(cluster: Cluster, report: Report) -> None:
         checks_failover.instance_killed(cluster, report, applicant)
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt  # a CI timeout's SIGTERM still takes every child down
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _interrupt)
     report = Report()
     work = Path(tempfile.mkdtemp(prefix="cofinancia-cluster-"))
     cluster = Cluster(

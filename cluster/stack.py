@@ -120,6 +120,7 @@ class Cluster:
     def start(self) -> None:
         """Migrate first; the seed then runs while the instances, the worker and the proxy
         boot (the proxy's health checks hold traffic until each instance is ready)."""
+        self._check_ports_free()
         self._flush_redis()
         self._start_s3()
         self._create_database()
@@ -150,6 +151,16 @@ class Cluster:
     @staticmethod
     def has_scheduler() -> bool:
         return (ROOT / "portal" / "scheduler").is_dir()
+
+    def _check_ports_free(self) -> None:
+        ports = [self.ports.proxy, self.ports.web("a"), self.ports.web("b")]
+        for port in [*ports, self.ports.s3, self.ports.relay]:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    raise RuntimeError(
+                        f"port {port} is already in use (a previous run left behind, or another "
+                        "service): stop it, or move the cluster with CLUSTER_BASE_PORT"
+                    )
 
     def _flush_redis(self) -> None:
         import redis
