@@ -52,6 +52,8 @@ def check_database(url: str) -> tuple[str, str]:
         return UNREACHABLE, "unknown"
     try:
         with connection:
+            if connection.dialect.name == "postgresql":  # SET LOCAL: fine behind PgBouncer too
+                connection.execute(text(f"SET LOCAL statement_timeout = {TIMEOUT_SECONDS * 1000}"))
             versions = set(connection.scalars(text("SELECT version_num FROM alembic_version")))
     except Exception as exc:
         log.warning("readiness: migrations unreadable (%s)", type(exc).__name__)
@@ -88,10 +90,7 @@ def probe_engine(url: str) -> Engine:
         if url.startswith("sqlite"):
             connect_args: dict = {"timeout": TIMEOUT_SECONDS}
         else:
-            connect_args = {
-                "connect_timeout": TIMEOUT_SECONDS,
-                "options": f"-c statement_timeout={TIMEOUT_SECONDS * 1000}",
-            }
+            connect_args = {"connect_timeout": TIMEOUT_SECONDS}
         engines[url] = create_engine(url, poolclass=NullPool, connect_args=connect_args)
     return engines[url]
 

@@ -24,6 +24,8 @@ from portal.core.requests import current_request_id
 
 HANDLER_NAME = "portal"
 REDACTED = "[redacted]"
+#: A record carrying this attribute (true) was built from redacted parts only.
+CLEAN = "_portal_clean"
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
@@ -78,6 +80,8 @@ class RedactingFilter(logging.Filter):
     """Scrub a record before any formatter sees it (message, extra fields, traceback)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if vars(record).pop(CLEAN, False):
+            return True  # built from redacted parts (the request log): nothing to scrub
         try:
             message = record.getMessage()
         except Exception:  # a bad format string: keep what there is

@@ -42,10 +42,24 @@ DURATION = Histogram(
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
+_CHILDREN: dict[tuple[str, str, int], tuple] = {}
+
+
 def observe(endpoint: str, method: str, status: int, seconds: float) -> None:
-    method = method if method in METHODS else "OTHER"
-    REQUESTS.labels(endpoint, method, str(status)).inc()
-    DURATION.labels(endpoint, method).observe(seconds)
+    """Count one answered request. The labelled series are looked up once per combination
+    (a bounded set: endpoints × methods × statuses), not on every request."""
+    key = (endpoint, method, status)
+    children = _CHILDREN.get(key)
+    if children is None:
+        label = method if method in METHODS else "OTHER"
+        children = (
+            REQUESTS.labels(endpoint, label, str(status)),
+            DURATION.labels(endpoint, label),
+        )
+        if len(_CHILDREN) < 10_000:  # hostile methods cannot grow it without bound
+            _CHILDREN[key] = children
+    children[0].inc()
+    children[1].observe(seconds)
 
 
 def multiprocess_dir() -> str | None:

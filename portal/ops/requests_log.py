@@ -17,7 +17,7 @@ from flask import Flask, g, request
 
 from portal.core.requests import assign_request_id, client_ip
 from portal.ops import metrics
-from portal.ops.logs import REDACTED
+from portal.ops.logs import CLEAN, REDACTED, redact_text
 
 log = logging.getLogger("portal.requests")
 #: Path segments that are secrets (a password-reset or invitation token in the URL).
@@ -45,17 +45,20 @@ def finish(response):
     endpoint = request.endpoint or ("404" if status == 404 else "unmatched")
     metrics.observe(endpoint, request.method, status, seconds)
     if log.isEnabledFor(logging.INFO):
+        path = safe_path()
+        method = request.method[:16]
         log.info(
             "%s %s %s",
-            request.method,
-            safe_path(),
+            method,
+            path,
             status,
             extra={
+                CLEAN: True,
                 "request_id": g.get("request_id"),
                 "user_id": _loaded_user_id(),
                 "endpoint": request.endpoint,
-                "method": request.method,
-                "path": safe_path(),
+                "method": method,
+                "path": path,
                 "status": status,
                 "duration_ms": round(seconds * 1000, 2),
                 "remote_addr": client_ip(),
@@ -65,13 +68,15 @@ def finish(response):
 
 
 def safe_path() -> str:
-    """The path without its query string, and with secret segments replaced."""
-    path = request.path
+    """The path without its query string, with secret segments (a reset token) replaced and
+    anything that looks like a secret (a CLABE typed into an address) scrubbed; at most 512
+    characters."""
+    path = request.path[:512]
     for name, value in (request.view_args or {}).items():
         if _SECRET_ARG.search(name) and isinstance(value, str) and value:
             path = path.replace(quote(value, safe="/:@!$&'()*+,;=-._~"), REDACTED)
             path = path.replace(value, REDACTED)
-    return path
+    return redact_text(path)
 
 
 def _loaded_user_id() -> int | None:

@@ -127,3 +127,37 @@ def test_unreachable_redis_and_storage(tmp_path):
     assert response.status_code == 503
     assert checks["redis"] == "unreachable" and checks["storage"] == "unreachable"
     assert "secret" not in response.get_data(as_text=True)
+
+
+def test_probes_and_metrics_are_exempt_from_rate_limits():
+    limited = create_app(
+        "testing",
+        {
+            "DATABASE_URL": "sqlite://",
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_DEFAULT": "2 per minute",
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "METRICS_TOKEN": "t0ken",
+        },
+    )
+    web = limited.test_client()
+    assert [web.get("/login").status_code for _ in range(3)][-1] == 429  # the default applies
+    for _ in range(5):
+        assert web.get("/healthz").status_code == 200
+        assert web.get("/readyz").status_code == 503  # answered (no tables), not limited
+        assert web.get("/metrics", headers={"Authorization": "Bearer t0ken"}).status_code == 200
+
+
+def test_probes_write_nothing_and_set_no_cookie(app, matrix, monkeypatch):
+    from sqlalchemy import func, select
+
+    from portal.audit.models import AuditEntry
+
+    monkeypatch.setitem(app.config, "METRICS_TOKEN", "t0ken")
+    admin = matrix.client("admin")
+    before = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    for url in ("/healthz", "/readyz", "/metrics"):
+        response = admin.get(url, headers={"Authorization": "Bearer t0ken"})
+        assert response.status_code == 200, url
+        assert "Set-Cookie" not in response.headers, url
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == before
