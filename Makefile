@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 # Two workers (the machine has two cores); each gets its own SQLite file or PostgreSQL database.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-browser test-postgres lint format translations assets extract-messages seed migrate bench bench-pages clean
+.PHONY: run test test-browser test-cluster test-postgres lint format translations assets extract-messages seed migrate bench bench-pages clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,12 @@ test: $(STAMP) $(MO) $(ASSETS)
 test-browser: $(STAMP) $(MO) $(ASSETS)
 	@command -v chromium >/dev/null || { echo "chromium is missing: apt-get install chromium"; exit 1; }
 	cd tests && ../$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+## Two web instances behind HAProxy, an RQ worker and the scheduler on a scratch PostgreSQL
+## database, Redis (CLUSTER_REDIS_URL, default db 14) and moto's S3; checks through the proxy.
+test-cluster: $(STAMP) $(MO) $(ASSETS)
+	@command -v haproxy >/dev/null || { echo "haproxy is missing: apt-get install haproxy"; exit 1; }
+	$(BIN)/python -m cluster
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -10,6 +10,7 @@ next to issue 18's targets. See bench/README.md ("pages").
 
     python -m bench pages
     python -m bench pages --database sqlite --scale small --duration 3 --only home,ranking
+    python -m bench pages --instances 2    # two gunicorn instances behind HAProxy
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench import _load, _scale, _serve
+from bench import _load, _proxy, _scale, _serve
 
 PORTAL_PORT = 8100
 HELLO_PORT = 8101
@@ -323,7 +324,7 @@ def measure_pages(args, url: str, world: dict, pages, log: Path):
     rows: list[Row] = []
     ranking_alone = None
     with (
-        _serve.served("wsgi:app", PORTAL_PORT, env, log),
+        _proxy.served("wsgi:app", PORTAL_PORT, env, log, args.instances),
         _serve.served("bench._hello:app", HELLO_PORT, hello_env, log),
     ):
 
@@ -370,7 +371,9 @@ def measure_pages(args, url: str, world: dict, pages, log: Path):
     return rows, first, last, exports, ranking_alone
 
 
-def report(rows, first, last, counts, ranking, exports, world, seed_seconds, url) -> bool:
+def report(
+    rows, first, last, counts, ranking, exports, world, seed_seconds, url, instances=1
+) -> bool:
     """Print the table; True when every target is met. ``ranking`` is (the ranking page's
     median over sequential requests, the bare SQL's median), in seconds."""
     baseline = (first.requests_per_second + last.requests_per_second) / 2
@@ -388,6 +391,10 @@ def report(rows, first, last, counts, ranking, exports, world, seed_seconds, url
         f"hello world: {first.requests_per_second:,.0f} req/s at the start,"
         f" {last.requests_per_second:,.0f} at the end; 100 % = their mean {baseline:,.0f}"
         f" (load: {tool}, {_serve.WORKERS} gunicorn sync workers)"
+    )
+    print(
+        f"portal: {instances} instance(s) of {_serve.WORKERS} workers"
+        + (" behind HAProxy" if instances > 1 else "")
     )
     print()
     header = (
@@ -465,6 +472,13 @@ def parse(argv):
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
     parser.add_argument("--only", default="", help="comma-separated page names")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument(
+        "--instances",
+        type=int,
+        default=1,
+        help="portal instances (gunicorn, each with its workers); 2 or more are served behind"
+        " HAProxy on the same port (cluster/haproxy.py)",
+    )
     return parser.parse_args(argv)
 
 
@@ -497,7 +511,18 @@ def main(argv: list[str] | None = None) -> int:
                     sys.stderr.write(log.read_text()[-5000:])
                 raise
             ranking = (alone, ranking_sql)
-            ok = report(rows, first, last, counts, ranking, exports, world, seed_seconds, url)
+            ok = report(
+                rows,
+                first,
+                last,
+                counts,
+                ranking,
+                exports,
+                world,
+                seed_seconds,
+                url,
+                args.instances,
+            )
         finally:
             if not args.keep:
                 drop(url)

@@ -206,6 +206,18 @@ class BaseConfig:
     REQUEST_START_HEADER = "X-Request-Start"
     RECEIVED_AT_MAX_WAIT = 60
 
+    # Operations (issue 19, portal/ops). Logs: "text" (one readable line) or "json" (one JSON
+    # object per line, the request log included: logger "portal.requests"), at LOG_LEVEL.
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
+    # Prometheus metrics at /metrics: answered only to "Authorization: Bearer <METRICS_TOKEN>"
+    # or to clients whose address is in METRICS_ALLOWED_ADDRESSES (comma-separated addresses
+    # or networks, e.g. "127.0.0.1, 10.0.0.0/8"); to everyone else, and with neither set, 404.
+    # Under gunicorn, PROMETHEUS_MULTIPROC_DIR (prometheus-client's own variable, set by
+    # config/gunicorn.py) adds the workers' counts up.
+    METRICS_TOKEN = ""
+    METRICS_ALLOWED_ADDRESSES = ""
+
     @classmethod
     def check(cls, values: dict) -> None:
         """Refuse to start with an unsafe configuration."""
@@ -231,6 +243,8 @@ class TestingConfig(BaseConfig):
     STATIC_BUILD_DIR = ""
     # The suite's users sign in with a password only; tests of issue 17 set the roles they need.
     MFA_REQUIRED_ROLES = ""
+    # Request log lines (INFO) would be formatted for every request of the suite: warnings only.
+    LOG_LEVEL = "WARNING"
     # Logged-in test clients outlive five minutes (the fuzz world is built once per module, a
     # whole run takes minutes): a day keeps step-up out of their way. The step-up tests set
     # STEP_UP_MAX_AGE on the app themselves (tests/accounts/test_step_up.py).
@@ -239,6 +253,7 @@ class TestingConfig(BaseConfig):
 
 class ProductionConfig(BaseConfig):
     ENV_NAME = "production"
+    LOG_FORMAT = "json"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

@@ -56,6 +56,10 @@ def _init_extensions(app: Flask) -> None:
     navigation.init_app(app)  # core's navigation knows no domain: accounts registers the menu
     _install_session_hooks(app)
 
+    from portal import ops
+
+    ops.init_app(app)  # logging, then the request log: its hooks go first and last of all
+
 
 def _install_session_hooks(app: Flask) -> None:
     """One unit of work per request; audit entries sealed at commit; e-mails delivered after

@@ -13,6 +13,7 @@ from portal.dashboard.views import bp as dashboard_bp
 from portal.documents.views import bp as documents_bp
 from portal.finance.views import bp as finance_bp
 from portal.opendata.views import bp as opendata_bp
+from portal.ops.views import bp as ops_bp
 from portal.organisations.views import bp as organisations_bp
 from portal.reporting.export_views import bp as exports_bp
 from portal.reporting.results_views import bp as results_dashboard_bp
@@ -22,6 +23,7 @@ from portal.results.views import bp as results_bp
 from portal.reviews.views import bp as reviews_bp
 
 BLUEPRINTS = (
+    ops_bp,
     dashboard_bp,
     accounts_bp,
     organisations_bp,

@@ -1,15 +1,20 @@
 """Background jobs: RQ on Redis when ``REDIS_URL`` is set, inline otherwise.
 
 Jobs are named by import path (``"package.module:function"``) so the worker needs no pickled
-callables, and run inside an application context.
+callables, and run inside an application context. A job carries the id of the request that
+enqueued it (``job.meta["request_id"]``); the worker runs it under that id, so the job's log
+lines, the e-mails it queues and the audit entries it writes name the same request.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+import time
 
 from flask import current_app
+
+from portal.core.requests import bind_request_id, current_request_id, reset_request_id
 
 log = logging.getLogger("portal.jobs")
 QUEUE_NAME = "cofinancia"
@@ -32,16 +37,32 @@ def enqueue(path: str, *args, job_timeout: int | None = None, **kwargs):
 
     queue = Queue(QUEUE_NAME, connection=Redis.from_url(url))
     options = {"job_timeout": job_timeout} if job_timeout else {}
-    return queue.enqueue(run_in_app, path, args, kwargs, **options)
+    meta = {"request_id": current_request_id()}
+    return queue.enqueue(run_in_app, path, args, kwargs, meta=meta, **options)
 
 
 def run_in_app(path: str, args, kwargs):
-    """Entry point executed by the RQ worker."""
+    """Entry point executed by the RQ worker, under the enqueuing request's id."""
+    from rq import get_current_job
+
     from portal import create_app
 
-    app = create_app()
-    with app.app_context():
-        return resolve(path)(*args, **kwargs)
+    job = get_current_job()
+    token = bind_request_id((job.meta or {}).get("request_id") if job else None)
+    started = time.perf_counter()
+    try:
+        app = create_app()
+        with app.app_context():
+            result = resolve(path)(*args, **kwargs)
+    except Exception:
+        log.exception("job %s failed", path, extra={"job": path, "outcome": "failed"})
+        raise
+    else:
+        took = round((time.perf_counter() - started) * 1000, 1)
+        log.info("job %s done", path, extra={"job": path, "outcome": "done", "duration_ms": took})
+        return result
+    finally:
+        reset_request_id(token)
 
 
 # Failed jobs (RQ keeps them in its failed-job registry) ------------------------------------

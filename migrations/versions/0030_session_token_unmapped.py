@@ -7,7 +7,7 @@ rolling deploy. It only becomes nullable, so the new code can insert users witho
 NEXT release drops it with a contract migration (docs/migrations.md).
 
 Revision ID: 0030_session_token_unmapped
-Revises: 0028_dashboard_indexes
+Revises: 0029_scheduled_runs
 Create Date: 2026-12-06 22:55:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0030_session_token_unmapped"
-down_revision = "0028_dashboard_indexes"
+down_revision = "0029_scheduled_runs"
 branch_labels = None
 depends_on = None
 

@@ -63,12 +63,13 @@ def mark_done() -> None:
 
 
 def check():
-    if not current_user.is_authenticated or session.get(DONE_KEY) == current_user.id:
-        return None
+    # The allowed routes first: they must not load the user (the health probes use no session).
     endpoint = request.endpoint
     if endpoint is None or endpoint in ALLOWED_ENDPOINTS:
         return None
     if (request.blueprint or "") in ALLOWED_BLUEPRINTS:
+        return None
+    if not current_user.is_authenticated or session.get(DONE_KEY) == current_user.id:
         return None
     user = current_user._get_current_object()
     if not second_factor_required(user):

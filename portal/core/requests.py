@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 import uuid
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask, current_app, g, request
 from flask.sessions import SecureCookieSessionInterface
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+#: The request id outside a request: a background job runs under the id of the request that
+#: enqueued it (portal/jobs.py), so its log lines, e-mails and audit entries carry it too.
+_OUTSIDE_REQUEST_ID: ContextVar[str | None] = ContextVar("portal_request_id", default=None)
 
 
 def init_app(app: Flask) -> None:
@@ -63,9 +67,19 @@ def limits_only_where_declared(app: Flask, limiter) -> None:
 
 
 def _assign_request_id() -> None:
+    """The request's id: a well-formed ``X-Request-ID`` header (a proxy's or a client's, so
+    one request can be followed through every layer), otherwise a new one. Idempotent: the
+    request log (portal/ops) assigns it first, before anything can refuse the request."""
+    if g.get("request_id"):
+        return
     g.received_at = datetime.now(UTC)
     incoming = request.headers.get("X-Request-ID", "")
     g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+
+def assign_request_id() -> str:
+    _assign_request_id()
+    return g.request_id
 
 
 def _echo_request_id(response):
@@ -116,7 +130,21 @@ def client_ip() -> str | None:
 
 
 def current_request_id() -> str | None:
+    """This request's id; in a background job, the id of the request that enqueued it."""
     try:
-        return g.get("request_id")
+        return g.get("request_id") or _OUTSIDE_REQUEST_ID.get()
     except RuntimeError:
-        return None
+        return _OUTSIDE_REQUEST_ID.get()
+
+
+def valid_request_id(value) -> str | None:
+    return value if isinstance(value, str) and _REQUEST_ID.match(value) else None
+
+
+def bind_request_id(value: str | None):
+    """Run the following code (a job) under ``value``; returns the token to ``reset`` with."""
+    return _OUTSIDE_REQUEST_ID.set(valid_request_id(value))
+
+
+def reset_request_id(token) -> None:
+    _OUTSIDE_REQUEST_ID.reset(token)

@@ -29,6 +29,8 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_dt: Mapped[datetime] = mapped_column(default=now_utc)
+    # The request (or the job it enqueued) that wrote the message: sent as X-Request-ID.
+    request_id: Mapped[str | None] = mapped_column(String(64))
     sent_dt: Mapped[datetime | None]
 
     audit_type = "email"

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from portal.core.db import db, now_utc, savepoint_of
 from portal.core.i18n import locale_for
+from portal.core.requests import current_request_id
 from portal.core.unit_of_work import on_commit
 from portal.mail.models import OutboxMessage
 from portal.mail.states import OUTBOX
@@ -45,6 +46,7 @@ def queue_email(
         template=template,
         subject=subject.strip()[:300],
         body_text=body.strip() + "\n",
+        request_id=current_request_id(),
     )
     db.session.add(message)
     return message
@@ -189,6 +191,8 @@ def _smtp_send(message: OutboxMessage) -> None:
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Message-ID"] = make_msgid(domain="cofinancia")
+    if message.request_id:  # follow a message back to the request that wrote it
+        email["X-Request-ID"] = message.request_id
     email.set_content(message.body_text)
     # After set_content, which clears every Content-* header set before it.
     email["Content-Language"] = message.locale
