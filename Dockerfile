@@ -1,7 +1,7 @@
 # Cofinancia: one image for every process (web, worker, scheduler, migrate); the command picks.
 #   docker build -t cofinancia .
 #   docker run --env-file deploy/cofinancia.env cofinancia                       # web (gunicorn)
-#   docker run --env-file ... cofinancia rq worker --url redis://... cofinancia    # worker
+#   docker run --env-file ... cofinancia flask --app wsgi worker    # worker
 #   docker run --env-file ... cofinancia flask --app wsgi scheduler run           # scheduler
 #   docker run --env-file ... cofinancia flask --app wsgi db upgrade              # release
 FROM python:3.11-slim-bookworm

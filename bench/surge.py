@@ -269,7 +269,7 @@ def start_jobs(env: dict, port: int) -> list[subprocess.Popen]:
                 break
         time.sleep(0.1)
     worker = subprocess.Popen(
-        [str(ROOT / ".venv/bin/rq"), "worker", "--url", env["REDIS_URL"], "--quiet", "cofinancia"],
+        [str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "worker"],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

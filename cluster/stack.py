@@ -130,8 +130,7 @@ class Cluster:
         self._start_proxy()
         self.processes.start(
             "worker",
-            [str(BIN / "rq"), "worker", "--url", self.redis_url, "--name",
-             f"cluster-{os.getpid()}", "cofinancia"],
+            self.flask("worker", "--name", f"cluster-{os.getpid()}"),
             self.env(),
         )  # fmt: skip
         # The seed refuses production; the same database, secret and bucket otherwise.

@@ -13,6 +13,7 @@ def register(app: Flask) -> None:
     from portal.mail.cli import mail_cli
     from portal.opendata.cli import opendata_cli
     from portal.scheduler.cli import scheduler_cli
+    from portal.worker_cli import worker_cmd
 
     for command in (db_cli, audit_cli, mail_cli, seed_cmd, documents_cli):
         app.cli.add_command(command)
@@ -20,3 +21,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(opendata_cli)
     app.cli.add_command(sessions_cli)
     app.cli.add_command(scheduler_cli)
+    app.cli.add_command(worker_cmd)

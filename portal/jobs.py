@@ -18,6 +18,27 @@ from portal.core.requests import bind_request_id, current_request_id, reset_requ
 
 log = logging.getLogger("portal.jobs")
 QUEUE_NAME = "cofinancia"
+# The application built once by ``flask --app wsgi worker`` before RQ forks (portal/worker_cli.py).
+_preloaded = None
+
+
+def preload(app) -> None:
+    global _preloaded
+    _preloaded = app
+
+
+def _app():
+    """The preloaded application (its engine's inherited pool dropped: a forked work horse
+    must not share the parent's connections), or a new one under plain ``rq worker``."""
+    if _preloaded is None:
+        from portal import create_app
+
+        return create_app()
+    from portal.core.db import db
+
+    with _preloaded.app_context():
+        db.engine.dispose(close=False)
+    return _preloaded
 
 
 def resolve(path: str):
@@ -45,14 +66,11 @@ def run_in_app(path: str, args, kwargs):
     """Entry point executed by the RQ worker, under the enqueuing request's id."""
     from rq import get_current_job
 
-    from portal import create_app
-
     job = get_current_job()
     token = bind_request_id((job.meta or {}).get("request_id") if job else None)
     started = time.perf_counter()
     try:
-        app = create_app()
-        with app.app_context():
+        with _app().app_context():
             result = resolve(path)(*args, **kwargs)
     except Exception:
         log.exception("job %s failed", path, extra={"job": path, "outcome": "failed"})
