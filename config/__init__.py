@@ -135,6 +135,25 @@ class BaseConfig:
     # approval of a second grants manager.
     AWARD_SECOND_APPROVAL_THRESHOLD = 1_000_000
 
+    # The programme as a party to agreements, amendments and closeout letters (issue 20: the
+    # agreement in Mexican legal form, "en lo sucesivo «EL PROGRAMA»"). TO CONFIGURE: the values
+    # below are the demo's. The legal name of the entity that signs (empty: the programme's
+    # donor), its RFC (empty: not stated), its legal representative and position, the public
+    # instrument granting the representative's powers (empty: a general statement), the address
+    # for notices, the place of signing ("lo firman en Monterrey, Nuevo León, a …") and the city
+    # whose courts hear disputes (the jurisdiction clause's {jurisdiction}).
+    AGREEMENT_PROGRAMME_LEGAL_NAME = "Fundación Cofinancia para la Justicia, A.C."
+    AGREEMENT_PROGRAMME_RFC = "FCJ150210ABA"
+    AGREEMENT_PROGRAMME_REPRESENTATIVE = "Laura Garza Treviño"
+    AGREEMENT_PROGRAMME_REPRESENTATIVE_POSITION = "Directora Ejecutiva"
+    AGREEMENT_PROGRAMME_POWERS = ""
+    AGREEMENT_PROGRAMME_ADDRESS = (
+        "Av. Ignacio Morones Prieto 2110 Pte., Col. Nuevo Repueblo, C.P. 64700, "
+        "Monterrey, Nuevo León"
+    )
+    AGREEMENT_SIGNING_PLACE = "Monterrey, Nuevo León"
+    AGREEMENT_JURISDICTION = "Monterrey, Nuevo León"
+
     # Amendments (issue 15): a budget realignment moving at most this percentage of the award
     # (cumulative, over the grant's realignments) is a notification that staff acknowledge.
     AMENDMENT_REALIGNMENT_FREE_PCT = 10

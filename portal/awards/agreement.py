@@ -43,6 +43,9 @@ SIGNED_SLOT = DocumentSlot(
     "signed_agreement", "Signed agreement (PDF)", types=("pdf",), max_bytes=20 * MB
 )
 SECTION_BREAK = "<!--section-->"
+# Content with this "form" is laid out as a convenio (proemio, declaraciones, cláusulas); older
+# content, issued before, keeps the summary layout (agreement_sections_summary.html).
+LEGAL_FORM = "convenio"
 RENDER_FAILED = "agreement.render_failed"
 
 
@@ -57,13 +60,16 @@ def sha256_hex(data: bytes) -> str:
 
 def content_of(award, number: str, version: int, language: str, issued_date) -> dict:
     """Every term of the agreement as JSON primitives (the thing whose hash is printed)."""
-    from portal.awards.clauses import clauses
+    from portal.awards.clauses import clauses, fill
+    from portal.awards.legal_form import programme_party
 
     application = award.application
     organisation = application.organisation
     call = application.call
     programme = call.programme
+    party = programme_party()
     return {
+        "form": LEGAL_FORM,
         "number": number,
         "version": version,
         "language": language,
@@ -72,6 +78,7 @@ def content_of(award, number: str, version: int, language: str, issued_date) -> 
             "name_es": programme.name_es,
             "name_en": programme.name_en,
             "donor": programme.donor,
+            **party,
         },
         "call": {"code": call.code, "title_es": call.title_es, "title_en": call.title_en},
         "grantee": {
@@ -83,6 +90,8 @@ def content_of(award, number: str, version: int, language: str, issued_date) -> 
             "municipality": organisation.municipality or "",
             "state": _state_name(organisation.state_code),
             "postal_code": organisation.postal_code or "",
+            "cluni": organisation.cluni or "",
+            "is_donataria": bool(organisation.is_donataria),
         },
         "application": {"reference": application.reference, "title": application.title},
         "instrument": award.instrument,
@@ -113,7 +122,13 @@ def content_of(award, number: str, version: int, language: str, issued_date) -> 
         "special_conditions": award.special_conditions or "",
         "advance_limit": str(award.advance_limit) if award.advance_limit else None,
         "clauses": [
-            {k: getattr(c, k) for k in ("key", "title_es", "title_en", "body_es", "body_en")}
+            {
+                "key": c.key,
+                "title_es": c.title_es,
+                "title_en": c.title_en,
+                "body_es": fill(c.body_es, party["jurisdiction"]),
+                "body_en": fill(c.body_en, party["jurisdiction"]),
+            }
             for c in clauses()
         ],
     }
@@ -171,13 +186,16 @@ def _amount_text(amount, currency, language) -> str:
 
 
 def _sections(view: View, language: str) -> list[Markup]:
+    from portal.awards.legal_form import legal_context
     from portal.pdf.render import render_html
 
+    legal = view.content.get("form") == LEGAL_FORM
     with force_locale(locale_for(language)):
         html = render_html(
-            "agreement_sections.html",
+            "agreement_sections.html" if legal else "agreement_sections_summary.html",
             c=view.content,
             language=language,
+            **legal_context(view.content, view.signatures, view.signed, language),
             amount_text=lambda a: _amount_text(a, view.content["currency"], language),
             fig=lambda a: figures(a, view.content["currency"]),
             schedule_total=sum(

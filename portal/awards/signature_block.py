@@ -35,6 +35,7 @@ def parties_of(content: dict, signatures: list, signed: bool, languages=("es",))
     is_rep = folded_name(signer) == folded_name(grantee["legal_rep_name"])
     manager_signature = by_role.get("programme")
     names = dict.fromkeys(programme.get(f"name_{c}") or programme["name_es"] for c in languages)
+    legal_name = programme.get("legal_name")  # the programme as a party (issue 20)
     return [
         Party(
             "grantee",
@@ -45,7 +46,7 @@ def parties_of(content: dict, signatures: list, signed: bool, languages=("es",))
         ),
         Party(
             "programme",
-            f"{' / '.join(names)} — {programme['donor']}",
+            legal_name or f"{' / '.join(names)} — {programme['donor']}",
             manager_signature.user.full_name if manager_signature else "",
             "",
             manager_signature,
@@ -83,5 +84,7 @@ def signature_block(content: dict, signatures: list, *, signed: bool, languages)
         when=lambda moment: _in_each(languages, lambda: long_datetime(moment)),
         parties=parties_of(content, signatures, signed, languages),
         signed=signed,
+        # A document in legal form ends with its own place-and-date sentence (issue 20).
+        closing=bool(content.get("form")),
     )
     return Markup(html)  # noqa: S704 (an autoescaping template: applicant text is escaped)

@@ -14,6 +14,7 @@ from portal.core.db import db
 from portal.core.i18n import locale_for
 from portal.documents.owners import DocumentOwner, register_owner
 from portal.documents.types import DocumentSlot
+from portal.pdf.ordinals import ordinal, roman
 
 OWNER_TYPE = "closeout_letter"
 LETTER_SLOT = DocumentSlot(
@@ -53,6 +54,19 @@ def register() -> None:
     register_owner(OWNER_TYPE, _load)
 
 
+def agreement_number(award) -> str:
+    """The number of the grant's agreement in force (the letter's proemio names it)."""
+    from portal.awards.models import Agreement
+
+    number = db.session.scalar(
+        select(Agreement.number)
+        .where(Agreement.award_id == award.id, Agreement.status == "active")
+        .order_by(Agreement.id.desc())
+        .limit(1)
+    )
+    return number or award.application.reference or ""
+
+
 def language_of(award) -> str:
     """The language of the grant's agreement in force ('es' for a bilingual one)."""
     from portal.awards.models import Agreement
@@ -68,6 +82,7 @@ def language_of(award) -> str:
 
 def context(closeout, language: str) -> dict:
     from portal.awards.amounts_in_words import in_figures_and_words
+    from portal.awards.legal_form import programme_party
     from portal.closeout.checklist import checklist
     from portal.finance.figures import grant_figures
     from portal.pdf.dates import programme_today
@@ -91,6 +106,11 @@ def context(closeout, language: str) -> dict:
         },
         "in_words": lambda amount: in_figures_and_words(amount, award.currency, language),
         "date": programme_today(closeout.closed_dt),
+        # The legal form (issue 20): the agreement closed, the programme as a party, ordinals.
+        "agreement_number": agreement_number(award),
+        "party": programme_party(),
+        "ordinal": lambda number: ordinal(number, language),
+        "roman": roman,
     }
 
 

@@ -4,6 +4,8 @@ a database seeded with the old placeholders is repaired by seeding again."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from sqlalchemy import select
 
 from portal.accounts.models import User
@@ -29,10 +31,11 @@ def test_every_demo_agreement_has_its_pdfs(app, ctx):
     signed = next(a for a in agreements if a.number == "CONV-2025-01-0904-A1")
     text = helpers.flat_text(helpers.stored_bytes(signed.signed_document_id))
     assert "Justicia Cercana, A.C." in text and "Monterrey, Nuevo León" in text
-    assert "Del 1 de febrero de 2026 al 31 de enero de 2027" in text or (
-        "From 1 de febrero de 2026 to 31 de enero de 2027" in text  # catalogue not compiled
-    )
+    assert "vigente del 1 de febrero de 2026 al 31 de enero de 2027" in text
     assert signed.signed_content_hash in text
+    # Issue 20: the demo award's agreement in Mexican legal form, in Spanish and in English.
+    demo = next(a for a in agreements if a.number == "CONV-2026-01-0002-A1")
+    _in_legal_form(helpers.flat_text(helpers.stored_bytes(demo.document_id)), demo)
 
     client = app.test_client()
     login(client, "gestor@cofinancia.example", "Cofinancia-Demo-2026")
@@ -40,6 +43,43 @@ def test_every_demo_agreement_has_its_pdfs(app, ctx):
     assert "Being generated" not in page and "Signed agreement (PDF)" in page
 
     assert seed_all().created["agreement_pdf"] == 0
+
+
+def _in_legal_form(text: str, agreement) -> None:
+    from portal.awards import agreement as agreement_pdf
+    from portal.pdf.dates import long_date
+
+    issued = long_date(agreement.content["issued_date"], "es_MX")
+    for part in (
+        "CONVENIO DE SUBVENCIÓN que celebran, por una parte,",
+        "en lo sucesivo “EL PROGRAMA”",
+        "Justicia Cercana, A.C., en lo sucesivo “LA ORGANIZACIÓN BENEFICIARIA”, representada por",
+        "DECLARACIONES",
+        "RFC) es JCE150312LT4",
+        "(donataria autorizada)",
+        "PRIMERA. OBJETO.",
+        "SEGUNDA. MONTO DE LA SUBVENCIÓN.",
+        ". JURISDICCIÓN.",
+        f"lo firman en Monterrey, Nuevo León, a {issued}.",
+    ):
+        assert part in text, part
+    english_version = SimpleNamespace(  # the same content in English, rendered, never stored
+        content={**agreement.content, "language": "en"},
+        content_hash=agreement.content_hash,
+        signatures=[],
+    )
+    english = helpers.flat_text(agreement_pdf.render(english_version))
+    issued = long_date(agreement.content["issued_date"], "en")
+    for part in (
+        "GRANT AGREEMENT entered into by, on the one part,",
+        "hereinafter “THE PROGRAMME”",
+        "hereinafter “THE GRANTEE”",
+        "DECLARATIONS",
+        "FIRST. PURPOSE.",
+        ". JURISDICTION.",
+        f"the parties sign it in Monterrey, Nuevo León, on {issued}.",
+    ):
+        assert part in english, part
 
 
 def test_seeding_again_repairs_a_placeholder(ctx, application, personas):

@@ -19,6 +19,7 @@ from portal.core.db import db
 from portal.core.errors import InputError
 from portal.finance import cofinance
 from portal.finance import operations as finance_operations
+from portal.pdf.dates import long_date
 from portal.reports import extensions
 from portal.reports import operations as report_operations
 from portal.reports.constants import ReportKind, ReportStatus
@@ -161,6 +162,15 @@ def test_closing_sets_the_retention_date_and_produces_the_letter(award, personas
     assert "trescientos mil pesos 00/100 M.N." in text  # the award, in words (Spanish)
     assert "20 de febrero de 2031" in text  # retention date, long form
     assert "Carta de cierre" in text
+    # The legal form of the agreement (issue 20): proemio naming the agreement, declaraciones,
+    # cláusulas in ordinal words, place and date in words.
+    number = db.session.scalar(select(Agreement.number).where(Agreement.award_id == award.id))
+    assert f"CARTA DE CIERRE del convenio de subvención {number} que emite Fundación " in text
+    assert "“EL PROGRAMA”" in text and "“LA ORGANIZACIÓN BENEFICIARIA”" in text
+    for part in ("DECLARACIONES", "CLÁUSULAS", "PRIMERA. CIERRE.", "TERCERA. CONSERVACIÓN"):
+        assert part in text, part
+    issued = f"Se emite en Monterrey, Nuevo León, a {long_date(closeout.closed_dt, 'es_MX')}."
+    assert issued in text
     (closed,) = _actions("award.closed")
     assert closed.changes["status"] == ["active", "closed"]
     assert _actions("closeout.letter_generated")
@@ -177,6 +187,9 @@ def test_the_letter_in_english_and_with_money_moved(award, personas):
     closeout = _close(award, personas)
     text = _pdf(stored_bytes(closeout.letter_document_id))
     assert "Closeout letter" in text
+    assert "CLOSEOUT LETTER of grant agreement" in text and "“THE GRANTEE”" in text
+    assert "FIRST. CLOSEOUT." in text and "SECOND. FINAL FIGURES." in text
+    assert "Issued in Monterrey, Nuevo León, on " in text
     assert "three hundred thousand pesos 00/100" in text
     assert "twenty-one thousand pesos 00/100" in text  # refunded
     assert "February 20, 2031" in text

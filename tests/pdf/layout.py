@@ -51,3 +51,22 @@ def layout(html: str) -> list[PageLayout]:
 
 def pages_with(pages: list[PageLayout], css_class: str) -> list[int]:
     return [n for n, page in enumerate(pages, start=1) if css_class in page.classes]
+
+
+def overflowing(html: str, tolerance: float = 1.0) -> list[str]:
+    """The texts laid out past the right edge of the page's content area (a long name or an
+    unbroken token pushing out of its column or off the page), on any page."""
+    from weasyprint import HTML
+
+    from portal.pdf.fetcher import make_fetcher
+    from portal.pdf.render import TEMPLATES
+
+    document = HTML(string=html, base_url=str(TEMPLATES) + "/", url_fetcher=make_fetcher())
+    found = []
+    for page in document.render().pages:
+        box = page._page_box
+        right = box.margin_width() - box.margin_right + tolerance
+        for inner in _walk(box):
+            if type(inner).__name__ == "TextBox" and inner.position_x + inner.width > right:
+                found.append(inner.text)
+    return found

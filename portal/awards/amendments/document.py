@@ -25,6 +25,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from portal.awards.agreement import (
+    LEGAL_FORM,
     canonical_json,
     qr_data_uri,
     sha256_hex,
@@ -126,6 +127,7 @@ def content_of(amendment, agreement, previous: tuple[str, str, str], issued_date
     languages = ["es", "en"] if language == "bilingual" else [language]
     kind, number, digest = previous
     return {
+        "form": LEGAL_FORM,
         "amendment": amendment.number,
         "reference": f"{agreement.number}-CM{amendment.number:02d}",
         "agreement_number": agreement.number,
@@ -217,7 +219,8 @@ class View:
     signed: bool
 
 
-def _sections(content: dict, language: str) -> list[Markup]:
+def _sections(version, content: dict, language: str, signed: bool) -> list[Markup]:
+    from portal.awards.legal_form import legal_context
     from portal.pdf.render import render_html
 
     with force_locale(locale_for(language)):
@@ -226,6 +229,7 @@ def _sections(content: dict, language: str) -> list[Markup]:
             c=content,
             language=language,
             changes=content["changes"][language],
+            **legal_context(content, list(version.signatures), signed, language),
         )
     # The parts come from an autoescaping template: applicant text in them is escaped.
     return [Markup(part) for part in html.split(SECTION_BREAK) if part.strip()]  # noqa: S704
@@ -241,7 +245,8 @@ def html_of(version: AmendmentDocument, signed: bool = False) -> str:
     view = View(content, digest, url, qr_data_uri(url), signed)
     language = content["language"]
     languages = ["es", "en"] if language == "bilingual" else [language]
-    rows = list(zip(*[_sections(content, lang) for lang in languages], strict=True))
+    columns = [_sections(version, content, lang, signed) for lang in languages]
+    rows = list(zip(*columns, strict=True))
     with force_locale(locale_for(languages[0])):
         return render_html(
             "amendment.html",
