@@ -3,8 +3,10 @@ fast, with a short reason, when one is down."""
 
 from __future__ import annotations
 
+import copy
 import time
 
+import pytest
 from sqlalchemy import event, text
 
 from portal import create_app
@@ -129,7 +131,23 @@ def test_unreachable_redis_and_storage(tmp_path):
     assert "secret" not in response.get_data(as_text=True)
 
 
-def test_probes_and_metrics_are_exempt_from_rate_limits():
+@pytest.fixture
+def shared_limiter():
+    """Building an app with limits changes the shared limiter (enabled, default limits): put
+    every attribute back afterwards so later tests see it as it was."""
+    from portal.extensions import limiter
+
+    saved = [
+        (obj, {k: copy.copy(v) for k, v in vars(obj).items()})
+        for obj in (limiter, limiter.limit_manager)
+    ]
+    yield limiter
+    for obj, state in saved:
+        vars(obj).clear()
+        vars(obj).update(state)
+
+
+def test_probes_and_metrics_are_exempt_from_rate_limits(shared_limiter):
     limited = create_app(
         "testing",
         {
