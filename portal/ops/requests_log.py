@@ -23,7 +23,6 @@ log = logging.getLogger("portal.requests")
 #: Path segments that are secrets (a password-reset or invitation token in the URL).
 _SECRET_ARG = re.compile(r"token|secret|key", re.IGNORECASE)
 _STARTED = "_ops_started"
-QUIET_ENDPOINTS = frozenset({"ops.healthz", "ops.readyz"})
 
 
 def init_app(app: Flask) -> None:
@@ -45,13 +44,10 @@ def finish(response):
     status = response.status_code
     endpoint = request.endpoint or ("404" if status == 404 else "unmatched")
     metrics.observe(endpoint, request.method, status, seconds)
-    # A proxy probes every few seconds: a passing probe is counted, and logged only at DEBUG.
-    level = logging.DEBUG if endpoint in QUIET_ENDPOINTS and status == 200 else logging.INFO
-    if log.isEnabledFor(level):
+    if log.isEnabledFor(logging.INFO):
         path = safe_path()
         method = request.method[:16]
-        log.log(
-            level,
+        log.info(
             "%s %s %s",
             method,
             path,
