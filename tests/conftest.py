@@ -27,6 +27,24 @@ def pytest_sessionfinish(session, exitstatus):
         route_coverage.enforce(session)
 
 
+@pytest.fixture(autouse=True)
+def _logging_as_it_was():
+    """A test that builds an app with other log settings (production: JSON at INFO) leaves the
+    process's logging as it found it: the portal's handler is shared by every app."""
+    import logging
+
+    from portal.ops.logs import HANDLER_NAME
+
+    portal_logger = logging.getLogger("portal")
+    level = portal_logger.level
+    handlers = [h for h in logging.getLogger().handlers if h.get_name() == HANDLER_NAME]
+    formatters = [h.formatter for h in handlers]
+    yield
+    portal_logger.setLevel(level)
+    for handler, formatter in zip(handlers, formatters, strict=True):
+        handler.setFormatter(formatter)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     return test_database_url(tmp_path_factory.mktemp("db"))

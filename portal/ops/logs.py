@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from datetime import UTC, datetime
 
 from flask import Flask
 
@@ -128,10 +129,15 @@ def _formatter(kind: str) -> logging.Formatter:
     if kind == "json":
         from pythonjsonlogger.json import JsonFormatter
 
-        return JsonFormatter(
+        class UTCJsonFormatter(JsonFormatter):
+            def formatTime(self, record, datefmt=None):  # noqa: N802 - logging's name
+                """ISO 8601 in UTC with milliseconds: ``2026-12-06T23:06:43.123+00:00``."""
+                moment = datetime.fromtimestamp(record.created, UTC)
+                return moment.isoformat(timespec="milliseconds")
+
+        return UTCJsonFormatter(
             JSON_FIELDS,
             rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
-            datefmt="%Y-%m-%dT%H:%M:%S%z",
         )
     return logging.Formatter(TEXT_FORMAT)
 

@@ -81,10 +81,11 @@ def render() -> tuple[bytes, str]:
 
 
 class _DefaultRegistry:
-    """This process's metrics (single-process mode: ``flask run``, one sync worker, tests)."""
+    """This process's metrics (single-process mode: ``flask run``, one sync worker, tests),
+    less ``python_info``: no software versions are published."""
 
     def collect(self):
-        return REGISTRY.collect()
+        return (family for family in REGISTRY.collect() if family.name != "python_info")
 
 
 class PortalCollector:

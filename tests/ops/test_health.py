@@ -3,8 +3,10 @@ fast, with a short reason, when one is down."""
 
 from __future__ import annotations
 
+import copy
 import time
 
+import pytest
 from sqlalchemy import event, text
 
 from portal import create_app
@@ -27,8 +29,8 @@ def test_liveness_touches_no_database_and_sets_no_cookie():
     event.listen(engine, "checkout", lambda *args: checkouts.append(args))
     web = app.test_client()
     web.set_cookie("cofinancia_session", "not-a-valid-session", domain="localhost")
-    for _ in range(2):
-        response = web.get("/healthz", headers={"Accept-Language": "en"})
+    for url in ("/healthz", "/healthz?lang=en"):  # a language choice is not stored either
+        response = web.get(url, headers={"Accept-Language": "en"})
         assert response.status_code == 200
         assert response.get_json() == {"status": "ok"}
         assert "Set-Cookie" not in response.headers
@@ -45,7 +47,7 @@ def test_liveness_of_a_signed_in_user_loads_no_session(app, matrix, count_querie
 
 
 def test_ready_when_everything_answers(client):
-    response = client.get("/readyz")
+    response = client.get("/readyz?lang=en")
     assert response.status_code == 200, response.get_json()
     assert response.get_json() == {
         "status": "ok",
@@ -129,7 +131,23 @@ def test_unreachable_redis_and_storage(tmp_path):
     assert "secret" not in response.get_data(as_text=True)
 
 
-def test_probes_and_metrics_are_exempt_from_rate_limits():
+@pytest.fixture
+def shared_limiter():
+    """Building an app with limits changes the shared limiter (enabled, default limits): put
+    every attribute back afterwards so later tests see it as it was."""
+    from portal.extensions import limiter
+
+    saved = [
+        (obj, {k: copy.copy(v) for k, v in vars(obj).items()})
+        for obj in (limiter, limiter.limit_manager)
+    ]
+    yield limiter
+    for obj, state in saved:
+        vars(obj).clear()
+        vars(obj).update(state)
+
+
+def test_probes_and_metrics_are_exempt_from_rate_limits(shared_limiter):
     limited = create_app(
         "testing",
         {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -68,7 +69,8 @@ def test_one_json_line_per_request_with_its_id(json_app):
     assert (line["method"], line["path"], line["status"]) == ("GET", "/calls/", 200)
     assert line["user_id"] is None and line["remote_addr"] == "127.0.0.1"
     assert isinstance(line["duration_ms"], float) and line["level"] == "INFO"
-    assert "time" in line
+    moment = datetime.fromisoformat(line["time"])  # ISO 8601, UTC, milliseconds
+    assert moment.utcoffset() == timedelta(0) and len(line["time"]) == 29
 
 
 @pytest.mark.parametrize("header", ["", "a" * 65, "bad id", "évian", "x;rm", "id/2"])

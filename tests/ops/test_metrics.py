@@ -76,6 +76,7 @@ def test_requests_are_counted_per_endpoint_method_and_status(client, scraper):
     assert sample(after, "cofinancia_http_requests_total", **labels) == start + 3
     assert sample(after, "cofinancia_http_requests_total", **missing) == start_404 + 1
     assert "/no-such-page" not in after  # labelled by endpoint, never by path
+    assert "python_info" not in after and "version=" not in after  # no software versions
     count = sample(
         after,
         "cofinancia_http_request_duration_seconds_count",

@@ -76,5 +76,6 @@ def test_a_queued_job_carries_the_request_id_to_the_worker(app, monkeypatch):
         assert SEEN == ["queued-9"]
     finally:
         queue.empty()
-        for job_id in queue.failed_job_registry.get_job_ids():
-            queue.failed_job_registry.remove(job_id, delete_job=True)
+        for registry in (queue.finished_job_registry, queue.failed_job_registry):
+            for job_id in registry.get_job_ids():
+                registry.remove(job_id, delete_job=True)
