@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 
 from portal import create_app
 from portal.core.db import db
-from tests.support import factories, route_coverage
+from tests.support import db_agnostic, factories, route_coverage
 from tests.support.context import twin_of, twins
 from tests.support.database import is_postgres, migrate, test_database_url
 from tests.support.matrix import AccessMatrix
@@ -19,6 +19,11 @@ pytest_plugins = ["tests.support.browser"]
 
 def pytest_configure(config):
     route_coverage.reset(config)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    db_agnostic.mark(items)
 
 
 def pytest_sessionfinish(session, exitstatus):
