@@ -9,7 +9,8 @@ Every distinct document is still rendered for real, through the restricted fetch
 time a process meets it.
 
 Only the default pipeline is memoised: a call with its own ``fetcher``, or made while a test
-has replaced ``make_fetcher`` or WeasyPrint's ``HTML`` (a spy, a failure), renders as before.
+has replaced ``make_fetcher``, WeasyPrint's ``HTML`` or ``HTML.write_pdf`` (a spy, a failure),
+renders as before.
 """
 
 from __future__ import annotations
@@ -37,12 +38,13 @@ def memoised_html_to_pdf(html: str, *args, **kwargs) -> bytes:
     return pdf
 
 
-_WEASYPRINT_HTML: list = []
+_WEASYPRINT: list = []
 
 
 def _weasyprint_replaced() -> bool:
+    """True while a test has replaced WeasyPrint's ``HTML`` or its ``write_pdf`` (a spy)."""
     import weasyprint
 
-    if not _WEASYPRINT_HTML:
-        _WEASYPRINT_HTML.append(weasyprint.HTML)
-    return weasyprint.HTML is not _WEASYPRINT_HTML[0]
+    if not _WEASYPRINT:
+        _WEASYPRINT.extend((weasyprint.HTML, weasyprint.HTML.write_pdf))
+    return (weasyprint.HTML, weasyprint.HTML.write_pdf) != tuple(_WEASYPRINT)
