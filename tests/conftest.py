@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 
 from portal import create_app
 from portal.core.db import db
-from tests.support import factories, route_coverage
+from tests.support import db_agnostic, factories, pdf_memo, route_coverage
 from tests.support.context import twin_of, twins
 from tests.support.database import is_postgres, migrate, test_database_url
 from tests.support.matrix import AccessMatrix
@@ -19,6 +19,11 @@ pytest_plugins = ["tests.support.browser"]
 
 def pytest_configure(config):
     route_coverage.reset(config)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    db_agnostic.mark(items)
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -81,6 +86,14 @@ def app(database_url, tmp_path_factory):
         with each.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pdf_rendered_once_per_html():
+    """Each distinct HTML is rendered to PDF once per process (tests/support/pdf_memo.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("portal.pdf.render.html_to_pdf", pdf_memo.memoised_html_to_pdf)
+        yield pdf_memo.STATS
 
 
 @pytest.fixture(scope="session")
