@@ -12,14 +12,12 @@ text must hold none of the masculine-only forms below nor any retired variant of
 from __future__ import annotations
 
 import re
-from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.support import glossary
-from tests.support.browser import log_in
+from tests.support.browser import add_closed_call, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -49,44 +47,18 @@ def _prepare(live_server) -> list[str]:
     from sqlalchemy import select
 
     from portal.accounts.models import User
-    from portal.calls.form_models import FormQuestion
-    from portal.calls.models import Call, Programme
-    from portal.core.db import db, now_utc
+    from portal.core.db import db
     from portal.organisations.models import Organisation
     from tests.reviews.helpers import assign, make_application, make_panel, make_rubric
 
     with live_server.app.test_request_context("/"):
-        now = now_utc()
-        call = Call(
-            programme_id=db.session.scalars(select(Programme)).first().id,
-            code=CODE,
-            status="closed",
+        call = add_closed_call(
+            CODE,
             title_es="Justicia restaurativa 2026",
             title_en="Restorative justice 2026",
-            currency="MXN",
-            opens_dt=now - timedelta(days=40),
-            closes_dt=now - timedelta(days=2),
-            budget=Decimal("2000000"),
-            min_award=Decimal("100000"),
-            max_award=Decimal("500000"),
-            cofinance_min_pct=Decimal("20"),
-            offers_fixed_amount=True,
-            applicant_kinds=["cso"],
-            published_dt=now - timedelta(days=40),
-            closed_dt=now - timedelta(days=2),
+            budget="2000000",
+            max_award="500000",
         )
-        call.questions.append(
-            FormQuestion(
-                key="summary",
-                kind="long_text",
-                label_es="Resumen",
-                label_en="Summary",
-                required=True,
-                max_chars=2000,
-            )
-        )
-        db.session.add(call)
-        db.session.commit()
         users = {u.email: u for u in db.session.scalars(select(User))}
         rosa, daniel = users[ROSA], users["revisor2@cofinancia.example"]
         organisation = db.session.scalar(select(Organisation).filter_by(rfc="JCE150312LT4"))

@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import csv
 import re
-from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import log_in
+from tests.support.browser import add_closed_call, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -48,45 +46,18 @@ def _prepare(live_server) -> dict:
     """The call (on the demo programme) and its four submitted applications."""
     from sqlalchemy import select
 
-    from portal.calls.form_models import FormQuestion
-    from portal.calls.models import Call, Programme
-    from portal.core.db import db, now_utc
+    from portal.core.db import db
     from portal.organisations.models import Organisation
     from tests.reviews.helpers import make_application
 
     with live_server.app.test_request_context("/"):
-        programme = db.session.scalars(select(Programme)).first()
-        now = now_utc()
-        call = Call(
-            programme_id=programme.id,
-            code=CODE,
-            status="closed",
+        call = add_closed_call(
+            CODE,
             title_es="Justicia de proximidad 2026",
             title_en="Proximity justice 2026",
-            currency="MXN",
-            opens_dt=now - timedelta(days=40),
-            closes_dt=now - timedelta(days=2),
-            budget=Decimal("3000000"),
-            min_award=Decimal("100000"),
-            max_award=Decimal("600000"),
-            cofinance_min_pct=Decimal("20"),
-            offers_fixed_amount=True,
-            applicant_kinds=["cso"],
-            published_dt=now - timedelta(days=40),
-            closed_dt=now - timedelta(days=2),
+            budget="3000000",
+            max_award="600000",
         )
-        call.questions.append(
-            FormQuestion(
-                key="summary",
-                kind="long_text",
-                label_es="Resumen",
-                label_en="Summary",
-                required=True,
-                max_chars=2000,
-            )
-        )
-        db.session.add(call)
-        db.session.commit()
         orgs = {o.rfc: o for o in db.session.scalars(select(Organisation))}
         jc, ms = orgs["JCE150312LT4"], orgs["MSD180620K7A"]
         owners = {o.id: o.created_by_id for o in (jc, ms)}

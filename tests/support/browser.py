@@ -258,3 +258,49 @@ def log_in(page, email: str, *, spanish: bool = True) -> None:
         page.goto("/dashboard?lang=es")
         page.wait_for_load_state("networkidle")
         expect(page.locator("html")).to_have_attribute("lang", "es")
+
+
+def add_closed_call(code: str, *, title_es: str, title_en: str, budget: str, max_award: str):
+    """A call of the demo programme that closed two days ago, with one required question, for
+    walk-throughs that start at screening or review (committed; needs a request context)."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from portal.calls.form_models import FormQuestion
+    from portal.calls.models import Call, Programme
+    from portal.core.db import db, now_utc
+
+    now = now_utc()
+    call = Call(
+        programme_id=db.session.scalars(select(Programme)).first().id,
+        code=code,
+        status="closed",
+        title_es=title_es,
+        title_en=title_en,
+        currency="MXN",
+        opens_dt=now - timedelta(days=40),
+        closes_dt=now - timedelta(days=2),
+        budget=Decimal(budget),
+        min_award=Decimal("100000"),
+        max_award=Decimal(max_award),
+        cofinance_min_pct=Decimal("20"),
+        offers_fixed_amount=True,
+        applicant_kinds=["cso"],
+        published_dt=now - timedelta(days=40),
+        closed_dt=now - timedelta(days=2),
+    )
+    call.questions.append(
+        FormQuestion(
+            key="summary",
+            kind="long_text",
+            label_es="Resumen",
+            label_en="Summary",
+            required=True,
+            max_chars=2000,
+        )
+    )
+    db.session.add(call)
+    db.session.commit()
+    return call
