@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import time
 
 from flask import current_app
@@ -18,26 +19,35 @@ from portal.core.requests import bind_request_id, current_request_id, reset_requ
 
 log = logging.getLogger("portal.jobs")
 QUEUE_NAME = "cofinancia"
-# The application built once by ``flask --app wsgi worker`` before RQ forks (portal/worker_cli.py).
+# The application built once by ``flask --app wsgi worker`` before RQ forks
+# (portal/worker_cli.py), and the process that built it.
 _preloaded = None
+_preloaded_pid: int | None = None
 
 
 def preload(app) -> None:
-    global _preloaded
-    _preloaded = app
+    global _preloaded, _preloaded_pid
+    _preloaded, _preloaded_pid = app, os.getpid()
 
 
 def _app():
-    """The preloaded application (its engine's inherited pool dropped: a forked work horse
-    must not share the parent's connections), or a new one under plain ``rq worker``."""
+    """The preloaded application, or a new one under plain ``rq worker``.
+
+    In a forked work horse the inherited pool is dropped first (``dispose(close=False)``, as
+    SQLAlchemy prescribes after a fork): the child opens its own connections and never closes
+    the parent's. In the process that built the app (RQ's SimpleWorker, tests) nothing is
+    dropped."""
+    global _preloaded_pid
     if _preloaded is None:
         from portal import create_app
 
         return create_app()
-    from portal.core.db import db
+    if os.getpid() != _preloaded_pid:
+        from portal.core.db import db
 
-    with _preloaded.app_context():
-        db.engine.dispose(close=False)
+        with _preloaded.app_context():
+            db.engine.dispose(close=False)
+        _preloaded_pid = os.getpid()
     return _preloaded
 
 

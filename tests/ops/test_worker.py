@@ -9,6 +9,7 @@ import pytest
 from flask import current_app
 
 from portal import jobs
+from portal.core.db import db
 
 REDIS = os.environ.get("TEST_REDIS_URL")
 
@@ -21,6 +22,7 @@ def identity() -> int:
 @pytest.fixture
 def preloaded(app, monkeypatch):
     monkeypatch.setattr(jobs, "_preloaded", None)
+    monkeypatch.setattr(jobs, "_preloaded_pid", None)
     return app
 
 
@@ -35,9 +37,24 @@ def test_a_preloaded_app_runs_every_job(preloaded, monkeypatch):
     built = []
     monkeypatch.setattr("portal.create_app", lambda *a, **k: built.append(1) or preloaded)
     jobs.preload(preloaded)
+    with preloaded.app_context():
+        pool = db.engine.pool
     assert jobs.run_in_app("tests.ops.test_worker:identity", (), {}) == id(preloaded)
     assert jobs.run_in_app("tests.ops.test_worker:identity", (), {}) == id(preloaded)
     assert built == []  # never built again
+    with preloaded.app_context():  # same process: its pool (and open connections) kept
+        assert db.engine.pool is pool
+
+
+def test_a_forked_work_horse_drops_the_inherited_pool(preloaded, monkeypatch):
+    jobs.preload(preloaded)
+    monkeypatch.setattr(jobs, "_preloaded_pid", -1)  # as seen from a forked child
+    disposed = []
+    with preloaded.app_context():
+        monkeypatch.setattr(db.engine, "dispose", lambda close=True: disposed.append(close))
+    jobs.run_in_app("tests.ops.test_worker:identity", (), {})
+    jobs.run_in_app("tests.ops.test_worker:identity", (), {})
+    assert disposed == [False]  # once per process, without closing the parent's connections
 
 
 def test_without_preload_each_job_builds_an_app(preloaded, monkeypatch):
